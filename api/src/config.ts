@@ -1,0 +1,184 @@
+/**
+ * RealCall's configuration: parsed once from the environment at start. No
+ * other file reads `process.env`. `.env.example` lists every variable.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const host = z.string().min(1);
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+
+/** Placeholders people paste from examples; never accepted as a secret. */
+const KNOWN_PLACEHOLDERS = ['change-me', 'changeme', 'secret', 'password', 'realcall', 'example', 'default', 'test'];
+
+const secret = z
+  .string()
+  .min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)')
+  .refine((v) => !KNOWN_PLACEHOLDERS.some((p) => v.toLowerCase().includes(p)), 'looks like a placeholder, not a secret')
+  .refine((v) => new Set(v).size >= 8, 'is too repetitive to be a secret');
+
+/** 32 bytes as 64 hex digits or base64/base64url. */
+const key32 = z
+  .string()
+  .transform((v, ctx) => {
+    const raw = /^[0-9a-f]{64}$/i.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+    if (raw.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'must be 32 bytes as 64 hex digits or base64 (`openssl rand -hex 32`)' });
+      return z.NEVER;
+    }
+    return raw;
+  });
+
+const iceServer = z.object({
+  urls: z.union([z.string().regex(/^(stun|turns?):/), z.array(z.string().regex(/^(stun|turns?):/)).min(1)]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+
+const iceServers = z.string().transform((v, ctx) => {
+  try {
+    const parsed = z.array(iceServer).safeParse(JSON.parse(v));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // fall through to the issue below
+  }
+  ctx.addIssue({ code: 'custom', message: 'must be a JSON array of RTCIceServer objects with stun:/turn:/turns: URLs' });
+  return z.NEVER;
+});
+
+const origins = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.url().transform((u) => new URL(u).origin)));
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
+  REALCALL_DB_PATH: z.string().min(1).default('./data/realcall.db'),
+  REALCALL_PUBLIC_HOST: host.default('127.0.0.1'),
+  REALCALL_PUBLIC_PORT: port.default(8080),
+  REALCALL_INTERNAL_HOST: host.default('127.0.0.1'),
+  REALCALL_INTERNAL_PORT: port.default(8081),
+  REALCALL_INTERNAL_SECRET: secret.optional(),
+  REALCALL_SECRET_KEY: key32.optional(),
+  REALCALL_SIP_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/i, 'must be a host name')
+    .default('realcall.localhost'),
+  REALCALL_SIP_REALM: z.string().regex(/^[\w.-]+$/).optional(),
+  REALCALL_SIP_WS_URL: z.url({ protocol: /^wss?$/ }).default('ws://127.0.0.1:8088/ws'),
+  REALCALL_ICE_SERVERS: iceServers.default([]),
+  REALCALL_COOKIE_SECURE: bool.optional(),
+  REALCALL_PUBLIC_ORIGINS: origins.default([]),
+  REALCALL_SCRYPT_LOG_N: z.coerce.number().int().min(14).max(20).default(16),
+  REALCALL_WEB_DIST: z.string().min(1).default('./web/dist'),
+  REALCALL_AMI_URL: z.url({ protocol: /^tcp$/ }).optional(),
+  REALCALL_AMI_USER: z.string().regex(/^[\w.-]+$/).optional(),
+  REALCALL_AMI_SECRET: secret.optional(),
+});
+
+export type Config = {
+  env: 'production' | 'development' | 'test';
+  dbPath: string;
+  publicListener: { host: string; port: number };
+  internalListener: { host: string; port: number };
+  /** Shared with Asterisk: every internal request carries it. */
+  internalSecret: string;
+  /** Root key: id-number hashes and sealed SIP secrets are derived from it. */
+  secretKey: Buffer;
+  sip: { domain: string; realm: string; wsUrl: string; iceServers: z.infer<typeof iceServer>[] };
+  cookieSecure: boolean;
+  /** Extra origins allowed to send state-changing requests (besides same-origin). */
+  publicOrigins: string[];
+  scryptLogN: number;
+  webDist: string;
+  /** AMI, to expire Asterisk's cache and hang up the revoked; absent = no PBX control. */
+  ami?: { host: string; port: number; user: string; secret: string };
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses the environment into a Config, or throws a ConfigError naming each
+ * bad variable. Outside production, missing secrets are generated once and
+ * kept in `<db dir>/dev-secrets.json` (mode 0600), so `npm start` works on a
+ * fresh clone; production refuses to start without them.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+
+  let internalSecret = e.REALCALL_INTERNAL_SECRET;
+  let secretKey = e.REALCALL_SECRET_KEY;
+  if (!internalSecret || !secretKey) {
+    if (production) {
+      const missing = [!internalSecret && 'REALCALL_INTERNAL_SECRET', !secretKey && 'REALCALL_SECRET_KEY'].filter(Boolean);
+      throw new ConfigError(`Invalid configuration:\n${missing.map((m) => `  ${m}: is required in production`).join('\n')}`);
+    }
+    const dev = devSecrets(e.REALCALL_DB_PATH);
+    internalSecret ??= dev.internalSecret;
+    secretKey ??= Buffer.from(dev.secretKey, 'hex');
+  }
+
+  const amiParts = [e.REALCALL_AMI_URL, e.REALCALL_AMI_USER, e.REALCALL_AMI_SECRET];
+  if (amiParts.some(Boolean) && !amiParts.every(Boolean)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  REALCALL_AMI_URL, REALCALL_AMI_USER, REALCALL_AMI_SECRET: set all three or none',
+    );
+  }
+  const amiUrl = e.REALCALL_AMI_URL ? new URL(e.REALCALL_AMI_URL) : undefined;
+
+  return {
+    env: e.NODE_ENV,
+    dbPath: e.REALCALL_DB_PATH,
+    publicListener: { host: e.REALCALL_PUBLIC_HOST, port: e.REALCALL_PUBLIC_PORT },
+    internalListener: { host: e.REALCALL_INTERNAL_HOST, port: e.REALCALL_INTERNAL_PORT },
+    internalSecret,
+    secretKey,
+    sip: {
+      domain: e.REALCALL_SIP_DOMAIN,
+      realm: e.REALCALL_SIP_REALM ?? e.REALCALL_SIP_DOMAIN,
+      wsUrl: e.REALCALL_SIP_WS_URL,
+      iceServers: e.REALCALL_ICE_SERVERS,
+    },
+    cookieSecure: e.REALCALL_COOKIE_SECURE ?? production,
+    publicOrigins: e.REALCALL_PUBLIC_ORIGINS,
+    scryptLogN: e.REALCALL_SCRYPT_LOG_N,
+    webDist: e.REALCALL_WEB_DIST,
+    ...(amiUrl && e.REALCALL_AMI_USER && e.REALCALL_AMI_SECRET
+      ? {
+          ami: {
+            host: amiUrl.hostname,
+            port: Number(amiUrl.port || 5038),
+            user: e.REALCALL_AMI_USER,
+            secret: e.REALCALL_AMI_SECRET,
+          },
+        }
+      : {}),
+  };
+}
+
+type DevSecrets = { internalSecret: string; secretKey: string };
+
+/** Secrets for a development install, generated on first use next to the database. */
+function devSecrets(dbPath: string): DevSecrets {
+  const file = join(dirname(resolve(dbPath)), 'dev-secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
+  const fresh: DevSecrets = {
+    internalSecret: randomBytes(32).toString('base64url'),
+    secretKey: randomBytes(32).toString('hex'),
+  };
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(fresh, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return fresh;
+}

@@ -1,0 +1,21 @@
+/**
+ * What the app is built from. Tests build it with a fresh database and a
+ * config of their own; the server builds it from the environment.
+ */
+import type { Db } from '../../db/open';
+import type { User } from '../../db/schema';
+import type { Config } from './config';
+import type { Pbx } from './services/pbx';
+import type { Keys } from './services/secrets';
+
+export type Deps = {
+  db: Db;
+  config: Config;
+  pbx: Pbx;
+  keys: Keys;
+  /** Milliseconds since the epoch; tests move time with it. */
+  now: () => number;
+};
+
+/** Hono's environment for public routes: `me` is set by `requireSession`. */
+export type PublicEnv = { Variables: { me: User } };

@@ -1,0 +1,29 @@
+/** /api/auth: sign up, sign in, sign out. */
+import { Hono } from 'hono';
+import type { Deps, PublicEnv } from '../deps';
+import { signInBody, signUpBody } from '../schemas';
+import { closeSession, createPerson, describeMe, openSession, signIn } from '../services/people';
+import { clearSessionCookie, sessionToken, setSessionCookie } from './session';
+import { jsonOnly, valid } from './validate';
+
+export function authRoutes(deps: Deps) {
+  const security = { keys: deps.keys, scryptLogN: deps.config.scryptLogN };
+  return new Hono<PublicEnv>()
+    .post('/sign-up', jsonOnly, valid('json', signUpBody), async (c) => {
+      const person = await createPerson(deps.db, security, c.req.valid('json'));
+      const session = openSession(deps.db, person.id, deps.now());
+      setSessionCookie(c, deps, session.token, session.expiresAt);
+      return c.json({ me: describeMe(deps.db, person.id) }, 201);
+    })
+    .post('/sign-in', jsonOnly, valid('json', signInBody), async (c) => {
+      const session = await signIn(deps.db, security, c.req.valid('json'), deps.now());
+      setSessionCookie(c, deps, session.token, session.expiresAt);
+      return c.json({ me: describeMe(deps.db, session.userId) });
+    })
+    .post('/sign-out', (c) => {
+      const token = sessionToken(c);
+      if (token) closeSession(deps.db, token);
+      clearSessionCookie(c, deps);
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,37 @@
+/** /api/directory and /api/people/:extension: finding someone to call, and their avatar. */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Deps, PublicEnv } from '../deps';
+import { notFound } from '../errors';
+import { extension, searchQuery } from '../schemas';
+import { avatarByExtension } from '../services/avatars';
+import { directoryEntry, searchDirectory } from '../services/directory';
+import { requireSession } from './session';
+import { valid } from './validate';
+
+export function peopleRoutes(deps: Deps) {
+  const { db } = deps;
+  const byExtension = z.object({ extension });
+  return new Hono<PublicEnv>()
+    .use(requireSession(deps))
+    .get('/directory', valid('query', z.object({ q: searchQuery })), (c) =>
+      c.json({ people: searchDirectory(db, c.req.valid('query').q) }),
+    )
+    .get('/people/:extension', valid('param', byExtension), (c) => {
+      const entry = directoryEntry(db, c.req.valid('param').extension);
+      if (!entry) throw notFound('Nobody has that extension.');
+      return c.json({ person: entry });
+    })
+    .get('/people/:extension/avatar', valid('param', byExtension), (c) => {
+      const avatar = avatarByExtension(db, c.req.valid('param').extension);
+      if (!avatar) throw notFound('No avatar; draw initials.');
+      const etag = `"${avatar.etag}"`;
+      c.header('ETag', etag);
+      c.header('Cache-Control', 'private, max-age=300');
+      if (c.req.header('if-none-match') === etag) return c.body(null, 304);
+      c.header('Content-Type', avatar.mime);
+      // An image and nothing else, whatever a browser might sniff.
+      c.header('Content-Security-Policy', "default-src 'none'; sandbox");
+      return c.body(new Uint8Array(avatar.data));
+    });
+}

@@ -1,0 +1,119 @@
+/**
+ * Input schemas shared by the routes and the command-line tools. Each one
+ * normalises as it validates, so the services only ever see clean values.
+ */
+import { z } from 'zod';
+import { NAME_PRIVACY, VERIFICATION_STATUSES } from '../../db/schema';
+import { MAX_BYTES } from './services/display-name';
+
+const graphemeCount = (s: string) => Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)).length;
+const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+/** Characters no name may hold: controls, format (bidi, zero-width), separators, unassigned… */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}]/u;
+
+const EMAIL = /^[^\s@"\\<>()\[\],;:]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/;
+const PHONE = /^\+?[0-9]{6,15}$/;
+
+/** An e-mail address (lower-cased) or a phone number (spaces, dashes and brackets removed). */
+export const login = z
+  .string({ error: 'login is required' })
+  .max(254, 'login is too long')
+  .transform((raw, ctx) => {
+    const v = raw.trim();
+    if (v.includes('@')) {
+      const email = v.toLowerCase();
+      if (EMAIL.test(email)) return email;
+    } else {
+      const phone = v.replace(/[\s\-()]/g, '');
+      if (PHONE.test(phone)) return phone;
+    }
+    ctx.addIssue({ code: 'custom', message: 'login must be an e-mail address or a phone number' });
+    return z.NEVER;
+  });
+
+export const password = z
+  .string({ error: 'password is required' })
+  .min(10, 'password must be at least 10 characters')
+  .max(200, 'password must be at most 200 characters');
+
+/** A nickname: what people see when no real name is shown. */
+export const nickname = z
+  .string({ error: 'nickname is required' })
+  .max(200, 'nickname is too long')
+  .transform((v) => v.normalize('NFC').replace(/\p{Zs}+/gu, ' ').trim())
+  .refine((v) => v.length > 0, 'nickname must not be empty')
+  .refine((v) => !INVISIBLE.test(v), 'nickname must not contain control, format or invisible characters')
+  .refine((v) => !/["\\<>]/.test(v), 'nickname must not contain quotes, backslashes or angle brackets')
+  .refine((v) => graphemeCount(v) <= 32, 'nickname must be at most 32 characters');
+
+/**
+ * A legal name as on an identity document: letters and marks, parts joined
+ * by single spaces, interpuncts, apostrophes, dots or hyphens. At most 40
+ * characters, so the callee always sees it whole.
+ */
+export const legalName = z
+  .string({ error: 'legalName is required' })
+  .max(400, 'legalName is too long')
+  .transform((v) => v.normalize('NFC').replace(/\p{Zs}+/gu, ' ').trim())
+  .refine(
+    (v) => /^[\p{L}\p{M}]+(?:(?:[ ·・'\-]|\. ?)[\p{L}\p{M}]+)*\.?$/u.test(v),
+    'legalName must be letters, with single spaces, ·, apostrophes, dots or hyphens between parts',
+  )
+  .refine((v) => graphemeCount(v) <= 40 && utf8Bytes(v) <= MAX_BYTES, 'legalName must be at most 40 characters');
+
+/** An identity document number: upper-cased, spaces and dashes removed, 6–32 letters or digits. */
+export const idNumber = z
+  .string({ error: 'idNumber is required' })
+  .max(100, 'idNumber is too long')
+  .transform((v) => v.replace(/[\s-]/g, '').toUpperCase())
+  .refine((v) => /^[A-Z0-9]{6,32}$/.test(v), 'idNumber must be 6 to 32 letters or digits');
+
+export const reason = z
+  .string({ error: 'reason is required' })
+  .max(2000)
+  .transform((v) => v.normalize('NFC').trim())
+  .refine((v) => v.length > 0, 'reason must not be empty')
+  .refine((v) => v.length <= 500, 'reason must be at most 500 characters')
+  .refine((v) => !/[\p{Cc}\p{Cf}]/u.test(v.replace(/\n/g, '')), 'reason must not contain control or format characters');
+
+export const namePrivacy = z.enum(NAME_PRIVACY, { error: `namePrivacy must be one of ${NAME_PRIVACY.join(', ')}` });
+export const verificationStatus = z.enum(VERIFICATION_STATUSES, {
+  error: `status must be one of ${VERIFICATION_STATUSES.join(', ')}`,
+});
+
+/** An extension, as dialled and as a PJSIP endpoint id. */
+export const extension = z.string().regex(/^[0-9]{3,10}$/, 'extension must be 3 to 10 digits');
+/** Any PJSIP endpoint id Asterisk may send (ours are extensions; others are simply unknown). */
+export const endpointId = z.string().regex(/^[\w.+-]{1,64}$/, 'must be a PJSIP endpoint id (1–64 of A-Z a-z 0-9 _ . + -)');
+
+export const id = z.coerce
+  .number({ error: 'id must be a number' })
+  .int('id must be a whole number')
+  .positive('id must be positive')
+  .max(Number.MAX_SAFE_INTEGER);
+
+/** Paging through newest-first lists: `limit` (1–200, default 50) and `before` (an id). */
+export const page = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: id.optional(),
+});
+
+export const searchQuery = z
+  .string({ error: 'q is required' })
+  .max(200)
+  .transform((v) => v.normalize('NFC').trim())
+  .refine((v) => v.length >= 1 && v.length <= 32, 'q must be 1 to 32 characters')
+  .refine((v) => !INVISIBLE.test(v), 'q must not contain control or format characters');
+
+export const signUpBody = z.strictObject({ login, password, nickname });
+export const signInBody = z.strictObject({
+  login: login,
+  password: z.string({ error: 'password is required' }).min(1, 'password is required').max(200),
+});
+export const deleteAccountBody = z.strictObject({ password: z.string().min(1, 'password is required').max(200) });
+export const profileBody = z.strictObject({ nickname });
+export const verificationBody = z.strictObject({ legalName, idNumber });
+export const privacyBody = z.strictObject({ namePrivacy });
+export const approveBody = z.strictObject({ reason: reason.optional() });
+export const decisionBody = z.strictObject({ reason });

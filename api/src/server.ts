@@ -1,0 +1,53 @@
+/**
+ * Starts RealCall's API: reads the configuration, opens (and migrates) the
+ * database, and listens on the public and the internal listener.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import { openDatabase } from '../../db/open';
+import { createApp } from './app';
+import { ConfigError, loadConfig, type Config } from './config';
+import { noPbx } from './services/pbx';
+import { pruneSessions } from './services/people';
+
+function start(config: Config) {
+  const db = openDatabase(config.dbPath);
+  pruneSessions(db);
+  const pbx = noPbx;
+  const app = createApp({ db, config, pbx });
+
+  const listen = (name: string, fetch: (req: Request) => Response | Promise<Response>, where: Config['publicListener']) =>
+    new Promise<ServerType>((resolveListen) => {
+      const server = serve({ fetch, hostname: where.host, port: where.port }, (info) => {
+        console.log(`[api] ${name} listener on http://${where.host}:${info.port}`);
+        resolveListen(server);
+      });
+    });
+
+  const prune = setInterval(() => pruneSessions(db), 60 * 60 * 1000);
+  prune.unref();
+
+  return Promise.all([
+    listen('public', app.public.fetch, config.publicListener),
+    listen('internal', app.internal.fetch, config.internalListener),
+  ]).then((servers) => {
+    console.log(`[api] database ${config.dbPath}; ${config.ami ? 'PBX control over AMI' : 'no PBX control (AMI not configured)'}`);
+    const stop = (signal: string) => {
+      console.log(`[api] ${signal}: closing`);
+      for (const s of servers) s.close();
+      db.$client.close();
+      process.exit(0);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}
+
+try {
+  await start(loadConfig(process.env));
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(78); // EX_CONFIG
+  }
+  throw err;
+}

@@ -1,0 +1,107 @@
+/**
+ * What admins do to people: list them, disable and enable them. Disabling
+ * signs the person out everywhere, removes their realtime rows (so the next
+ * REGISTER fails) and asks the PBX to forget them and hang up their calls.
+ */
+import { and, desc, eq, like, lt, or, sql } from 'drizzle-orm';
+import type { Db } from '../../../db/open';
+import { sessions, sipAccounts, users, type Role } from '../../../db/schema';
+import { conflict, notFound } from '../errors';
+import { recordAudit, type Actor } from './audit';
+import type { Pbx } from './pbx';
+
+export type PersonSummary = {
+  id: number;
+  login: string;
+  nickname: string;
+  role: Role;
+  extension: string;
+  disabled: boolean;
+  createdAt: string;
+};
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export function listPeople(
+  db: Db,
+  filter: { q?: string | undefined; limit: number; before?: number | undefined },
+): PersonSummary[] {
+  const pattern = filter.q === undefined ? undefined : `%${escapeLike(filter.q)}%`;
+  return db
+    .select({
+      id: users.id,
+      login: users.login,
+      nickname: users.nickname,
+      role: users.role,
+      extension: sipAccounts.extension,
+      disabled: users.disabled,
+      createdAt: users.createdAt,
+    })
+    .from(users)
+    .innerJoin(sipAccounts, eq(sipAccounts.userId, users.id))
+    .where(
+      and(
+        filter.before === undefined ? undefined : lt(users.id, filter.before),
+        pattern === undefined
+          ? undefined
+          : or(
+              sql`${users.login} LIKE ${pattern} ESCAPE '\\'`,
+              sql`${users.nickname} LIKE ${pattern} ESCAPE '\\'`,
+              like(sipAccounts.extension, pattern),
+            ),
+      ),
+    )
+    .orderBy(desc(users.id))
+    .limit(filter.limit)
+    .all()
+    .map((p) => ({ ...p, createdAt: p.createdAt.toISOString() }));
+}
+
+/** Disables or enables a person; audited. Admins cannot disable themselves. */
+export function setDisabled(db: Db, pbx: Pbx, admin: Actor, userId: number, disabled: boolean, reason: string): void {
+  if (disabled && userId === admin.id) throw conflict('cannot_disable_self', 'You cannot disable your own account.');
+  const extension = db.transaction((tx) => {
+    const person = tx
+      .select({ disabled: users.disabled, extension: sipAccounts.extension })
+      .from(users)
+      .innerJoin(sipAccounts, eq(sipAccounts.userId, users.id))
+      .where(eq(users.id, userId))
+      .get();
+    if (!person) throw notFound('No such person.');
+    if (person.disabled === disabled) {
+      throw conflict('no_change', disabled ? 'This person is already disabled.' : 'This person is already enabled.');
+    }
+    tx.update(users).set({ disabled }).where(eq(users.id, userId)).run();
+    if (disabled) tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+    recordAudit(tx, admin, {
+      action: disabled ? 'user.disable' : 'user.enable',
+      targetType: 'user',
+      targetId: userId,
+      targetUserId: userId,
+      beforeStatus: person.disabled ? 'disabled' : 'enabled',
+      afterStatus: disabled ? 'disabled' : 'enabled',
+      reason,
+    });
+    return person.extension;
+  });
+  if (disabled) pbx.forget(extension, { hangUp: true });
+}
+
+/** Gives an existing person the admin role (command line only); audited as the system. */
+export function promoteToAdmin(db: Db, userId: number): void {
+  db.transaction((tx) => {
+    const person = tx.select({ role: users.role }).from(users).where(eq(users.id, userId)).get();
+    if (!person) throw notFound('No such person.');
+    if (person.role === 'admin') return;
+    tx.update(users).set({ role: 'admin' }).where(eq(users.id, userId)).run();
+    recordAudit(tx, { id: null, login: 'system (command line)' }, {
+      action: 'user.promote',
+      targetType: 'user',
+      targetId: userId,
+      targetUserId: userId,
+      beforeStatus: 'user',
+      afterStatus: 'admin',
+      reason: null,
+    });
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * A person's choice of how their name is shown on calls, and the preview of
+ * what a callee would see under each choice.
+ */
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../../db/open';
+import { NAME_PRIVACY, sipAccounts, users, verifications, type NamePrivacy } from '../../../db/schema';
+import { notFound } from '../errors';
+import { present, type Presentation } from './caller-name';
+
+export function setNamePrivacy(db: Db, userId: number, namePrivacy: NamePrivacy): void {
+  const changed = db.update(users).set({ namePrivacy }).where(eq(users.id, userId)).run().changes;
+  if (changed === 0) throw notFound('No such person.');
+}
+
+export type PrivacyPreview = {
+  current: NamePrivacy;
+  /** What a callee sees today under each choice: the same function the PBX's lookup uses. */
+  options: Record<NamePrivacy, Presentation>;
+};
+
+export function previewNamePrivacy(db: Db, userId: number): PrivacyPreview {
+  const row = db
+    .select({
+      extension: sipAccounts.extension,
+      nickname: users.nickname,
+      privacy: users.namePrivacy,
+      verifiedName: verifications.legalName,
+    })
+    .from(users)
+    .innerJoin(sipAccounts, eq(sipAccounts.userId, users.id))
+    .leftJoin(verifications, and(eq(verifications.userId, users.id), eq(verifications.status, 'verified')))
+    .where(eq(users.id, userId))
+    .get();
+  if (!row) throw notFound('No such person.');
+  const caller = { extension: row.extension, nickname: row.nickname, verifiedName: row.verifiedName };
+  const options = Object.fromEntries(NAME_PRIVACY.map((p) => [p, present(caller, p)])) as Record<NamePrivacy, Presentation>;
+  return { current: row.privacy, options };
+}

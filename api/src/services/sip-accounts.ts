@@ -1,0 +1,47 @@
+/**
+ * SIP accounts: what the softphone needs to register, for its owner only,
+ * and rotating the secret.
+ */
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../../db/open';
+import { sipAccounts } from '../../../db/schema';
+import type { Config } from '../config';
+import { notFound } from '../errors';
+import { sipSecretOwner } from './people';
+import type { Pbx } from './pbx';
+import { newSipSecret, seal, unseal, type Keys } from './secrets';
+
+export type SipRegistration = {
+  wsUrl: string;
+  uri: string;
+  authUser: string;
+  secret: string;
+  realm: string;
+  extension: string;
+  iceServers: Config['sip']['iceServers'];
+};
+
+export function sipRegistration(db: Db, keys: Keys, sip: Config['sip'], userId: number): SipRegistration {
+  const account = db.select().from(sipAccounts).where(eq(sipAccounts.userId, userId)).get();
+  if (!account) throw notFound('No SIP account.');
+  return {
+    wsUrl: sip.wsUrl,
+    uri: `sip:${account.extension}@${sip.domain}`,
+    authUser: account.extension,
+    secret: unseal(keys, account.secretSealed, sipSecretOwner(userId)),
+    realm: sip.realm,
+    extension: account.extension,
+    iceServers: sip.iceServers,
+  };
+}
+
+/** A new secret; the old one stops working at the PBX at once (its cache is expired). */
+export function rotateSipSecret(db: Db, keys: Keys, pbx: Pbx, userId: number): void {
+  const account = db.select().from(sipAccounts).where(eq(sipAccounts.userId, userId)).get();
+  if (!account) throw notFound('No SIP account.');
+  db.update(sipAccounts)
+    .set({ secretSealed: seal(keys, newSipSecret(), sipSecretOwner(userId)) })
+    .where(eq(sipAccounts.userId, userId))
+    .run();
+  pbx.forget(account.extension, { hangUp: false });
+}

@@ -1,0 +1,121 @@
+/**
+ * Test support: a real app on a real, fresh SQLite file per call. Nothing
+ * here is mocked; only the clock can be moved.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, type Db } from '../../db/open';
+import { createApp } from './app';
+import { loadConfig, type Config } from './config';
+import { promoteToAdmin } from './services/admin-users';
+import type { Pbx } from './services/pbx';
+
+export type TestApp = ReturnType<typeof createApp> & {
+  db: Db;
+  config: Config;
+  dir: string;
+  clock: { now: number };
+  /** Calls the PBX was asked to make. */
+  pbxCalls: { extension: string; hangUp: boolean }[];
+  close: () => void;
+};
+
+export function testEnv(dir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    REALCALL_DB_PATH: join(dir, 'realcall.db'),
+    REALCALL_INTERNAL_SECRET: randomBytes(24).toString('base64url'),
+    REALCALL_SECRET_KEY: randomBytes(32).toString('hex'),
+    // The cheapest cost the config accepts: tests sign up many people.
+    REALCALL_SCRYPT_LOG_N: '14',
+    REALCALL_SIP_DOMAIN: 'realcall.test',
+    REALCALL_SIP_WS_URL: 'wss://pbx.realcall.test/ws',
+    REALCALL_WEB_DIST: join(dir, 'no-web'),
+    ...extra,
+  };
+}
+
+export function createTestApp(extraEnv: Record<string, string> = {}): TestApp {
+  const dir = mkdtempSync(join(tmpdir(), 'realcall-test-'));
+  const config = loadConfig(testEnv(dir, extraEnv));
+  const db = openDatabase(config.dbPath);
+  const clock = { now: Date.parse('2026-11-25T08:00:00Z') };
+  const pbxCalls: TestApp['pbxCalls'] = [];
+  // The PBX is an edge we do not own; recording what was asked of it is the honest test of this side.
+  const pbx: Pbx = { forget: (extension, { hangUp }) => void pbxCalls.push({ extension, hangUp }) };
+  const app = createApp({ db, config, pbx, now: () => clock.now, log: () => {} });
+  return {
+    ...app,
+    db,
+    config,
+    dir,
+    clock,
+    pbxCalls,
+    close: () => {
+      db.$client.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A JSON request through the public app, with an optional session cookie. */
+export async function call(
+  t: TestApp,
+  method: string,
+  path: string,
+  options: { body?: unknown; cookie?: string | undefined; headers?: Record<string, string>; raw?: string | Uint8Array } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.cookie) headers.cookie = options.cookie;
+  let body: string | Uint8Array | undefined = options.raw;
+  if (options.body !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  const res = await t.public.request(path, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+let counter = 0;
+
+/** Signs up a fresh person and returns their session cookie and account. */
+export async function signUp(
+  t: TestApp,
+  overrides: { login?: string; password?: string; nickname?: string } = {},
+): Promise<{ cookie: string; me: any; login: string; password: string }> {
+  counter += 1;
+  const login = overrides.login ?? `person${counter}@example.test`;
+  const password = overrides.password ?? `correct horse ${counter}`;
+  const res = await call(t, 'POST', '/api/auth/sign-up', {
+    body: { login, password, nickname: overrides.nickname ?? `Person ${counter}` },
+  });
+  if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { cookie: cookieFrom(res.headers), me: res.body.me, login, password };
+}
+
+export function cookieFrom(headers: Headers): string {
+  const set = headers.get('set-cookie') ?? '';
+  const match = /rc_session=([^;]*)/.exec(set);
+  if (!match) throw new Error(`no session cookie in ${set}`);
+  return `rc_session=${match[1]}`;
+}
+
+/** Every table's rows, to show that a rejected request wrote nothing. */
+export function snapshot(db: Db): Record<string, unknown[]> {
+  const tables = db.$client
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .all() as { name: string }[];
+  return Object.fromEntries(tables.map(({ name }) => [name, db.$client.prepare(`SELECT * FROM "${name}"`).all()]));
+}
+
+/** Makes a person an admin, as `npm run admin:create -- --promote` does. */
+export const makeAdmin = (db: Db, userId: number): void => promoteToAdmin(db, userId);
