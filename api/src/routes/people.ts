@@ -12,8 +12,11 @@ import { valid } from './validate';
 export function peopleRoutes(deps: Deps) {
   const { db } = deps;
   const byExtension = z.object({ extension });
+  const session = requireSession(deps);
   return new Hono<PublicEnv>()
-    .use(requireSession(deps))
+    // Mounted at /api: guard only these paths, or every unknown /api path would answer 401.
+    .use('/directory', session)
+    .use('/people/*', session)
     .get('/directory', valid('query', z.object({ q: searchQuery })), (c) =>
       c.json({ people: searchDirectory(db, c.req.valid('query').q) }),
     )

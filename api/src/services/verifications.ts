@@ -71,22 +71,29 @@ export function submitVerification(
   userId: number,
   input: { legalName: string; idNumber: string },
 ): MyVerification {
+  const alreadyVerified = () =>
+    conflict('already_verified', 'You are already verified; an admin must revoke it before you submit again.');
   try {
-    db.insert(verifications)
-      .values({
-        userId,
-        legalName: input.legalName,
-        idHash: hashIdNumber(keys, input.idNumber),
-        idLast4: input.idNumber.slice(-4),
-        status: 'pending',
-      })
-      .run();
+    db.transaction((tx) => {
+      const verified = tx
+        .select({ id: verifications.id })
+        .from(verifications)
+        .where(and(eq(verifications.userId, userId), eq(verifications.status, 'verified')))
+        .get();
+      if (verified) throw alreadyVerified();
+      tx.insert(verifications)
+        .values({
+          userId,
+          legalName: input.legalName,
+          idHash: hashIdNumber(keys, input.idNumber),
+          idLast4: input.idNumber.slice(-4),
+          status: 'pending',
+        })
+        .run();
+    });
   } catch (err) {
     if (isUniqueViolation(err, 'verifications.user_id')) {
-      const current = myVerification(db, userId).status;
-      throw current === 'verified'
-        ? conflict('already_verified', 'You are already verified; an admin must revoke it before you submit again.')
-        : conflict('verification_pending', 'A verification is already waiting for review.');
+      throw conflict('verification_pending', 'A verification is already waiting for review.');
     }
     throw err;
   }

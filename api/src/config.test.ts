@@ -1,0 +1,93 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'realcall-config-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const strong = {
+  REALCALL_INTERNAL_SECRET: 'Vq3r9ZkT2mXp7LwB8nYc4HdF6sJa1GeU',
+  REALCALL_SECRET_KEY: 'a3f1c2e4b5d6978812345678abcdef0123456789abcdef0123456789abcdef01',
+};
+
+function error(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('has safe defaults: loopback listeners, an embedded database under ./data', () => {
+    const config = loadConfig({ ...strong, NODE_ENV: 'production' });
+    expect(config.publicListener).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(config.internalListener).toEqual({ host: '127.0.0.1', port: 8081 });
+    expect(config.dbPath).toBe('./data/realcall.db');
+    expect(config.cookieSecure).toBe(true);
+    expect(config.sip.iceServers).toEqual([]);
+    expect(config.ami).toBeUndefined();
+  });
+
+  it('refuses to start in production without secrets, naming the variables', () => {
+    const message = error({ NODE_ENV: 'production', REALCALL_DB_PATH: join(dir, 'x.db') });
+    expect(message).toContain('REALCALL_INTERNAL_SECRET: is required in production');
+    expect(message).toContain('REALCALL_SECRET_KEY: is required in production');
+  });
+
+  it.each([
+    ['REALCALL_INTERNAL_SECRET', '', 'at least 32 characters'],
+    ['REALCALL_INTERNAL_SECRET', 'change-me-change-me-change-me-change-me', 'placeholder'],
+    ['REALCALL_INTERNAL_SECRET', 'a'.repeat(40), 'too repetitive'],
+    ['REALCALL_SECRET_KEY', 'abcd', '32 bytes'],
+    ['REALCALL_PUBLIC_PORT', '70000', 'REALCALL_PUBLIC_PORT'],
+    ['REALCALL_INTERNAL_PORT', 'eighty', 'REALCALL_INTERNAL_PORT'],
+    ['REALCALL_SIP_WS_URL', 'http://pbx/ws', 'REALCALL_SIP_WS_URL'],
+    ['REALCALL_ICE_SERVERS', '[{"urls":"http://stun"}]', 'RTCIceServer'],
+    ['REALCALL_ICE_SERVERS', 'not json', 'RTCIceServer'],
+    ['REALCALL_SCRYPT_LOG_N', '10', 'REALCALL_SCRYPT_LOG_N'],
+    ['REALCALL_COOKIE_SECURE', 'maybe', 'REALCALL_COOKIE_SECURE'],
+    ['REALCALL_PUBLIC_ORIGINS', 'not a url', 'REALCALL_PUBLIC_ORIGINS'],
+    ['NODE_ENV', 'staging', 'NODE_ENV'],
+  ])('names %s when it is bad (%j)', (name, value, expected) => {
+    const message = error({ ...strong, NODE_ENV: 'production', [name]: value });
+    expect(message).toContain(name);
+    expect(message).toContain(expected);
+  });
+
+  it('wants all three AMI variables or none', () => {
+    expect(error({ ...strong, REALCALL_AMI_URL: 'tcp://127.0.0.1:5038' })).toMatch(/AMI_USER.*set all three or none/);
+    const config = loadConfig({
+      ...strong,
+      REALCALL_AMI_URL: 'tcp://asterisk:5038',
+      REALCALL_AMI_USER: 'realcall',
+      REALCALL_AMI_SECRET: 'Zt5Qw8Er2Ty7Ui1Op4As6Df9Gh3Jk0Lz',
+    });
+    expect(config.ami).toEqual({ host: 'asterisk', port: 5038, user: 'realcall', secret: 'Zt5Qw8Er2Ty7Ui1Op4As6Df9Gh3Jk0Lz' });
+  });
+
+  it('outside production, generates secrets once, private to the owner, and reuses them', () => {
+    const env = { NODE_ENV: 'development', REALCALL_DB_PATH: join(dir, 'data', 'realcall.db') };
+    const first = loadConfig(env);
+    const file = join(dir, 'data', 'dev-secrets.json');
+    expect(existsSync(file)).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).toContain(first.internalSecret);
+    const second = loadConfig(env);
+    expect(second.internalSecret).toBe(first.internalSecret);
+    expect(second.secretKey.equals(first.secretKey)).toBe(true);
+    expect(first.cookieSecure).toBe(false);
+  });
+
+  it('derives the realm from the SIP domain unless given', () => {
+    expect(loadConfig({ ...strong, REALCALL_SIP_DOMAIN: 'sip.example.org' }).sip.realm).toBe('sip.example.org');
+    expect(loadConfig({ ...strong, REALCALL_SIP_DOMAIN: 'sip.example.org', REALCALL_SIP_REALM: 'realcall' }).sip.realm).toBe('realcall');
+  });
+});

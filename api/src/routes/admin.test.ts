@@ -1,0 +1,277 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { call, createTestApp, makeAdmin, signUp, snapshot, type TestApp } from '../testing';
+
+let t: TestApp;
+let admin: Awaited<ReturnType<typeof signUp>>;
+beforeEach(async () => {
+  t = createTestApp();
+  admin = await signUp(t, { login: 'admin@realcall.test', nickname: 'Admin' });
+  makeAdmin(t.db, admin.me.id);
+});
+afterEach(() => t.close());
+
+async function submitted(legalName = '张三丰', idNumber = '110105194912310021') {
+  const p = await signUp(t);
+  const res = await call(t, 'POST', '/api/me/verification', { cookie: p.cookie, body: { legalName, idNumber } });
+  expect(res.status).toBe(201);
+  const list = await call(t, 'GET', '/api/admin/verifications?status=pending', { cookie: admin.cookie });
+  const item = list.body.verifications.find((v: { person: { id: number } }) => v.person.id === p.me.id);
+  return { person: p, id: item.id as number };
+}
+
+describe('admin routes: who may', () => {
+  it('refuses anonymous callers (401) and people who are not admins (403), writing nothing', async () => {
+    const { id } = await submitted();
+    const user = await signUp(t);
+    const routes = [
+      ['GET', '/api/admin/verifications'],
+      ['GET', `/api/admin/verifications/${id}`],
+      ['POST', `/api/admin/verifications/${id}/approve`],
+      ['POST', `/api/admin/verifications/${id}/reject`],
+      ['POST', `/api/admin/verifications/${id}/revoke`],
+      ['POST', '/api/admin/verifications/import'],
+      ['GET', '/api/admin/people'],
+      ['POST', `/api/admin/people/${user.me.id}/disable`],
+      ['POST', `/api/admin/people/${user.me.id}/enable`],
+      ['GET', '/api/admin/audit'],
+    ] as const;
+    const before = snapshot(t.db);
+    for (const [method, path] of routes) {
+      const body = method === 'POST' ? { reason: 'because' } : undefined;
+      const anon = await call(t, method, path, { body });
+      expect(anon.status, `${method} ${path} anonymous`).toBe(401);
+      const plain = await call(t, method, path, { body, cookie: user.cookie });
+      expect(plain.status, `${method} ${path} as a user`).toBe(403);
+      expect(plain.body.error.code).toBe('forbidden');
+    }
+    expect(snapshot(t.db)).toEqual(before);
+  });
+});
+
+describe('verification queue', () => {
+  it('lists by status with the person, never the document number', async () => {
+    const { person } = await submitted('李小龙', 'P1234567');
+    const res = await call(t, 'GET', '/api/admin/verifications?status=pending', { cookie: admin.cookie });
+    expect(res.status).toBe(200);
+    expect(res.body.verifications).toHaveLength(1);
+    expect(res.body.verifications[0]).toMatchObject({
+      status: 'pending',
+      legalName: '李小龙',
+      idLast4: '4567',
+      person: { id: person.me.id, login: person.login, extension: person.me.extension },
+    });
+    expect(JSON.stringify(res.body)).not.toContain('P1234567');
+    expect((await call(t, 'GET', '/api/admin/verifications?status=verified', { cookie: admin.cookie })).body.verifications).toEqual([]);
+  });
+
+  it('pages newest first', async () => {
+    const ids = [(await submitted()).id, (await submitted()).id, (await submitted()).id];
+    const first = await call(t, 'GET', '/api/admin/verifications?limit=2', { cookie: admin.cookie });
+    expect(first.body.verifications.map((v: { id: number }) => v.id)).toEqual([ids[2], ids[1]]);
+    const next = await call(t, 'GET', `/api/admin/verifications?limit=2&before=${ids[1]}`, { cookie: admin.cookie });
+    expect(next.body.verifications.map((v: { id: number }) => v.id)).toEqual([ids[0]]);
+  });
+
+  it('approves, then revokes with a reason, auditing each change with before and after', async () => {
+    const { id, person } = await submitted();
+    const approved = await call(t, 'POST', `/api/admin/verifications/${id}/approve`, { cookie: admin.cookie, body: {} });
+    expect(approved.status).toBe(200);
+    expect(approved.body.verification.status).toBe('verified');
+    expect((await call(t, 'GET', '/api/me', { cookie: person.cookie })).body.me.verificationStatus).toBe('verified');
+
+    const noReason = await call(t, 'POST', `/api/admin/verifications/${id}/revoke`, { cookie: admin.cookie, body: {} });
+    expect(noReason.status).toBe(400);
+    const revoked = await call(t, 'POST', `/api/admin/verifications/${id}/revoke`, {
+      cookie: admin.cookie,
+      body: { reason: 'Document reported stolen' },
+    });
+    expect(revoked.body.verification).toMatchObject({ status: 'revoked', reason: 'Document reported stolen' });
+
+    const audit = await call(t, 'GET', '/api/admin/audit', { cookie: admin.cookie });
+    // The oldest entry is the admin's own promotion, made by the command line.
+    expect(audit.body.entries.at(-1)).toMatchObject({ action: 'user.promote', actorId: null, targetUserId: admin.me.id });
+    audit.body.entries.pop();
+    expect(audit.body.entries).toHaveLength(2);
+    expect(audit.body.entries[0]).toMatchObject({
+      actorId: admin.me.id,
+      actorLogin: 'admin@realcall.test',
+      action: 'verification.revoke',
+      targetType: 'verification',
+      targetId: id,
+      targetUserId: person.me.id,
+      beforeStatus: 'verified',
+      afterStatus: 'revoked',
+      reason: 'Document reported stolen',
+    });
+    expect(audit.body.entries[1]).toMatchObject({ action: 'verification.approve', beforeStatus: 'pending', afterStatus: 'verified' });
+    expect(Date.parse(audit.body.entries[0].at)).toBeGreaterThan(0);
+
+    // Revoked: the person may submit again.
+    const again = await call(t, 'POST', '/api/me/verification', {
+      cookie: person.cookie,
+      body: { legalName: '张三丰', idNumber: '110105194912310021' },
+    });
+    expect(again.status).toBe(201);
+  });
+
+  it('rejects with a reason the person then sees', async () => {
+    const { id, person } = await submitted();
+    const res = await call(t, 'POST', `/api/admin/verifications/${id}/reject`, {
+      cookie: admin.cookie,
+      body: { reason: 'The photo is unreadable' },
+    });
+    expect(res.body.verification.status).toBe('rejected');
+    const mine = await call(t, 'GET', '/api/me/verification', { cookie: person.cookie });
+    expect(mine.body.verification).toMatchObject({ status: 'rejected', reason: 'The photo is unreadable' });
+  });
+
+  it('refuses a move the state machine does not have, and writes nothing', async () => {
+    const { id } = await submitted();
+    const before = snapshot(t.db);
+    const revoke = await call(t, 'POST', `/api/admin/verifications/${id}/revoke`, { cookie: admin.cookie, body: { reason: 'x' } });
+    expect(revoke.status).toBe(409);
+    expect(revoke.body.error).toEqual({
+      code: 'invalid_transition',
+      message: 'Only a verified verification can be revoked; this one is pending.',
+    });
+    expect(snapshot(t.db)).toEqual(before);
+    await call(t, 'POST', `/api/admin/verifications/${id}/reject`, { cookie: admin.cookie, body: { reason: 'no' } });
+    const approve = await call(t, 'POST', `/api/admin/verifications/${id}/approve`, { cookie: admin.cookie, body: {} });
+    expect(approve.status).toBe(409);
+  });
+
+  it.each([
+    ['a verification that does not exist', '/api/admin/verifications/999/approve', {}, 404],
+    ['an id that is not a number', '/api/admin/verifications/abc/approve', {}, 400],
+    ['a negative id', '/api/admin/verifications/-1/approve', {}, 400],
+    ['an empty reason', '/api/admin/verifications/1/reject', { reason: '   ' }, 400],
+    ['a reason of 501 characters', '/api/admin/verifications/1/reject', { reason: 'x'.repeat(501) }, 400],
+    ['an unknown field', '/api/admin/verifications/1/approve', { status: 'verified' }, 400],
+  ])('refuses %s and writes nothing', async (_what, path, body, status) => {
+    await submitted();
+    const before = snapshot(t.db);
+    const res = await call(t, 'POST', path, { cookie: admin.cookie, body });
+    expect(res.status).toBe(status);
+    expect(res.body.error.code).toEqual(expect.any(String));
+    expect(snapshot(t.db)).toEqual(before);
+  });
+
+  it('refuses a bad status filter', async () => {
+    const res = await call(t, 'GET', '/api/admin/verifications?status=approved', { cookie: admin.cookie });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/pending, verified, rejected, revoked/);
+  });
+});
+
+describe('CSV import', () => {
+  const importCsv = (csv: string | Uint8Array, type = 'text/csv') =>
+    call(t, 'POST', '/api/admin/verifications/import', {
+      cookie: admin.cookie,
+      raw: typeof csv === 'string' ? csv : csv,
+      headers: { 'content-type': type },
+    });
+
+  it('imports good rows and reports each bad row by line, never half-writing one', async () => {
+    const pending = await submitted('赵敏', 'Z9876543');
+    const fresh = await signUp(t, { login: 'fresh@example.test' });
+    const mismatch = await submitted('周芷若', 'Q1111111');
+    const csv = [
+      'login,legal_name,id_number,status,reason',
+      `${pending.person.login},赵敏,Z9876543,verified,`,
+      `fresh@example.test,"Smith, John",X5555555,verified,offline check`,
+      'nobody@example.test,无名,N0000001,verified,',
+      `${mismatch.person.login},周芷若,Q2222222,verified,`,
+      `fresh@example.test,Again,X5555555,rejected,dup`,
+      `${admin.login},Ad Min,A1234567,maybe,`,
+      `${admin.login},Ad Min,A1234567,rejected,`,
+      `${admin.login},"Bad""Name",A1234567,verified,`,
+    ].join('\r\n');
+    const res = await importCsv(csv);
+    expect(res.status).toBe(200);
+    expect(res.body.imported).toBe(1);
+    expect(res.body.errors).toEqual([
+      { line: 3, code: 'invalid_field', message: expect.stringMatching(/^legal_name:/) },
+      { line: 4, code: 'unknown_login', message: 'no person signs in as nobody@example.test' },
+      { line: 5, code: 'id_mismatch', message: expect.stringMatching(/does not match/) },
+      { line: 6, code: 'duplicate_row', message: expect.any(String) },
+      { line: 7, code: 'invalid_field', message: 'status: must be verified or rejected' },
+      { line: 8, code: 'duplicate_row', message: expect.any(String) },
+      { line: 9, code: 'duplicate_row', message: expect.any(String) },
+    ]);
+    // Line 2 decided the pending record; line 3 ("Smith, John" has a comma inside quotes) was refused for the comma.
+    const list = (await call(t, 'GET', '/api/admin/verifications', { cookie: admin.cookie })).body.verifications;
+    const decided = list.find((v: { person: { id: number } }) => v.person.id === pending.person.me.id);
+    expect(decided).toMatchObject({ id: pending.id, status: 'verified', legalName: '赵敏' });
+    expect(list.find((v: { person: { id: number } }) => v.person.id === fresh.me.id)).toBeUndefined();
+    expect(list.find((v: { person: { id: number } }) => v.person.id === mismatch.person.me.id).status).toBe('pending');
+    const audit = (await call(t, 'GET', '/api/admin/audit', { cookie: admin.cookie })).body.entries.filter(
+      (e: { targetType: string }) => e.targetType === 'verification',
+    );
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ action: 'verification.import.approve', targetId: pending.id, beforeStatus: 'pending', afterStatus: 'verified' });
+  });
+
+  it('writes a new decided record for someone with none, and refuses someone already verified', async () => {
+    const fresh = await signUp(t, { login: 'new@example.test' });
+    const first = await importCsv('login,legal_name,id_number,status\nnew@example.test,Jane Doe,D7654321,verified\n');
+    expect(first.body).toEqual({ imported: 1, errors: [] });
+    expect((await call(t, 'GET', '/api/me/verification', { cookie: fresh.cookie })).body.verification).toMatchObject({
+      status: 'verified',
+      legalName: 'Jane Doe',
+      idLast4: '4321',
+    });
+    const second = await importCsv('login,legal_name,id_number,status\nnew@example.test,Jane Doe,D7654321,verified\n');
+    expect(second.body).toEqual({ imported: 0, errors: [{ line: 2, code: 'already_verified', message: expect.any(String) }] });
+  });
+
+  it.each([
+    ['a wrong header', 'user,name,id,status\nx@y.test,A,B1234567,verified\n'],
+    ['only a header', 'login,legal_name,id_number,status\n'],
+    ['an unterminated quote', 'login,legal_name,id_number,status\nx@y.test,"A,B1234567,verified\n'],
+    ['a stray quote', 'login,legal_name,id_number,status\nx@y.test,A"B,B1234567,verified\n'],
+    ['broken UTF-8', Buffer.concat([Buffer.from('login,legal_name,id_number,status\nx@y.test,'), Buffer.from([0xff, 0xfe]), Buffer.from(',B1234567,verified\n')])],
+    ['too many rows', `login,legal_name,id_number,status\n${'x@y.test,A,B1234567,verified\n'.repeat(5001)}`],
+  ])('refuses the whole file for %s, writing nothing', async (_what, csv) => {
+    await signUp(t, { login: 'x@y.test' });
+    const before = snapshot(t.db);
+    const res = await importCsv(typeof csv === 'string' ? csv : new Uint8Array(csv));
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_csv');
+    expect(res.body.error.message).toMatch(/nothing was imported/);
+    expect(snapshot(t.db)).toEqual(before);
+  });
+
+  it('refuses another content type', async () => {
+    const res = await importCsv('login,legal_name,id_number,status\n', 'application/json');
+    expect(res.status).toBe(415);
+  });
+});
+
+describe('people', () => {
+  it('lists and finds people', async () => {
+    const p = await signUp(t, { login: 'findme@example.test', nickname: 'Findable' });
+    const res = await call(t, 'GET', '/api/admin/people?q=findme', { cookie: admin.cookie });
+    expect(res.body.people).toEqual([expect.objectContaining({ id: p.me.id, login: 'findme@example.test', nickname: 'Findable', disabled: false })]);
+  });
+
+  it('disables a person: signed out, PBX told to forget and hang up, audited; then enables', async () => {
+    const p = await signUp(t);
+    const disabled = await call(t, 'POST', `/api/admin/people/${p.me.id}/disable`, { cookie: admin.cookie, body: { reason: 'Fraud report' } });
+    expect(disabled.status).toBe(204);
+    expect((await call(t, 'GET', '/api/me', { cookie: p.cookie })).status).toBe(401);
+    expect(t.pbxCalls).toEqual([{ extension: p.me.extension, hangUp: true }]);
+    const again = await call(t, 'POST', `/api/admin/people/${p.me.id}/disable`, { cookie: admin.cookie, body: { reason: 'x' } });
+    expect(again.status).toBe(409);
+    const enabled = await call(t, 'POST', `/api/admin/people/${p.me.id}/enable`, { cookie: admin.cookie, body: { reason: 'Cleared' } });
+    expect(enabled.status).toBe(204);
+    const audit = (await call(t, 'GET', '/api/admin/audit', { cookie: admin.cookie })).body.entries;
+    expect(audit.map((e: { action: string }) => e.action)).toEqual(['user.enable', 'user.disable', 'user.promote']);
+    expect(audit[1]).toMatchObject({ beforeStatus: 'enabled', afterStatus: 'disabled', reason: 'Fraud report', targetUserId: p.me.id });
+  });
+
+  it('does not let an admin disable themselves', async () => {
+    const res = await call(t, 'POST', `/api/admin/people/${admin.me.id}/disable`, { cookie: admin.cookie, body: { reason: 'oops' } });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('cannot_disable_self');
+  });
+});

@@ -1,0 +1,288 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { jpegHeader, png, webpHeader } from '../images.test-support';
+import { call, createTestApp, makeAdmin, signUp, snapshot, type TestApp } from '../testing';
+
+let t: TestApp;
+beforeEach(() => {
+  t = createTestApp();
+});
+afterEach(() => t.close());
+
+describe('/api/me', () => {
+  it('refuses anonymous callers on every route', async () => {
+    for (const [method, path] of [
+      ['GET', '/api/me'],
+      ['PATCH', '/api/me'],
+      ['DELETE', '/api/me'],
+      ['GET', '/api/me/sip'],
+      ['POST', '/api/me/sip/rotate'],
+      ['GET', '/api/me/verification'],
+      ['POST', '/api/me/verification'],
+      ['GET', '/api/me/privacy'],
+      ['PUT', '/api/me/privacy'],
+      ['GET', '/api/me/privacy/preview'],
+      ['PUT', '/api/me/avatar'],
+      ['DELETE', '/api/me/avatar'],
+    ] as const) {
+      const res = await call(t, method, path, { cookie: 'rc_session=' + 'x'.repeat(43) });
+      expect(res.status, `${method} ${path}`).toBe(401);
+      expect(res.body.error.code).toBe('unauthorized');
+    }
+  });
+
+  it('changes the nickname, and refuses a bad one without writing', async () => {
+    const p = await signUp(t);
+    const ok = await call(t, 'PATCH', '/api/me', { cookie: p.cookie, body: { nickname: '  阿明  ' } });
+    expect(ok.status).toBe(200);
+    expect(ok.body.me.nickname).toBe('阿明');
+    const before = snapshot(t.db);
+    const bad = await call(t, 'PATCH', '/api/me', { cookie: p.cookie, body: { nickname: 'a\u0000b' } });
+    expect(bad.status).toBe(400);
+    expect(snapshot(t.db)).toEqual(before);
+  });
+});
+
+describe('GET /api/me/sip', () => {
+  it('gives the owner what the softphone needs, with a secret of at least 128 bits that is not the password', async () => {
+    const p = await signUp(t);
+    const res = await call(t, 'GET', '/api/me/sip', { cookie: p.cookie });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.body).toEqual({
+      wsUrl: 'wss://pbx.realcall.test/ws',
+      uri: `sip:${p.me.extension}@realcall.test`,
+      authUser: p.me.extension,
+      secret: expect.stringMatching(/^[\w-]{32}$/),
+      realm: 'realcall.test',
+      extension: p.me.extension,
+      iceServers: [],
+    });
+    expect(Buffer.from(res.body.secret, 'base64url').length * 8).toBeGreaterThanOrEqual(128);
+    expect(res.body.secret).not.toBe(p.password);
+    // Stored sealed, never in the clear.
+    expect(JSON.stringify(snapshot(t.db))).not.toContain(res.body.secret);
+  });
+
+  it('gives each person their own secret, and only their own', async () => {
+    const a = await signUp(t);
+    const b = await signUp(t);
+    const sa = await call(t, 'GET', '/api/me/sip', { cookie: a.cookie });
+    const sb = await call(t, 'GET', '/api/me/sip', { cookie: b.cookie });
+    expect(sa.body.secret).not.toBe(sb.body.secret);
+    expect(sa.body.authUser).toBe(a.me.extension);
+    expect(sb.body.authUser).toBe(b.me.extension);
+  });
+
+  it('passes the configured ICE servers', async () => {
+    t.close();
+    t = createTestApp({ REALCALL_ICE_SERVERS: '[{"urls":"turn:turn.realcall.test:3478","username":"u","credential":"c"}]' });
+    const p = await signUp(t);
+    const res = await call(t, 'GET', '/api/me/sip', { cookie: p.cookie });
+    expect(res.body.iceServers).toEqual([{ urls: 'turn:turn.realcall.test:3478', username: 'u', credential: 'c' }]);
+  });
+
+  it('rotates the secret and tells the PBX to forget the old one', async () => {
+    const p = await signUp(t);
+    const before = await call(t, 'GET', '/api/me/sip', { cookie: p.cookie });
+    const rotated = await call(t, 'POST', '/api/me/sip/rotate', { cookie: p.cookie });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).not.toBe(before.body.secret);
+    expect(t.pbxCalls).toEqual([{ extension: p.me.extension, hangUp: false }]);
+  });
+});
+
+describe('verification', () => {
+  it('starts at none, becomes pending, and keeps only a keyed hash and the last 4 of the document number', async () => {
+    const p = await signUp(t);
+    expect((await call(t, 'GET', '/api/me/verification', { cookie: p.cookie })).body.verification).toEqual({ status: 'none' });
+    const res = await call(t, 'POST', '/api/me/verification', {
+      cookie: p.cookie,
+      body: { legalName: ' 张三丰 ', idNumber: '11010519491231002x' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.verification).toMatchObject({ status: 'pending', legalName: '张三丰', idLast4: '002X', reason: null });
+    const stored = JSON.stringify(snapshot(t.db));
+    expect(stored).not.toContain('11010519491231002');
+    const row = snapshot(t.db).verifications?.[0] as { id_hash: string };
+    expect(row.id_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect((await call(t, 'GET', '/api/me', { cookie: p.cookie })).body.me.verificationStatus).toBe('pending');
+  });
+
+  it('hashes the same number differently under a different server key', async () => {
+    const other = createTestApp();
+    try {
+      const a = await signUp(t);
+      const b = await signUp(other);
+      const body = { legalName: 'Li Lei', idNumber: 'E12345678' };
+      await call(t, 'POST', '/api/me/verification', { cookie: a.cookie, body });
+      await call(other, 'POST', '/api/me/verification', { cookie: b.cookie, body });
+      const hashA = (snapshot(t.db).verifications?.[0] as { id_hash: string }).id_hash;
+      const hashB = (snapshot(other.db).verifications?.[0] as { id_hash: string }).id_hash;
+      expect(hashA).not.toBe(hashB);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('refuses a second submission while one is pending, and after approval', async () => {
+    const p = await signUp(t);
+    const body = { legalName: '王小明', idNumber: '110105194912310021' };
+    expect((await call(t, 'POST', '/api/me/verification', { cookie: p.cookie, body })).status).toBe(201);
+    const before = snapshot(t.db);
+    const again = await call(t, 'POST', '/api/me/verification', { cookie: p.cookie, body });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('verification_pending');
+    expect(snapshot(t.db)).toEqual(before);
+
+    const admin = await signUp(t);
+    makeAdmin(t.db, admin.me.id);
+    const id = (await call(t, 'GET', '/api/admin/verifications?status=pending', { cookie: admin.cookie })).body.verifications[0].id;
+    expect((await call(t, 'POST', `/api/admin/verifications/${id}/approve`, { cookie: admin.cookie, body: {} })).status).toBe(200);
+    const verified = await call(t, 'POST', '/api/me/verification', { cookie: p.cookie, body });
+    expect(verified.status).toBe(409);
+    expect(verified.body.error.code).toBe('already_verified');
+  });
+
+  it.each([
+    ['a legal name with digits', { legalName: 'Agent 007', idNumber: '110105194912310021' }],
+    ['a legal name with quotes', { legalName: '"张三"', idNumber: '110105194912310021' }],
+    ['a legal name with a zero-width space', { legalName: '张\u200b三', idNumber: '110105194912310021' }],
+    ['a legal name of 41 characters', { legalName: '张'.repeat(41), idNumber: '110105194912310021' }],
+    ['a document number with symbols', { legalName: '张三', idNumber: '1101#0519' }],
+    ['a document number too short', { legalName: '张三', idNumber: '12345' }],
+    ['no document number', { legalName: '张三' }],
+  ])('refuses %s and writes nothing', async (_what, body) => {
+    const p = await signUp(t);
+    const before = snapshot(t.db);
+    const res = await call(t, 'POST', '/api/me/verification', { cookie: p.cookie, body });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_input');
+    expect(snapshot(t.db)).toEqual(before);
+  });
+});
+
+describe('privacy', () => {
+  async function verifiedPerson(legalName: string, nickname = 'Nick') {
+    const p = await signUp(t, { nickname });
+    await call(t, 'POST', '/api/me/verification', { cookie: p.cookie, body: { legalName, idNumber: 'G12345678' } });
+    const admin = await signUp(t);
+    makeAdmin(t.db, admin.me.id);
+    const id = (await call(t, 'GET', '/api/admin/verifications?status=pending', { cookie: admin.cookie })).body.verifications[0].id;
+    await call(t, 'POST', `/api/admin/verifications/${id}/approve`, { cookie: admin.cookie, body: {} });
+    return p;
+  }
+
+  it('defaults to masked, and previews exactly what a callee sees for each choice', async () => {
+    const p = await verifiedPerson('张三丰', '三丰哥');
+    expect((await call(t, 'GET', '/api/me/privacy', { cookie: p.cookie })).body).toEqual({ namePrivacy: 'masked' });
+    const preview = await call(t, 'GET', '/api/me/privacy/preview', { cookie: p.cookie });
+    expect(preview.body.preview).toEqual({
+      current: 'masked',
+      options: {
+        full: { name: '张三丰', status: 'verified', num: p.me.extension },
+        masked: { name: '*三丰', status: 'masked', num: p.me.extension },
+        hidden: { name: '三丰哥', status: 'hidden', num: p.me.extension },
+      },
+    });
+  });
+
+  it('changes the choice, and the preview follows', async () => {
+    const p = await verifiedPerson('John Smith');
+    const res = await call(t, 'PUT', '/api/me/privacy', { cookie: p.cookie, body: { namePrivacy: 'full' } });
+    expect(res.status).toBe(200);
+    expect(res.body.preview.current).toBe('full');
+    expect(res.body.preview.options.masked.name).toBe('John *');
+  });
+
+  it('previews an unverified person as unverified under every choice', async () => {
+    const p = await signUp(t, { nickname: 'Just Me' });
+    const preview = (await call(t, 'GET', '/api/me/privacy/preview', { cookie: p.cookie })).body.preview;
+    for (const choice of ['full', 'masked', 'hidden']) {
+      expect(preview.options[choice]).toEqual({ name: 'Just Me', status: 'unverified', num: p.me.extension });
+    }
+  });
+
+  it('refuses an unknown choice and writes nothing', async () => {
+    const p = await signUp(t);
+    const before = snapshot(t.db);
+    const res = await call(t, 'PUT', '/api/me/privacy', { cookie: p.cookie, body: { namePrivacy: 'public' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/full, masked, hidden/);
+    expect(snapshot(t.db)).toEqual(before);
+  });
+});
+
+describe('avatar', () => {
+  const put = (cookie: string, data: Buffer, type: string) =>
+    call(t, 'PUT', '/api/me/avatar', { cookie, raw: new Uint8Array(data), headers: { 'content-type': type } });
+
+  it('stores a PNG, serves it by extension to signed-in people, and deletes it', async () => {
+    const p = await signUp(t);
+    const other = await signUp(t);
+    const image = png(64, 64);
+    const res = await put(p.cookie, image, 'image/png');
+    expect(res.status).toBe(200);
+    expect(res.body.avatar).toEqual({ mime: 'image/png', width: 64, height: 64 });
+    expect((await call(t, 'GET', '/api/me', { cookie: p.cookie })).body.me.hasAvatar).toBe(true);
+
+    const got = await t.public.request(`/api/people/${p.me.extension}/avatar`, { headers: { cookie: other.cookie } });
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('image/png');
+    expect(got.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(Buffer.from(await got.arrayBuffer()).equals(image)).toBe(true);
+    const etag = got.headers.get('etag') ?? '';
+    const again = await t.public.request(`/api/people/${p.me.extension}/avatar`, {
+      headers: { cookie: other.cookie, 'if-none-match': etag },
+    });
+    expect(again.status).toBe(304);
+
+    expect((await t.public.request(`/api/people/${p.me.extension}/avatar`)).status).toBe(401);
+    expect((await call(t, 'DELETE', '/api/me/avatar', { cookie: p.cookie })).status).toBe(204);
+    expect((await call(t, 'GET', `/api/people/${p.me.extension}/avatar`, { cookie: other.cookie })).status).toBe(404);
+  });
+
+  it('recognises JPEG and WebP by their content, whatever the declared type says', async () => {
+    const p = await signUp(t);
+    expect((await put(p.cookie, jpegHeader(120, 90), 'image/jpeg')).body.avatar).toEqual({ mime: 'image/jpeg', width: 120, height: 90 });
+    const webp = await put(p.cookie, webpHeader(32, 48), 'image/png');
+    expect(webp.body.avatar).toEqual({ mime: 'image/webp', width: 32, height: 48 });
+  });
+
+  it.each([
+    ['an HTML page called a PNG', Buffer.from('<html><script>alert(1)</script></html>'), 'image/png', 415],
+    ['an SVG', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), 'image/svg+xml', 415],
+    ['a GIF', Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'), 'image/gif', 415],
+    ['a truncated PNG', png(8, 8).subarray(0, 40), 'image/png', 415],
+    ['a PNG of 4096×16', png(4096, 16), 'image/png', 415],
+    ['a JSON body', Buffer.from('{}'), 'application/json', 415],
+    ['an empty body', Buffer.alloc(0), 'image/png', 400],
+    ['a body over 256 KiB', Buffer.concat([png(8, 8), Buffer.alloc(300 * 1024)]), 'image/png', 413],
+  ])('refuses %s and writes nothing', async (_what, data, type, status) => {
+    const p = await signUp(t);
+    const before = snapshot(t.db);
+    const res = await put(p.cookie, data, type);
+    expect(res.status).toBe(status);
+    expect(res.body.error.code).toEqual(expect.any(String));
+    expect(snapshot(t.db)).toEqual(before);
+  });
+});
+
+describe('DELETE /api/me', () => {
+  it('needs the password, then removes the person and asks the PBX to forget them and hang up', async () => {
+    const p = await signUp(t);
+    const before = snapshot(t.db);
+    const wrong = await call(t, 'DELETE', '/api/me', { cookie: p.cookie, body: { password: 'not my password' } });
+    expect(wrong.status).toBe(403);
+    expect(snapshot(t.db)).toEqual(before);
+    expect(t.pbxCalls).toEqual([]);
+
+    const ok = await call(t, 'DELETE', '/api/me', { cookie: p.cookie, body: { password: p.password } });
+    expect(ok.status).toBe(204);
+    expect(t.pbxCalls).toEqual([{ extension: p.me.extension, hangUp: true }]);
+    expect((await call(t, 'GET', '/api/me', { cookie: p.cookie })).status).toBe(401);
+    const rows = snapshot(t.db);
+    expect(rows.users).toEqual([]);
+    expect(rows.sip_accounts).toEqual([]);
+    expect(rows.sessions).toEqual([]);
+  });
+});
