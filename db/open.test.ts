@@ -20,7 +20,15 @@ describe('openDatabase', () => {
     expect(pragma('busy_timeout')).toBe(5000);
     const tables = db.$client.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").all();
     expect(tables.map((t) => (t as { name: string }).name)).toEqual(
-      expect.arrayContaining(['users', 'sip_accounts', 'verifications', 'sessions', 'login_throttle', 'avatars', 'audit_log']),
+      expect.arrayContaining([
+        'users',
+        'sip_accounts',
+        'verifications',
+        'sessions',
+        'login_throttle',
+        'avatars',
+        'audit_log',
+      ]),
     );
     const applied = db.$client.prepare('SELECT COUNT(*) AS n FROM __drizzle_migrations').get() as { n: number };
     const shipped = readdirSync(join(import.meta.dirname, 'migrations')).filter((f) => f.endsWith('.sql')).length;
@@ -44,14 +52,18 @@ describe('openDatabase', () => {
     const db = openDatabase(join(dir, 'realcall.db'));
     const sql = db.$client;
     sql.prepare("INSERT INTO users (id, login, password_hash, nickname) VALUES (1, 'a@b.test', 'x', 'A')").run();
-    const add = sql.prepare("INSERT INTO verifications (user_id, legal_name, id_hash, id_last4, status) VALUES (1, 'A', 'h', '1234', ?)");
+    const add = sql.prepare(
+      "INSERT INTO verifications (user_id, legal_name, id_hash, id_last4, status) VALUES (1, 'A', 'h', '1234', ?)",
+    );
     add.run('pending');
     expect(() => add.run('pending')).toThrow(/UNIQUE/);
     add.run('verified');
     expect(() => add.run('verified')).toThrow(/UNIQUE/);
     add.run('rejected');
     add.run('rejected');
-    expect(() => sql.prepare("INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ('t', 99, 0)").run()).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      sql.prepare("INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ('t', 99, 0)").run(),
+    ).toThrow(/FOREIGN KEY/);
     sql.close();
   });
 });

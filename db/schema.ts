@@ -71,8 +71,12 @@ export const verifications = sqliteTable(
   (t) => [
     index('verifications_status_idx').on(t.status, t.id),
     index('verifications_user_idx').on(t.userId, t.id),
-    uniqueIndex('verifications_one_pending').on(t.userId).where(sql`status = 'pending'`),
-    uniqueIndex('verifications_one_verified').on(t.userId).where(sql`status = 'verified'`),
+    uniqueIndex('verifications_one_pending')
+      .on(t.userId)
+      .where(sql`status = 'pending'`),
+    uniqueIndex('verifications_one_verified')
+      .on(t.userId)
+      .where(sql`status = 'verified'`),
   ],
 );
 
@@ -114,16 +118,16 @@ export const avatars = sqliteTable('avatars', {
  * outlives the people it mentions.
  */
 export const auditLog = sqliteTable('audit_log', {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    at: timeDefaultNow('at'),
-    actorId: integer('actor_id'),
-    actorLogin: text('actor_login').notNull(),
-    action: text('action').notNull(),
-    targetType: text('target_type').notNull(),
-    targetId: integer('target_id').notNull(),
-    targetUserId: integer('target_user_id'),
-    beforeStatus: text('before_status'),
-    afterStatus: text('after_status'),
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: timeDefaultNow('at'),
+  actorId: integer('actor_id'),
+  actorLogin: text('actor_login').notNull(),
+  action: text('action').notNull(),
+  targetType: text('target_type').notNull(),
+  targetId: integer('target_id').notNull(),
+  targetUserId: integer('target_user_id'),
+  beforeStatus: text('before_status'),
+  afterStatus: text('after_status'),
   reason: text('reason'),
 });
 

@@ -73,7 +73,11 @@ export function createApp(options: CreateAppOptions): { public: Hono<PublicEnv>;
   finish(pub, log);
 
   const internal = new Hono();
-  internal.use('*', internalSecret(deps.config), bodyLimit({ maxSize: DEFAULT_BODY_LIMIT, onError: () => tooLarge(DEFAULT_BODY_LIMIT) }));
+  internal.use(
+    '*',
+    internalSecret(deps.config),
+    bodyLimit({ maxSize: DEFAULT_BODY_LIMIT, onError: () => tooLarge(DEFAULT_BODY_LIMIT) }),
+  );
   internal.get('/internal/health', (c) => c.json({ ok: true }));
   internal.route('/internal/asterisk', asteriskRoutes(deps));
   finish(internal, log);
@@ -98,7 +102,9 @@ function finish(app: Hono<any>, log: (line: string) => void) {
       const code = /json/i.test(err.message) ? 'invalid_json' : 'bad_request';
       return c.json(errorBody(code, err.message || 'The request could not be read.'), err.status);
     }
-    log(`[api] ${c.req.method} ${c.req.path} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    log(
+      `[api] ${c.req.method} ${c.req.path} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
     return c.json(errorBody('internal', 'Something went wrong on our side.'), 500);
   });
 }

@@ -43,7 +43,8 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    ['REALCALL_INTERNAL_SECRET', '', 'at least 32 characters'],
+    ['REALCALL_INTERNAL_SECRET', '', 'is required in production'],
+    ['REALCALL_INTERNAL_SECRET', 'short', 'at least 32 characters'],
     ['REALCALL_INTERNAL_SECRET', 'change-me-change-me-change-me-change-me', 'placeholder'],
     ['REALCALL_INTERNAL_SECRET', 'a'.repeat(40), 'too repetitive'],
     ['REALCALL_SECRET_KEY', 'abcd', '32 bytes'],
@@ -70,7 +71,12 @@ describe('loadConfig', () => {
       REALCALL_AMI_USER: 'realcall',
       REALCALL_AMI_SECRET: 'Zt5Qw8Er2Ty7Ui1Op4As6Df9Gh3Jk0Lz',
     });
-    expect(config.ami).toEqual({ host: 'asterisk', port: 5038, user: 'realcall', secret: 'Zt5Qw8Er2Ty7Ui1Op4As6Df9Gh3Jk0Lz' });
+    expect(config.ami).toEqual({
+      host: 'asterisk',
+      port: 5038,
+      user: 'realcall',
+      secret: 'Zt5Qw8Er2Ty7Ui1Op4As6Df9Gh3Jk0Lz',
+    });
   });
 
   it('outside production, generates secrets once, private to the owner, and reuses them', () => {
@@ -88,6 +94,8 @@ describe('loadConfig', () => {
 
   it('derives the realm from the SIP domain unless given', () => {
     expect(loadConfig({ ...strong, REALCALL_SIP_DOMAIN: 'sip.example.org' }).sip.realm).toBe('sip.example.org');
-    expect(loadConfig({ ...strong, REALCALL_SIP_DOMAIN: 'sip.example.org', REALCALL_SIP_REALM: 'realcall' }).sip.realm).toBe('realcall');
+    expect(
+      loadConfig({ ...strong, REALCALL_SIP_DOMAIN: 'sip.example.org', REALCALL_SIP_REALM: 'realcall' }).sip.realm,
+    ).toBe('realcall');
   });
 });

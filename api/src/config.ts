@@ -21,16 +21,14 @@ const secret = z
   .refine((v) => new Set(v).size >= 8, 'is too repetitive to be a secret');
 
 /** 32 bytes as 64 hex digits or base64/base64url. */
-const key32 = z
-  .string()
-  .transform((v, ctx) => {
-    const raw = /^[0-9a-f]{64}$/i.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
-    if (raw.length !== 32) {
-      ctx.addIssue({ code: 'custom', message: 'must be 32 bytes as 64 hex digits or base64 (`openssl rand -hex 32`)' });
-      return z.NEVER;
-    }
-    return raw;
-  });
+const key32 = z.string().transform((v, ctx) => {
+  const raw = /^[0-9a-f]{64}$/i.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+  if (raw.length !== 32) {
+    ctx.addIssue({ code: 'custom', message: 'must be 32 bytes as 64 hex digits or base64 (`openssl rand -hex 32`)' });
+    return z.NEVER;
+  }
+  return raw;
+});
 
 const iceServer = z.object({
   urls: z.union([z.string().regex(/^(stun|turns?):/), z.array(z.string().regex(/^(stun|turns?):/)).min(1)]),
@@ -45,13 +43,21 @@ const iceServers = z.string().transform((v, ctx) => {
   } catch {
     // fall through to the issue below
   }
-  ctx.addIssue({ code: 'custom', message: 'must be a JSON array of RTCIceServer objects with stun:/turn:/turns: URLs' });
+  ctx.addIssue({
+    code: 'custom',
+    message: 'must be a JSON array of RTCIceServer objects with stun:/turn:/turns: URLs',
+  });
   return z.NEVER;
 });
 
 const origins = z
   .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.url().transform((u) => new URL(u).origin)));
 
 const EnvSchema = z.object({
@@ -67,7 +73,10 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[a-z0-9.-]+$/i, 'must be a host name')
     .default('realcall.localhost'),
-  REALCALL_SIP_REALM: z.string().regex(/^[\w.-]+$/).optional(),
+  REALCALL_SIP_REALM: z
+    .string()
+    .regex(/^[\w.-]+$/)
+    .optional(),
   REALCALL_SIP_WS_URL: z.url({ protocol: /^wss?$/ }).default('ws://127.0.0.1:8088/ws'),
   REALCALL_ICE_SERVERS: iceServers.default([]),
   REALCALL_COOKIE_SECURE: bool.optional(),
@@ -75,7 +84,10 @@ const EnvSchema = z.object({
   REALCALL_SCRYPT_LOG_N: z.coerce.number().int().min(14).max(20).default(16),
   REALCALL_WEB_DIST: z.string().min(1).default('./web/dist'),
   REALCALL_AMI_URL: z.url({ protocol: /^tcp$/ }).optional(),
-  REALCALL_AMI_USER: z.string().regex(/^[\w.-]+$/).optional(),
+  REALCALL_AMI_USER: z
+    .string()
+    .regex(/^[\w.-]+$/)
+    .optional(),
   REALCALL_AMI_SECRET: secret.optional(),
 });
 
@@ -109,7 +121,9 @@ export class ConfigError extends Error {
  * fresh clone; production refuses to start without them.
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = EnvSchema.safeParse(env);
+  // An empty variable (`FOO=` in an env file) means "not set", never "set to nothing".
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -121,8 +135,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   let secretKey = e.REALCALL_SECRET_KEY;
   if (!internalSecret || !secretKey) {
     if (production) {
-      const missing = [!internalSecret && 'REALCALL_INTERNAL_SECRET', !secretKey && 'REALCALL_SECRET_KEY'].filter(Boolean);
-      throw new ConfigError(`Invalid configuration:\n${missing.map((m) => `  ${m}: is required in production`).join('\n')}`);
+      const missing = [!internalSecret && 'REALCALL_INTERNAL_SECRET', !secretKey && 'REALCALL_SECRET_KEY'].filter(
+        Boolean,
+      );
+      throw new ConfigError(
+        `Invalid configuration:\n${missing.map((m) => `  ${m}: is required in production`).join('\n')}`,
+      );
     }
     const dev = devSecrets(e.REALCALL_DB_PATH);
     internalSecret ??= dev.internalSecret;

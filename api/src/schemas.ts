@@ -6,13 +6,14 @@ import { z } from 'zod';
 import { NAME_PRIVACY, VERIFICATION_STATUSES } from '../../db/schema';
 import { MAX_BYTES } from './services/display-name';
 
-const graphemeCount = (s: string) => Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)).length;
+const graphemeCount = (s: string) =>
+  Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)).length;
 const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
 /** Characters no name may hold: controls, format (bidi, zero-width), separators, unassigned… */
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}]/u;
 
-const EMAIL = /^[^\s@"\\<>()\[\],;:]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/;
+const EMAIL = /^[^\s@"\\<>()[\],;:]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/;
 const PHONE = /^\+?[0-9]{6,15}$/;
 
 /** An e-mail address (lower-cased) or a phone number (spaces, dashes and brackets removed). */
@@ -41,7 +42,12 @@ export const password = z
 export const nickname = z
   .string({ error: 'nickname is required' })
   .max(200, 'nickname is too long')
-  .transform((v) => v.normalize('NFC').replace(/\p{Zs}+/gu, ' ').trim())
+  .transform((v) =>
+    v
+      .normalize('NFC')
+      .replace(/\p{Zs}+/gu, ' ')
+      .trim(),
+  )
   .refine((v) => v.length > 0, 'nickname must not be empty')
   .refine((v) => !INVISIBLE.test(v), 'nickname must not contain control, format or invisible characters')
   .refine((v) => !/["\\<>]/.test(v), 'nickname must not contain quotes, backslashes or angle brackets')
@@ -55,9 +61,14 @@ export const nickname = z
 export const legalName = z
   .string({ error: 'legalName is required' })
   .max(400, 'legalName is too long')
-  .transform((v) => v.normalize('NFC').replace(/\p{Zs}+/gu, ' ').trim())
+  .transform((v) =>
+    v
+      .normalize('NFC')
+      .replace(/\p{Zs}+/gu, ' ')
+      .trim(),
+  )
   .refine(
-    (v) => /^[\p{L}\p{M}]+(?:(?:[ ·・'\-]|\. ?)[\p{L}\p{M}]+)*\.?$/u.test(v),
+    (v) => /^[\p{L}\p{M}]+(?:(?:[ ·・'-]|\. ?)[\p{L}\p{M}]+)*\.?$/u.test(v),
     'legalName must be letters, with single spaces, ·, apostrophes, dots or hyphens between parts',
   )
   .refine((v) => graphemeCount(v) <= 40 && utf8Bytes(v) <= MAX_BYTES, 'legalName must be at most 40 characters');
@@ -85,7 +96,9 @@ export const verificationStatus = z.enum(VERIFICATION_STATUSES, {
 /** An extension, as dialled and as a PJSIP endpoint id. */
 export const extension = z.string().regex(/^[0-9]{3,10}$/, 'extension must be 3 to 10 digits');
 /** Any PJSIP endpoint id Asterisk may send (ours are extensions; others are simply unknown). */
-export const endpointId = z.string().regex(/^[\w.+-]{1,64}$/, 'must be a PJSIP endpoint id (1–64 of A-Z a-z 0-9 _ . + -)');
+export const endpointId = z
+  .string()
+  .regex(/^[\w.+-]{1,64}$/, 'must be a PJSIP endpoint id (1–64 of A-Z a-z 0-9 _ . + -)');
 
 export const id = z.coerce
   .number({ error: 'id must be a number' })

@@ -15,7 +15,11 @@ function start(config: Config) {
   const pbx = noPbx;
   const app = createApp({ db, config, pbx });
 
-  const listen = (name: string, fetch: (req: Request) => Response | Promise<Response>, where: Config['publicListener']) =>
+  const listen = (
+    name: string,
+    fetch: (req: Request) => Response | Promise<Response>,
+    where: Config['publicListener'],
+  ) =>
     new Promise<ServerType>((resolveListen) => {
       const server = serve({ fetch, hostname: where.host, port: where.port }, (info) => {
         console.log(`[api] ${name} listener on http://${where.host}:${info.port}`);
@@ -30,7 +34,9 @@ function start(config: Config) {
     listen('public', app.public.fetch, config.publicListener),
     listen('internal', app.internal.fetch, config.internalListener),
   ]).then((servers) => {
-    console.log(`[api] database ${config.dbPath}; ${config.ami ? 'PBX control over AMI' : 'no PBX control (AMI not configured)'}`);
+    console.log(
+      `[api] database ${config.dbPath}; ${config.ami ? 'PBX control over AMI' : 'no PBX control (AMI not configured)'}`,
+    );
     const stop = (signal: string) => {
       console.log(`[api] ${signal}: closing`);
       for (const s of servers) s.close();

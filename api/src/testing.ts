@@ -65,7 +65,12 @@ export async function call(
   t: TestApp,
   method: string,
   path: string,
-  options: { body?: unknown; cookie?: string | undefined; headers?: Record<string, string>; raw?: string | Uint8Array } = {},
+  options: {
+    body?: unknown;
+    cookie?: string | undefined;
+    headers?: Record<string, string>;
+    raw?: string | Uint8Array;
+  } = {},
 ): Promise<{ status: number; body: any; headers: Headers }> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.cookie) headers.cookie = options.cookie;

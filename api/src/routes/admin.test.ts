@@ -61,7 +61,9 @@ describe('verification queue', () => {
       person: { id: person.me.id, login: person.login, extension: person.me.extension },
     });
     expect(JSON.stringify(res.body)).not.toContain('P1234567');
-    expect((await call(t, 'GET', '/api/admin/verifications?status=verified', { cookie: admin.cookie })).body.verifications).toEqual([]);
+    expect(
+      (await call(t, 'GET', '/api/admin/verifications?status=verified', { cookie: admin.cookie })).body.verifications,
+    ).toEqual([]);
   });
 
   it('pages newest first', async () => {
@@ -74,7 +76,10 @@ describe('verification queue', () => {
 
   it('approves, then revokes with a reason, auditing each change with before and after', async () => {
     const { id, person } = await submitted();
-    const approved = await call(t, 'POST', `/api/admin/verifications/${id}/approve`, { cookie: admin.cookie, body: {} });
+    const approved = await call(t, 'POST', `/api/admin/verifications/${id}/approve`, {
+      cookie: admin.cookie,
+      body: {},
+    });
     expect(approved.status).toBe(200);
     expect(approved.body.verification.status).toBe('verified');
     expect((await call(t, 'GET', '/api/me', { cookie: person.cookie })).body.me.verificationStatus).toBe('verified');
@@ -89,7 +94,11 @@ describe('verification queue', () => {
 
     const audit = await call(t, 'GET', '/api/admin/audit', { cookie: admin.cookie });
     // The oldest entry is the admin's own promotion, made by the command line.
-    expect(audit.body.entries.at(-1)).toMatchObject({ action: 'user.promote', actorId: null, targetUserId: admin.me.id });
+    expect(audit.body.entries.at(-1)).toMatchObject({
+      action: 'user.promote',
+      actorId: null,
+      targetUserId: admin.me.id,
+    });
     audit.body.entries.pop();
     expect(audit.body.entries).toHaveLength(2);
     expect(audit.body.entries[0]).toMatchObject({
@@ -103,7 +112,11 @@ describe('verification queue', () => {
       afterStatus: 'revoked',
       reason: 'Document reported stolen',
     });
-    expect(audit.body.entries[1]).toMatchObject({ action: 'verification.approve', beforeStatus: 'pending', afterStatus: 'verified' });
+    expect(audit.body.entries[1]).toMatchObject({
+      action: 'verification.approve',
+      beforeStatus: 'pending',
+      afterStatus: 'verified',
+    });
     expect(Date.parse(audit.body.entries[0].at)).toBeGreaterThan(0);
 
     // Revoked: the person may submit again.
@@ -128,7 +141,10 @@ describe('verification queue', () => {
   it('refuses a move the state machine does not have, and writes nothing', async () => {
     const { id } = await submitted();
     const before = snapshot(t.db);
-    const revoke = await call(t, 'POST', `/api/admin/verifications/${id}/revoke`, { cookie: admin.cookie, body: { reason: 'x' } });
+    const revoke = await call(t, 'POST', `/api/admin/verifications/${id}/revoke`, {
+      cookie: admin.cookie,
+      body: { reason: 'x' },
+    });
     expect(revoke.status).toBe(409);
     expect(revoke.body.error).toEqual({
       code: 'invalid_transition',
@@ -208,7 +224,12 @@ describe('CSV import', () => {
       (e: { targetType: string }) => e.targetType === 'verification',
     );
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ action: 'verification.import.approve', targetId: pending.id, beforeStatus: 'pending', afterStatus: 'verified' });
+    expect(audit[0]).toMatchObject({
+      action: 'verification.import.approve',
+      targetId: pending.id,
+      beforeStatus: 'pending',
+      afterStatus: 'verified',
+    });
   });
 
   it('writes a new decided record for someone with none, and refuses someone already verified', async () => {
@@ -221,7 +242,10 @@ describe('CSV import', () => {
       idLast4: '4321',
     });
     const second = await importCsv('login,legal_name,id_number,status\nnew@example.test,Jane Doe,D7654321,verified\n');
-    expect(second.body).toEqual({ imported: 0, errors: [{ line: 2, code: 'already_verified', message: expect.any(String) }] });
+    expect(second.body).toEqual({
+      imported: 0,
+      errors: [{ line: 2, code: 'already_verified', message: expect.any(String) }],
+    });
   });
 
   it.each([
@@ -229,7 +253,14 @@ describe('CSV import', () => {
     ['only a header', 'login,legal_name,id_number,status\n'],
     ['an unterminated quote', 'login,legal_name,id_number,status\nx@y.test,"A,B1234567,verified\n'],
     ['a stray quote', 'login,legal_name,id_number,status\nx@y.test,A"B,B1234567,verified\n'],
-    ['broken UTF-8', Buffer.concat([Buffer.from('login,legal_name,id_number,status\nx@y.test,'), Buffer.from([0xff, 0xfe]), Buffer.from(',B1234567,verified\n')])],
+    [
+      'broken UTF-8',
+      Buffer.concat([
+        Buffer.from('login,legal_name,id_number,status\nx@y.test,'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from(',B1234567,verified\n'),
+      ]),
+    ],
     ['too many rows', `login,legal_name,id_number,status\n${'x@y.test,A,B1234567,verified\n'.repeat(5001)}`],
   ])('refuses the whole file for %s, writing nothing', async (_what, csv) => {
     await signUp(t, { login: 'x@y.test' });
@@ -251,26 +282,45 @@ describe('people', () => {
   it('lists and finds people', async () => {
     const p = await signUp(t, { login: 'findme@example.test', nickname: 'Findable' });
     const res = await call(t, 'GET', '/api/admin/people?q=findme', { cookie: admin.cookie });
-    expect(res.body.people).toEqual([expect.objectContaining({ id: p.me.id, login: 'findme@example.test', nickname: 'Findable', disabled: false })]);
+    expect(res.body.people).toEqual([
+      expect.objectContaining({ id: p.me.id, login: 'findme@example.test', nickname: 'Findable', disabled: false }),
+    ]);
   });
 
   it('disables a person: signed out, PBX told to forget and hang up, audited; then enables', async () => {
     const p = await signUp(t);
-    const disabled = await call(t, 'POST', `/api/admin/people/${p.me.id}/disable`, { cookie: admin.cookie, body: { reason: 'Fraud report' } });
+    const disabled = await call(t, 'POST', `/api/admin/people/${p.me.id}/disable`, {
+      cookie: admin.cookie,
+      body: { reason: 'Fraud report' },
+    });
     expect(disabled.status).toBe(204);
     expect((await call(t, 'GET', '/api/me', { cookie: p.cookie })).status).toBe(401);
     expect(t.pbxCalls).toEqual([{ extension: p.me.extension, hangUp: true }]);
-    const again = await call(t, 'POST', `/api/admin/people/${p.me.id}/disable`, { cookie: admin.cookie, body: { reason: 'x' } });
+    const again = await call(t, 'POST', `/api/admin/people/${p.me.id}/disable`, {
+      cookie: admin.cookie,
+      body: { reason: 'x' },
+    });
     expect(again.status).toBe(409);
-    const enabled = await call(t, 'POST', `/api/admin/people/${p.me.id}/enable`, { cookie: admin.cookie, body: { reason: 'Cleared' } });
+    const enabled = await call(t, 'POST', `/api/admin/people/${p.me.id}/enable`, {
+      cookie: admin.cookie,
+      body: { reason: 'Cleared' },
+    });
     expect(enabled.status).toBe(204);
     const audit = (await call(t, 'GET', '/api/admin/audit', { cookie: admin.cookie })).body.entries;
     expect(audit.map((e: { action: string }) => e.action)).toEqual(['user.enable', 'user.disable', 'user.promote']);
-    expect(audit[1]).toMatchObject({ beforeStatus: 'enabled', afterStatus: 'disabled', reason: 'Fraud report', targetUserId: p.me.id });
+    expect(audit[1]).toMatchObject({
+      beforeStatus: 'enabled',
+      afterStatus: 'disabled',
+      reason: 'Fraud report',
+      targetUserId: p.me.id,
+    });
   });
 
   it('does not let an admin disable themselves', async () => {
-    const res = await call(t, 'POST', `/api/admin/people/${admin.me.id}/disable`, { cookie: admin.cookie, body: { reason: 'oops' } });
+    const res = await call(t, 'POST', `/api/admin/people/${admin.me.id}/disable`, {
+      cookie: admin.cookie,
+      body: { reason: 'oops' },
+    });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('cannot_disable_self');
   });

@@ -25,22 +25,44 @@ export function adminRoutes(deps: Deps) {
     )
     .post('/verifications/:id/approve', valid('param', byId), jsonOnly, valid('json', approveBody), (c) =>
       c.json({
-        verification: decideVerification(db, actor(c.var.me), c.req.valid('param').id, 'approve', c.req.valid('json').reason ?? null, deps.now()),
+        verification: decideVerification(
+          db,
+          actor(c.var.me),
+          c.req.valid('param').id,
+          'approve',
+          c.req.valid('json').reason ?? null,
+          deps.now(),
+        ),
       }),
     )
     .post('/verifications/:id/reject', valid('param', byId), jsonOnly, valid('json', decisionBody), (c) =>
       c.json({
-        verification: decideVerification(db, actor(c.var.me), c.req.valid('param').id, 'reject', c.req.valid('json').reason, deps.now()),
+        verification: decideVerification(
+          db,
+          actor(c.var.me),
+          c.req.valid('param').id,
+          'reject',
+          c.req.valid('json').reason,
+          deps.now(),
+        ),
       }),
     )
     .post('/verifications/:id/revoke', valid('param', byId), jsonOnly, valid('json', decisionBody), (c) =>
       c.json({
-        verification: decideVerification(db, actor(c.var.me), c.req.valid('param').id, 'revoke', c.req.valid('json').reason, deps.now()),
+        verification: decideVerification(
+          db,
+          actor(c.var.me),
+          c.req.valid('param').id,
+          'revoke',
+          c.req.valid('json').reason,
+          deps.now(),
+        ),
       }),
     )
     .post('/verifications/import', async (c) => {
       const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
-      if (type !== 'text/csv') throw new AppError(415, 'unsupported_media_type', 'Send the file as the body with Content-Type: text/csv.');
+      if (type !== 'text/csv')
+        throw new AppError(415, 'unsupported_media_type', 'Send the file as the body with Content-Type: text/csv.');
       const body = new Uint8Array(await c.req.arrayBuffer());
       return c.json(importVerifications(db, deps.keys, actor(c.var.me), body, deps.now()));
     })

@@ -14,10 +14,18 @@ afterEach(() => t.close());
 
 const secret = () => ({ 'x-realcall-secret': t.config.internalSecret });
 
-async function internal(method: string, path: string, options: { body?: string; headers?: Record<string, string> } = {}) {
+async function internal(
+  method: string,
+  path: string,
+  options: { body?: string; headers?: Record<string, string> } = {},
+) {
   const res = await t.internal.request(path, {
     method,
-    headers: { ...secret(), ...(options.body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...options.headers },
+    headers: {
+      ...secret(),
+      ...(options.body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      ...options.headers,
+    },
     body: options.body,
   });
   const bytes = Buffer.from(await res.arrayBuffer());
@@ -25,11 +33,20 @@ async function internal(method: string, path: string, options: { body?: string; 
 }
 
 /** A person whose latest verification is in `status`, with the given privacy. */
-async function person(opts: { nickname: string; legalName?: string; status?: 'pending' | 'verified' | 'rejected' | 'revoked'; privacy?: string }) {
+async function person(opts: {
+  nickname: string;
+  legalName?: string;
+  status?: 'pending' | 'verified' | 'rejected' | 'revoked';
+  privacy?: string;
+}) {
   const p = await signUp(t, { nickname: opts.nickname });
   if (opts.legalName && opts.status) {
-    await call(t, 'POST', '/api/me/verification', { cookie: p.cookie, body: { legalName: opts.legalName, idNumber: 'K12345678' } });
-    const id = (await call(t, 'GET', '/api/admin/verifications?status=pending', { cookie: admin.cookie })).body.verifications[0].id;
+    await call(t, 'POST', '/api/me/verification', {
+      cookie: p.cookie,
+      body: { legalName: opts.legalName, idNumber: 'K12345678' },
+    });
+    const id = (await call(t, 'GET', '/api/admin/verifications?status=pending', { cookie: admin.cookie })).body
+      .verifications[0].id;
     if (opts.status !== 'pending') {
       await call(t, 'POST', `/api/admin/verifications/${id}/${opts.status === 'rejected' ? 'reject' : 'approve'}`, {
         cookie: admin.cookie,
@@ -37,7 +54,10 @@ async function person(opts: { nickname: string; legalName?: string; status?: 'pe
       });
     }
     if (opts.status === 'revoked') {
-      await call(t, 'POST', `/api/admin/verifications/${id}/revoke`, { cookie: admin.cookie, body: { reason: 'stolen' } });
+      await call(t, 'POST', `/api/admin/verifications/${id}/revoke`, {
+        cookie: admin.cookie,
+        body: { reason: 'stolen' },
+      });
     }
   }
   if (opts.privacy) await call(t, 'PUT', '/api/me/privacy', { cookie: p.cookie, body: { namePrivacy: opts.privacy } });
@@ -46,17 +66,18 @@ async function person(opts: { nickname: string; legalName?: string; status?: 'pe
 
 describe('the internal listener', () => {
   it('refuses every request without the right secret', async () => {
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       {},
       { 'x-realcall-secret': 'wrong' },
       { 'x-realcall-secret': t.config.internalSecret.slice(1) },
       { authorization: `Basic ${Buffer.from(`asterisk:wrong`).toString('base64')}` },
       { authorization: `Basic ${Buffer.from(`someone:${t.config.internalSecret}`).toString('base64')}` },
       { authorization: `Bearer ${t.config.internalSecret}` },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const res = await t.internal.request('/internal/asterisk/caller-name?caller=1001&callee=1002', { headers });
       expect(res.status).toBe(401);
-      expect((await res.json()).error.code).toBe('unauthorized');
+      expect(((await res.json()) as any).error.code).toBe('unauthorized');
     }
   });
 
@@ -70,14 +91,40 @@ describe('the internal listener', () => {
 });
 
 describe('GET /internal/asterisk/caller-name', () => {
-  const lookup = (caller: string) => internal('GET', `/internal/asterisk/caller-name?caller=${caller}&callee=${admin.me.extension}`);
+  const lookup = (caller: string) =>
+    internal('GET', `/internal/asterisk/caller-name?caller=${caller}&callee=${admin.me.extension}`);
 
   it.each([
-    ['verified, shown in full (CJK)', { nickname: '三丰哥', legalName: '张三丰', status: 'verified', privacy: 'full' }, '张三丰', 'verified'],
-    ['verified, shown in full (Latin, with a space)', { nickname: 'Johnny', legalName: 'John Smith', status: 'verified', privacy: 'full' }, 'John Smith', 'verified'],
-    ['verified, masked (CJK)', { nickname: '三丰哥', legalName: '张三丰', status: 'verified', privacy: 'masked' }, '*三丰', 'masked'],
-    ['verified, masked (Latin)', { nickname: 'Johnny', legalName: 'John Smith', status: 'verified', privacy: 'masked' }, 'John *', 'masked'],
-    ['verified, hidden', { nickname: '三丰哥', legalName: '张三丰', status: 'verified', privacy: 'hidden' }, '三丰哥', 'hidden'],
+    [
+      'verified, shown in full (CJK)',
+      { nickname: '三丰哥', legalName: '张三丰', status: 'verified', privacy: 'full' },
+      '张三丰',
+      'verified',
+    ],
+    [
+      'verified, shown in full (Latin, with a space)',
+      { nickname: 'Johnny', legalName: 'John Smith', status: 'verified', privacy: 'full' },
+      'John Smith',
+      'verified',
+    ],
+    [
+      'verified, masked (CJK)',
+      { nickname: '三丰哥', legalName: '张三丰', status: 'verified', privacy: 'masked' },
+      '*三丰',
+      'masked',
+    ],
+    [
+      'verified, masked (Latin)',
+      { nickname: 'Johnny', legalName: 'John Smith', status: 'verified', privacy: 'masked' },
+      'John *',
+      'masked',
+    ],
+    [
+      'verified, hidden',
+      { nickname: '三丰哥', legalName: '张三丰', status: 'verified', privacy: 'hidden' },
+      '三丰哥',
+      'hidden',
+    ],
     ['no record', { nickname: 'Nobody Special', privacy: 'full' }, 'Nobody Special', 'unverified'],
     ['pending', { nickname: '待审', legalName: '李四', status: 'pending', privacy: 'full' }, '待审', 'unverified'],
     ['rejected', { nickname: 'Rej', legalName: '王五', status: 'rejected', privacy: 'full' }, 'Rej', 'unverified'],
@@ -148,13 +195,23 @@ describe('realtime for res_config_curl', () => {
     });
 
     const sip = (await call(t, 'GET', '/api/me/sip', { cookie: p.cookie })).body;
-    const auth = readRealtimeSingle((await internal('POST', `${base}/ps_auths/single`, { body: realtimeBody([['id', ext]]) })).text);
+    const auth = readRealtimeSingle(
+      (await internal('POST', `${base}/ps_auths/single`, { body: realtimeBody([['id', ext]]) })).text,
+    );
     const ha1 = createHash('md5').update(`${ext}:realcall.test:${sip.secret}`).digest('hex');
-    expect(auth).toEqual({ id: ext, auth_type: 'digest', username: ext, realm: 'realcall.test', password_digest: `md5:${ha1}` });
+    expect(auth).toEqual({
+      id: ext,
+      auth_type: 'digest',
+      username: ext,
+      realm: 'realcall.test',
+      password_digest: `md5:${ha1}`,
+    });
     // Asterisk is never handed the plain secret.
     expect(JSON.stringify(auth)).not.toContain(sip.secret);
 
-    const aor = readRealtimeSingle((await internal('POST', `${base}/ps_aors/single`, { body: realtimeBody([['id', ext]]) })).text);
+    const aor = readRealtimeSingle(
+      (await internal('POST', `${base}/ps_aors/single`, { body: realtimeBody([['id', ext]]) })).text,
+    );
     expect(aor).toMatchObject({ id: ext, max_contacts: '5', remove_existing: 'yes' });
   });
 
@@ -166,9 +223,13 @@ describe('realtime for res_config_curl', () => {
 
     const disabled = await person({ nickname: 'D' });
     const deleted = await person({ nickname: 'E' });
-    const single = (ext: string, family = 'ps_auths') => internal('POST', `${base}/${family}/single`, { body: realtimeBody([['id', ext]]) });
+    const single = (ext: string, family = 'ps_auths') =>
+      internal('POST', `${base}/${family}/single`, { body: realtimeBody([['id', ext]]) });
     expect(readRealtimeSingle((await single(disabled.me.extension)).text)).toBeDefined();
-    await call(t, 'POST', `/api/admin/people/${disabled.me.id}/disable`, { cookie: admin.cookie, body: { reason: 'test' } });
+    await call(t, 'POST', `/api/admin/people/${disabled.me.id}/disable`, {
+      cookie: admin.cookie,
+      body: { reason: 'test' },
+    });
     await call(t, 'DELETE', '/api/me', { cookie: deleted.cookie, body: { password: deleted.password } });
     for (const family of ['ps_endpoints', 'ps_auths', 'ps_aors']) {
       expect((await single(disabled.me.extension, family)).text).toBe('');
@@ -184,15 +245,23 @@ describe('realtime for res_config_curl', () => {
     expect(rows.map((r) => r.id)).toEqual([admin.me.extension, a.me.extension, b.me.extension]);
     expect(all.text.endsWith('\n')).toBe(true);
 
-    const prefix = await internal('POST', `${base}/ps_aors/multi`, { body: realtimeBody([['id LIKE', `${b.me.extension}%`]]) });
+    const prefix = await internal('POST', `${base}/ps_aors/multi`, {
+      body: realtimeBody([['id LIKE', `${b.me.extension}%`]]),
+    });
     expect(readRealtimeMulti(prefix.text).map((r) => r.id)).toEqual([b.me.extension]);
 
-    const mailboxes = await internal('POST', `${base}/ps_endpoints/multi`, { body: realtimeBody([['mailboxes !=', '']]) });
+    const mailboxes = await internal('POST', `${base}/ps_endpoints/multi`, {
+      body: realtimeBody([['mailboxes !=', '']]),
+    });
     expect(mailboxes.status).toBe(200);
     expect(mailboxes.text).toBe('');
 
     const two = await internal('POST', `${base}/ps_endpoints/multi`, {
-      body: realtimeBody([['id LIKE', '%'], ['webrtc', 'yes'], ['id !=', a.me.extension]]),
+      body: realtimeBody([
+        ['id LIKE', '%'],
+        ['webrtc', 'yes'],
+        ['id !=', a.me.extension],
+      ]),
     });
     expect(readRealtimeMulti(two.text).map((r) => r.id)).toEqual([admin.me.extension, b.me.extension]);
   });
@@ -200,7 +269,12 @@ describe('realtime for res_config_curl', () => {
   it('refuses writes, answers require with 0, and serves no static config', async () => {
     const before = snapshot(t.db);
     for (const op of ['store', 'update?id=1001', 'destroy']) {
-      const res = await internal('POST', `${base}/ps_endpoints/${op}`, { body: realtimeBody([['id', '1001'], ['context', 'evil']]) });
+      const res = await internal('POST', `${base}/ps_endpoints/${op}`, {
+        body: realtimeBody([
+          ['id', '1001'],
+          ['context', 'evil'],
+        ]),
+      });
       expect(res.status, op).toBe(405);
       expect(JSON.parse(res.text).error.code).toBe('read_only');
     }

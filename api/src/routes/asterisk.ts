@@ -28,7 +28,9 @@ const KV = 'text/plain; charset=utf-8';
 export function asteriskRoutes(deps: Deps) {
   const { db } = deps;
   const ctx = { keys: deps.keys, sip: deps.config.sip };
-  const family = z.object({ family: z.enum(REALTIME_FAMILIES, { error: `family must be one of ${REALTIME_FAMILIES.join(', ')}` }) });
+  const family = z.object({
+    family: z.enum(REALTIME_FAMILIES, { error: `family must be one of ${REALTIME_FAMILIES.join(', ')}` }),
+  });
 
   const conditions = async (body: Promise<string>): Promise<Condition[]> => {
     try {
@@ -59,7 +61,11 @@ export function asteriskRoutes(deps: Deps) {
     })
     .post('/realtime/:family/require', valid('param', family), (c) => c.body('0\n', 200, { 'Content-Type': KV }))
     .on(['GET', 'POST'], '/realtime/:family/:write{store|update|destroy}', valid('param', family), () => {
-      throw new AppError(405, 'read_only', 'RealCall realtime is read-only: people change through the API, never through Asterisk.');
+      throw new AppError(
+        405,
+        'read_only',
+        'RealCall realtime is read-only: people change through the API, never through Asterisk.',
+      );
     })
     .get('/realtime/:family/static', valid('param', family), () => {
       throw notFound('RealCall serves no static configuration.');

@@ -55,14 +55,38 @@ describe('POST /api/auth/sign-up', () => {
 
   it.each([
     ['no body at all', undefined, 'invalid_input'],
-    ['a login that is neither e-mail nor phone', { login: 'alice', password: 'correct horse battery', nickname: 'A' }, 'invalid_input'],
+    [
+      'a login that is neither e-mail nor phone',
+      { login: 'alice', password: 'correct horse battery', nickname: 'A' },
+      'invalid_input',
+    ],
     ['a short password', { login: 'a@b.test', password: 'short', nickname: 'A' }, 'invalid_input'],
     ['an empty nickname', { login: 'a@b.test', password: 'correct horse battery', nickname: '   ' }, 'invalid_input'],
-    ['a nickname with a bidi override', { login: 'a@b.test', password: 'correct horse battery', nickname: 'ab\u202ecd' }, 'invalid_input'],
-    ['a nickname with quotes', { login: 'a@b.test', password: 'correct horse battery', nickname: '"Bank"' }, 'invalid_input'],
-    ['a nickname of 33 characters', { login: 'a@b.test', password: 'correct horse battery', nickname: '张'.repeat(33) }, 'invalid_input'],
-    ['a number where a string belongs', { login: 5, password: 'correct horse battery', nickname: 'A' }, 'invalid_input'],
-    ['an unknown field', { login: 'a@b.test', password: 'correct horse battery', nickname: 'A', role: 'admin' }, 'invalid_input'],
+    [
+      'a nickname with a bidi override',
+      { login: 'a@b.test', password: 'correct horse battery', nickname: 'ab\u202ecd' },
+      'invalid_input',
+    ],
+    [
+      'a nickname with quotes',
+      { login: 'a@b.test', password: 'correct horse battery', nickname: '"Bank"' },
+      'invalid_input',
+    ],
+    [
+      'a nickname of 33 characters',
+      { login: 'a@b.test', password: 'correct horse battery', nickname: '张'.repeat(33) },
+      'invalid_input',
+    ],
+    [
+      'a number where a string belongs',
+      { login: 5, password: 'correct horse battery', nickname: 'A' },
+      'invalid_input',
+    ],
+    [
+      'an unknown field',
+      { login: 'a@b.test', password: 'correct horse battery', nickname: 'A', role: 'admin' },
+      'invalid_input',
+    ],
   ])('refuses %s with 400 and writes nothing', async (_what, body, code) => {
     const before = snapshot(t.db);
     const res = await call(t, 'POST', '/api/auth/sign-up', { body: body ?? {} });
@@ -74,7 +98,10 @@ describe('POST /api/auth/sign-up', () => {
 
   it('refuses malformed JSON and a non-JSON body without writing', async () => {
     const before = snapshot(t.db);
-    const broken = await call(t, 'POST', '/api/auth/sign-up', { raw: '{"login":', headers: { 'content-type': 'application/json' } });
+    const broken = await call(t, 'POST', '/api/auth/sign-up', {
+      raw: '{"login":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(broken.status).toBe(400);
     expect(broken.body.error.code).toBe('invalid_json');
     const form = await call(t, 'POST', '/api/auth/sign-up', {
@@ -109,7 +136,9 @@ describe('POST /api/auth/sign-up', () => {
 describe('POST /api/auth/sign-in and sign-out', () => {
   it('signs in with the right password and out again', async () => {
     const p = await signUp(t, { login: 'carol@example.test', password: 'carol password 1' });
-    const res = await call(t, 'POST', '/api/auth/sign-in', { body: { login: 'Carol@example.test', password: 'carol password 1' } });
+    const res = await call(t, 'POST', '/api/auth/sign-in', {
+      body: { login: 'Carol@example.test', password: 'carol password 1' },
+    });
     expect(res.status).toBe(200);
     expect(res.body.me.login).toBe('carol@example.test');
     const cookie = cookieFrom(res.headers);
@@ -124,8 +153,12 @@ describe('POST /api/auth/sign-in and sign-out', () => {
 
   it('gives the same answer for a wrong password and an unknown login', async () => {
     await signUp(t, { login: 'dave@example.test', password: 'dave password 1' });
-    const wrong = await call(t, 'POST', '/api/auth/sign-in', { body: { login: 'dave@example.test', password: 'nope nope nope' } });
-    const unknown = await call(t, 'POST', '/api/auth/sign-in', { body: { login: 'nobody@example.test', password: 'nope nope nope' } });
+    const wrong = await call(t, 'POST', '/api/auth/sign-in', {
+      body: { login: 'dave@example.test', password: 'nope nope nope' },
+    });
+    const unknown = await call(t, 'POST', '/api/auth/sign-in', {
+      body: { login: 'nobody@example.test', password: 'nope nope nope' },
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body).toEqual(unknown.body);
@@ -135,15 +168,21 @@ describe('POST /api/auth/sign-in and sign-out', () => {
   it(`locks a login after ${MAX_ATTEMPTS} attempts, even with the right password, until the lock expires`, async () => {
     await signUp(t, { login: 'erin@example.test', password: 'erin password 1' });
     for (let i = 0; i < MAX_ATTEMPTS; i++) {
-      const res = await call(t, 'POST', '/api/auth/sign-in', { body: { login: 'erin@example.test', password: `guess ${i} guess` } });
+      const res = await call(t, 'POST', '/api/auth/sign-in', {
+        body: { login: 'erin@example.test', password: `guess ${i} guess` },
+      });
       expect(res.status).toBe(401);
     }
-    const locked = await call(t, 'POST', '/api/auth/sign-in', { body: { login: 'erin@example.test', password: 'erin password 1' } });
+    const locked = await call(t, 'POST', '/api/auth/sign-in', {
+      body: { login: 'erin@example.test', password: 'erin password 1' },
+    });
     expect(locked.status).toBe(429);
     expect(locked.body.error.code).toBe('too_many_requests');
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
     t.clock.now += 16 * 60 * 1000;
-    const later = await call(t, 'POST', '/api/auth/sign-in', { body: { login: 'erin@example.test', password: 'erin password 1' } });
+    const later = await call(t, 'POST', '/api/auth/sign-in', {
+      body: { login: 'erin@example.test', password: 'erin password 1' },
+    });
     expect(later.status).toBe(200);
   });
 
@@ -162,7 +201,9 @@ describe('POST /api/auth/sign-in and sign-out', () => {
   it('does not let a disabled person sign in', async () => {
     const p = await signUp(t, { login: 'gina@example.test', password: 'gina password 1' });
     t.db.$client.prepare('UPDATE users SET disabled = 1 WHERE id = ?').run(p.me.id);
-    const res = await call(t, 'POST', '/api/auth/sign-in', { body: { login: 'gina@example.test', password: 'gina password 1' } });
+    const res = await call(t, 'POST', '/api/auth/sign-in', {
+      body: { login: 'gina@example.test', password: 'gina password 1' },
+    });
     expect(res.status).toBe(401);
     expect((await call(t, 'GET', '/api/me', { cookie: p.cookie })).status).toBe(401);
   });

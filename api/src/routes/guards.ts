@@ -23,7 +23,8 @@ export const internalSecret = (config: Config) =>
     const ok =
       (header !== undefined && constantTimeEqual(header, config.internalSecret)) ||
       (fromBasic !== undefined && constantTimeEqual(fromBasic, `${INTERNAL_BASIC_USER}:${config.internalSecret}`));
-    if (!ok) throw new AppError(401, 'unauthorized', 'This listener is for the PBX; the shared secret is missing or wrong.');
+    if (!ok)
+      throw new AppError(401, 'unauthorized', 'This listener is for the PBX; the shared secret is missing or wrong.');
     await next();
   });
 
@@ -43,7 +44,11 @@ export const sameOriginWrites = (config: Config) =>
       const origin = c.req.header('origin');
       const own = new URL(c.req.url).origin;
       const allowedOrigin = origin === undefined || origin === own || config.publicOrigins.includes(origin);
-      const allowedSite = site === undefined || site === 'same-origin' || site === 'none' || (site === 'same-site' && allowedOrigin && origin !== undefined);
+      const allowedSite =
+        site === undefined ||
+        site === 'same-origin' ||
+        site === 'none' ||
+        (site === 'same-site' && allowedOrigin && origin !== undefined);
       if (!allowedOrigin || !allowedSite) {
         throw new AppError(403, 'cross_site', 'Requests that change something must come from RealCall itself.');
       }

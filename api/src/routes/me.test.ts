@@ -75,7 +75,9 @@ describe('GET /api/me/sip', () => {
 
   it('passes the configured ICE servers', async () => {
     t.close();
-    t = createTestApp({ REALCALL_ICE_SERVERS: '[{"urls":"turn:turn.realcall.test:3478","username":"u","credential":"c"}]' });
+    t = createTestApp({
+      REALCALL_ICE_SERVERS: '[{"urls":"turn:turn.realcall.test:3478","username":"u","credential":"c"}]',
+    });
     const p = await signUp(t);
     const res = await call(t, 'GET', '/api/me/sip', { cookie: p.cookie });
     expect(res.body.iceServers).toEqual([{ urls: 'turn:turn.realcall.test:3478', username: 'u', credential: 'c' }]);
@@ -94,13 +96,20 @@ describe('GET /api/me/sip', () => {
 describe('verification', () => {
   it('starts at none, becomes pending, and keeps only a keyed hash and the last 4 of the document number', async () => {
     const p = await signUp(t);
-    expect((await call(t, 'GET', '/api/me/verification', { cookie: p.cookie })).body.verification).toEqual({ status: 'none' });
+    expect((await call(t, 'GET', '/api/me/verification', { cookie: p.cookie })).body.verification).toEqual({
+      status: 'none',
+    });
     const res = await call(t, 'POST', '/api/me/verification', {
       cookie: p.cookie,
       body: { legalName: ' 张三丰 ', idNumber: '11010519491231002x' },
     });
     expect(res.status).toBe(201);
-    expect(res.body.verification).toMatchObject({ status: 'pending', legalName: '张三丰', idLast4: '002X', reason: null });
+    expect(res.body.verification).toMatchObject({
+      status: 'pending',
+      legalName: '张三丰',
+      idLast4: '002X',
+      reason: null,
+    });
     const stored = JSON.stringify(snapshot(t.db));
     expect(stored).not.toContain('11010519491231002');
     const row = snapshot(t.db).verifications?.[0] as { id_hash: string };
@@ -136,8 +145,11 @@ describe('verification', () => {
 
     const admin = await signUp(t);
     makeAdmin(t.db, admin.me.id);
-    const id = (await call(t, 'GET', '/api/admin/verifications?status=pending', { cookie: admin.cookie })).body.verifications[0].id;
-    expect((await call(t, 'POST', `/api/admin/verifications/${id}/approve`, { cookie: admin.cookie, body: {} })).status).toBe(200);
+    const id = (await call(t, 'GET', '/api/admin/verifications?status=pending', { cookie: admin.cookie })).body
+      .verifications[0].id;
+    expect(
+      (await call(t, 'POST', `/api/admin/verifications/${id}/approve`, { cookie: admin.cookie, body: {} })).status,
+    ).toBe(200);
     const verified = await call(t, 'POST', '/api/me/verification', { cookie: p.cookie, body });
     expect(verified.status).toBe(409);
     expect(verified.body.error.code).toBe('already_verified');
@@ -167,7 +179,8 @@ describe('privacy', () => {
     await call(t, 'POST', '/api/me/verification', { cookie: p.cookie, body: { legalName, idNumber: 'G12345678' } });
     const admin = await signUp(t);
     makeAdmin(t.db, admin.me.id);
-    const id = (await call(t, 'GET', '/api/admin/verifications?status=pending', { cookie: admin.cookie })).body.verifications[0].id;
+    const id = (await call(t, 'GET', '/api/admin/verifications?status=pending', { cookie: admin.cookie })).body
+      .verifications[0].id;
     await call(t, 'POST', `/api/admin/verifications/${id}/approve`, { cookie: admin.cookie, body: {} });
     return p;
   }
@@ -243,7 +256,11 @@ describe('avatar', () => {
 
   it('recognises JPEG and WebP by their content, whatever the declared type says', async () => {
     const p = await signUp(t);
-    expect((await put(p.cookie, jpegHeader(120, 90), 'image/jpeg')).body.avatar).toEqual({ mime: 'image/jpeg', width: 120, height: 90 });
+    expect((await put(p.cookie, jpegHeader(120, 90), 'image/jpeg')).body.avatar).toEqual({
+      mime: 'image/jpeg',
+      width: 120,
+      height: 90,
+    });
     const webp = await put(p.cookie, webpHeader(32, 48), 'image/png');
     expect(webp.body.avatar).toEqual({ mime: 'image/webp', width: 32, height: 48 });
   });

@@ -48,7 +48,11 @@ export function meRoutes(deps: Deps) {
     .put('/avatar', async (c) => {
       const declared = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
       if (!declared.startsWith('image/')) {
-        throw new AppError(415, 'unsupported_media_type', 'Send the picture itself as the body, with its image/* Content-Type.');
+        throw new AppError(
+          415,
+          'unsupported_media_type',
+          'Send the picture itself as the body, with its image/* Content-Type.',
+        );
       }
       const data = Buffer.from(await c.req.arrayBuffer());
       if (data.length === 0) throw new AppError(400, 'empty_body', 'The picture is empty.');

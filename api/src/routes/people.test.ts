@@ -13,16 +13,25 @@ describe('GET /api/directory', () => {
     const me = await signUp(t, { nickname: 'Searcher' });
     const zhang = await signUp(t, { nickname: '三丰哥' });
     await signUp(t, { nickname: 'Alice_100%' });
-    await call(t, 'POST', '/api/me/verification', { cookie: zhang.cookie, body: { legalName: '张三丰', idNumber: 'G12345678' } });
+    await call(t, 'POST', '/api/me/verification', {
+      cookie: zhang.cookie,
+      body: { legalName: '张三丰', idNumber: 'G12345678' },
+    });
     const admin = await signUp(t, { nickname: 'Root' });
     makeAdmin(t.db, admin.me.id);
     const id = (await call(t, 'GET', '/api/admin/verifications', { cookie: admin.cookie })).body.verifications[0].id;
     await call(t, 'POST', `/api/admin/verifications/${id}/approve`, { cookie: admin.cookie, body: {} });
-    await call(t, 'PUT', '/api/me/avatar', { cookie: zhang.cookie, raw: new Uint8Array(png(4, 4)), headers: { 'content-type': 'image/png' } });
+    await call(t, 'PUT', '/api/me/avatar', {
+      cookie: zhang.cookie,
+      raw: new Uint8Array(png(4, 4)),
+      headers: { 'content-type': 'image/png' },
+    });
 
     const byNick = await call(t, 'GET', `/api/directory?q=${encodeURIComponent('三丰')}`, { cookie: me.cookie });
     expect(byNick.status).toBe(200);
-    expect(byNick.body.people).toEqual([{ extension: zhang.me.extension, nickname: '三丰哥', verified: true, hasAvatar: true }]);
+    expect(byNick.body.people).toEqual([
+      { extension: zhang.me.extension, nickname: '三丰哥', verified: true, hasAvatar: true },
+    ]);
     expect(JSON.stringify(byNick.body)).not.toContain('张三丰');
 
     const byExt = await call(t, 'GET', `/api/directory?q=${zhang.me.extension}`, { cookie: me.cookie });
@@ -40,7 +49,10 @@ describe('GET /api/directory', () => {
     const gone = await signUp(t, { nickname: 'Gone Soon' });
     const admin = await signUp(t);
     makeAdmin(t.db, admin.me.id);
-    await call(t, 'POST', `/api/admin/people/${gone.me.id}/disable`, { cookie: admin.cookie, body: { reason: 'test' } });
+    await call(t, 'POST', `/api/admin/people/${gone.me.id}/disable`, {
+      cookie: admin.cookie,
+      body: { reason: 'test' },
+    });
     expect((await call(t, 'GET', '/api/directory?q=Gone', { cookie: me.cookie })).body.people).toEqual([]);
     expect((await call(t, 'GET', `/api/people/${gone.me.extension}`, { cookie: me.cookie })).status).toBe(404);
   });
@@ -67,7 +79,12 @@ describe('GET /api/people/:extension', () => {
     const me = await signUp(t);
     const other = await signUp(t, { nickname: 'Bob' });
     const res = await call(t, 'GET', `/api/people/${other.me.extension}`, { cookie: me.cookie });
-    expect(res.body.person).toEqual({ extension: other.me.extension, nickname: 'Bob', verified: false, hasAvatar: false });
+    expect(res.body.person).toEqual({
+      extension: other.me.extension,
+      nickname: 'Bob',
+      verified: false,
+      hasAvatar: false,
+    });
     expect((await call(t, 'GET', '/api/people/9999', { cookie: me.cookie })).status).toBe(404);
     expect((await call(t, 'GET', '/api/people/12ab', { cookie: me.cookie })).status).toBe(400);
   });

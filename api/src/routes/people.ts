@@ -13,28 +13,30 @@ export function peopleRoutes(deps: Deps) {
   const { db } = deps;
   const byExtension = z.object({ extension });
   const session = requireSession(deps);
-  return new Hono<PublicEnv>()
-    // Mounted at /api: guard only these paths, or every unknown /api path would answer 401.
-    .use('/directory', session)
-    .use('/people/*', session)
-    .get('/directory', valid('query', z.object({ q: searchQuery })), (c) =>
-      c.json({ people: searchDirectory(db, c.req.valid('query').q) }),
-    )
-    .get('/people/:extension', valid('param', byExtension), (c) => {
-      const entry = directoryEntry(db, c.req.valid('param').extension);
-      if (!entry) throw notFound('Nobody has that extension.');
-      return c.json({ person: entry });
-    })
-    .get('/people/:extension/avatar', valid('param', byExtension), (c) => {
-      const avatar = avatarByExtension(db, c.req.valid('param').extension);
-      if (!avatar) throw notFound('No avatar; draw initials.');
-      const etag = `"${avatar.etag}"`;
-      c.header('ETag', etag);
-      c.header('Cache-Control', 'private, max-age=300');
-      if (c.req.header('if-none-match') === etag) return c.body(null, 304);
-      c.header('Content-Type', avatar.mime);
-      // An image and nothing else, whatever a browser might sniff.
-      c.header('Content-Security-Policy', "default-src 'none'; sandbox");
-      return c.body(new Uint8Array(avatar.data));
-    });
+  return (
+    new Hono<PublicEnv>()
+      // Mounted at /api: guard only these paths, or every unknown /api path would answer 401.
+      .use('/directory', session)
+      .use('/people/*', session)
+      .get('/directory', valid('query', z.object({ q: searchQuery })), (c) =>
+        c.json({ people: searchDirectory(db, c.req.valid('query').q) }),
+      )
+      .get('/people/:extension', valid('param', byExtension), (c) => {
+        const entry = directoryEntry(db, c.req.valid('param').extension);
+        if (!entry) throw notFound('Nobody has that extension.');
+        return c.json({ person: entry });
+      })
+      .get('/people/:extension/avatar', valid('param', byExtension), (c) => {
+        const avatar = avatarByExtension(db, c.req.valid('param').extension);
+        if (!avatar) throw notFound('No avatar; draw initials.');
+        const etag = `"${avatar.etag}"`;
+        c.header('ETag', etag);
+        c.header('Cache-Control', 'private, max-age=300');
+        if (c.req.header('if-none-match') === etag) return c.body(null, 304);
+        c.header('Content-Type', avatar.mime);
+        // An image and nothing else, whatever a browser might sniff.
+        c.header('Content-Security-Policy', "default-src 'none'; sandbox");
+        return c.body(new Uint8Array(avatar.data));
+      })
+  );
 }

@@ -19,7 +19,9 @@ export function valid<Target extends keyof ValidationTargets, Schema extends Zod
       path: i.path.map(String).join('.') || NAMES[target] || target,
       message: i.message,
     }));
-    const summary = problems.map((p) => (p.message.startsWith(p.path) ? p.message : `${p.path}: ${p.message}`)).join('; ');
+    const summary = problems
+      .map((p) => (p.message.startsWith(p.path) ? p.message : `${p.path}: ${p.message}`))
+      .join('; ');
     return c.json(errorBody('invalid_input', summary, { problems }), 400);
   });
 }

@@ -94,14 +94,18 @@ export function promoteToAdmin(db: Db, userId: number): void {
     if (!person) throw notFound('No such person.');
     if (person.role === 'admin') return;
     tx.update(users).set({ role: 'admin' }).where(eq(users.id, userId)).run();
-    recordAudit(tx, { id: null, login: 'system (command line)' }, {
-      action: 'user.promote',
-      targetType: 'user',
-      targetId: userId,
-      targetUserId: userId,
-      beforeStatus: 'user',
-      afterStatus: 'admin',
-      reason: null,
-    });
+    recordAudit(
+      tx,
+      { id: null, login: 'system (command line)' },
+      {
+        action: 'user.promote',
+        targetType: 'user',
+        targetId: userId,
+        targetUserId: userId,
+        beforeStatus: 'user',
+        afterStatus: 'admin',
+        reason: null,
+      },
+    );
   });
 }

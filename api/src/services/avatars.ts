@@ -64,7 +64,8 @@ function inspectJpeg(d: Buffer): ImageInfo | undefined {
 }
 
 function inspectWebp(d: Buffer): ImageInfo | undefined {
-  if (d.length < 12 || d.toString('latin1', 0, 4) !== 'RIFF' || d.toString('latin1', 8, 12) !== 'WEBP') return undefined;
+  if (d.length < 12 || d.toString('latin1', 0, 4) !== 'RIFF' || d.toString('latin1', 8, 12) !== 'WEBP')
+    return undefined;
   if (d.readUInt32LE(4) + 8 !== d.length) throw invalid('The WebP is truncated or has trailing bytes.');
   if (d.length < 30) throw invalid('The WebP has no valid header.');
   const chunk = d.toString('latin1', 12, 16);

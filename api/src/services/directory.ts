@@ -62,7 +62,11 @@ export function directoryEntry(db: Db, extension: string): DirectoryEntry | unde
     .where(eq(sipAccounts.extension, extension))
     .get();
   return row
-    ? { extension: row.extension, nickname: row.nickname, verified: row.verifiedId !== null, hasAvatar: row.avatarOwner !== null }
+    ? {
+        extension: row.extension,
+        nickname: row.nickname,
+        verified: row.verifiedId !== null,
+        hasAvatar: row.avatarOwner !== null,
+      }
     : undefined;
 }
-

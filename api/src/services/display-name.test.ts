@@ -9,7 +9,27 @@ const bytes = (s: string) => new TextEncoder().encode(s).length;
 const anyString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 200 }),
   fc.string({ unit: 'grapheme', maxLength: 200 }),
-  fc.string({ unit: fc.constantFrom('\u202e', '\u2066', '\u200b', '\u200d', '\ufeff', '"', '\\', '\u0000', '\n', '\u0301', '张', 'e', ' ', '\u00a0', '<', '\ud800'), maxLength: 120 }),
+  fc.string({
+    unit: fc.constantFrom(
+      '\u202e',
+      '\u2066',
+      '\u200b',
+      '\u200d',
+      '\ufeff',
+      '"',
+      '\\',
+      '\u0000',
+      '\n',
+      '\u0301',
+      '张',
+      'e',
+      ' ',
+      '\u00a0',
+      '<',
+      '\ud800',
+    ),
+    maxLength: 120,
+  }),
 );
 
 describe('sanitizeDisplayName', () => {
@@ -71,7 +91,11 @@ describe('sanitizeDisplayName', () => {
         fc.pre(graphemes(clean).every((g) => Array.from(g.segment).length <= 6));
         const out = sanitizeDisplayName(clean);
         const kept = graphemes(out).map((g) => g.segment);
-        expect(graphemes(clean).slice(0, kept.length).map((g) => g.segment)).toEqual(kept);
+        expect(
+          graphemes(clean)
+            .slice(0, kept.length)
+            .map((g) => g.segment),
+        ).toEqual(kept);
       }),
       { numRuns: 2000 },
     );

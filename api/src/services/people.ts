@@ -54,7 +54,11 @@ export async function createPerson(
         .get();
       const extension = String(EXTENSION_BASE + created.id);
       tx.insert(sipAccounts)
-        .values({ userId: created.id, extension, secretSealed: seal(deps.keys, newSipSecret(), sipSecretOwner(created.id)) })
+        .values({
+          userId: created.id,
+          extension,
+          secretSealed: seal(deps.keys, newSipSecret(), sipSecretOwner(created.id)),
+        })
         .run();
       return { id: created.id, extension };
     });
@@ -76,7 +80,9 @@ export function isUniqueViolation(err: unknown, column: string): boolean {
 export function openSession(db: Db, userId: number, now = Date.now()): { token: string; expiresAt: Date } {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now + SESSION_MS);
-  db.insert(sessions).values({ tokenHash: sha256Hex(token), userId, expiresAt }).run();
+  db.insert(sessions)
+    .values({ tokenHash: sha256Hex(token), userId, expiresAt })
+    .run();
   return { token, expiresAt };
 }
 
@@ -107,7 +113,9 @@ export async function signIn(
 }
 
 export function closeSession(db: Db, token: string): void {
-  db.delete(sessions).where(eq(sessions.tokenHash, sha256Hex(token))).run();
+  db.delete(sessions)
+    .where(eq(sessions.tokenHash, sha256Hex(token)))
+    .run();
 }
 
 /** The person a session token belongs to, if the session is live and the person enabled. */
@@ -116,14 +124,19 @@ export function personForSession(db: Db, token: string, now = Date.now()): User 
     .select({ user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, sha256Hex(token)), gt(sessions.expiresAt, new Date(now)), eq(users.disabled, false)))
+    .where(
+      and(eq(sessions.tokenHash, sha256Hex(token)), gt(sessions.expiresAt, new Date(now)), eq(users.disabled, false)),
+    )
     .get();
   return row?.user;
 }
 
 /** Drops sessions past their expiry; cheap, run at start and now and then. */
 export function pruneSessions(db: Db, now = Date.now()): number {
-  return db.delete(sessions).where(lt(sessions.expiresAt, new Date(now))).run().changes;
+  return db
+    .delete(sessions)
+    .where(lt(sessions.expiresAt, new Date(now)))
+    .run().changes;
 }
 
 export function describeMe(db: Db, userId: number): Me {

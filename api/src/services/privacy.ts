@@ -34,6 +34,9 @@ export function previewNamePrivacy(db: Db, userId: number): PrivacyPreview {
     .get();
   if (!row) throw notFound('No such person.');
   const caller = { extension: row.extension, nickname: row.nickname, verifiedName: row.verifiedName };
-  const options = Object.fromEntries(NAME_PRIVACY.map((p) => [p, present(caller, p)])) as Record<NamePrivacy, Presentation>;
+  const options = Object.fromEntries(NAME_PRIVACY.map((p) => [p, present(caller, p)])) as Record<
+    NamePrivacy,
+    Presentation
+  >;
   return { current: row.privacy, options };
 }

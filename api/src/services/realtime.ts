@@ -79,7 +79,13 @@ export function rowFor(family: RealtimeFamily, person: Person, ctx: { keys: Keys
     case 'ps_auths': {
       const secret = unseal(ctx.keys, person.secretSealed, sipSecretOwner(person.userId));
       // A pre-computed digest: Asterisk never holds the plain secret.
-      return { id, auth_type: 'digest', username: id, realm: ctx.sip.realm, password_digest: `md5:${sipHa1(id, ctx.sip.realm, secret)}` };
+      return {
+        id,
+        auth_type: 'digest',
+        username: id,
+        realm: ctx.sip.realm,
+        password_digest: `md5:${sipHa1(id, ctx.sip.realm, secret)}`,
+      };
     }
     case 'ps_aors':
       return { id, ...AOR_DEFAULTS };
@@ -120,7 +126,9 @@ export function parseConditions(body: string): Condition[] {
 }
 
 function likeToRegExp(pattern: string): RegExp {
-  const body = Array.from(pattern, (ch) => (ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+  const body = Array.from(pattern, (ch) =>
+    ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+  ).join('');
   return new RegExp(`^${body}$`, 'is');
 }
 

@@ -31,7 +31,10 @@ export function throttleAttempt(db: Db, login: string, now = Date.now()): void {
   });
   if (lockedUntil !== undefined) {
     const seconds = Math.ceil((lockedUntil - now) / 1000);
-    throw tooManyRequests(`Too many sign-in attempts for this login; try again in ${Math.ceil(seconds / 60)} min.`, seconds);
+    throw tooManyRequests(
+      `Too many sign-in attempts for this login; try again in ${Math.ceil(seconds / 60)} min.`,
+      seconds,
+    );
   }
 }
 

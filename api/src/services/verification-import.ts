@@ -42,11 +42,18 @@ class RowError extends Error {
 
 function field<T>(schema: ZodType<T>, value: string | undefined, column: string): T {
   const parsed = schema.safeParse(value ?? '');
-  if (!parsed.success) throw new RowError('invalid_field', `${column}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new RowError('invalid_field', `${column}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return parsed.data;
 }
 
-export function importVerifications(db: Db, keys: Keys, admin: Actor, body: Uint8Array, now = Date.now()): ImportResult {
+export function importVerifications(
+  db: Db,
+  keys: Keys,
+  admin: Actor,
+  body: Uint8Array,
+  now = Date.now(),
+): ImportResult {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(body);
@@ -123,13 +130,21 @@ function applyRow(
       .where(and(eq(verifications.userId, person.id), eq(verifications.status, 'verified')))
       .get();
     if (verified) throw new RowError('already_verified', `${row.login} is already verified; revoke it first`);
-    const decided = { status: transition(decision, 'pending'), reason: row.reason, decidedAt: new Date(now), decidedBy: admin.id };
+    const decided = {
+      status: transition(decision, 'pending'),
+      reason: row.reason,
+      decidedAt: new Date(now),
+      decidedBy: admin.id,
+    };
     let targetId: number;
     if (open) {
       if (open.idHash !== idHash) {
         throw new RowError('id_mismatch', `the id_number does not match the one ${row.login} submitted`);
       }
-      tx.update(verifications).set({ ...decided, legalName: row.legalName }).where(eq(verifications.id, open.id)).run();
+      tx.update(verifications)
+        .set({ ...decided, legalName: row.legalName })
+        .where(eq(verifications.id, open.id))
+        .run();
       targetId = open.id;
     } else {
       targetId = tx

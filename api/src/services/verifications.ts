@@ -28,7 +28,10 @@ export type Decision = keyof typeof DECISIONS;
 export function transition(decision: Decision, current: VerificationStatus): VerificationStatus {
   const rule = DECISIONS[decision];
   if (current !== rule.from) {
-    throw conflict('invalid_transition', `Only a ${rule.from} verification can be ${pastTense[decision]}; this one is ${current}.`);
+    throw conflict(
+      'invalid_transition',
+      `Only a ${rule.from} verification can be ${pastTense[decision]}; this one is ${current}.`,
+    );
   }
   return rule.to;
 }
@@ -37,6 +40,7 @@ const pastTense: Record<Decision, string> = { approve: 'approved', reject: 'reje
 export type MyVerification =
   | { status: 'none' }
   | {
+      id: number;
       status: VerificationStatus;
       legalName: string;
       idLast4: string;
@@ -55,6 +59,7 @@ export function myVerification(db: Db, userId: number): MyVerification {
     .get();
   if (!row) return { status: 'none' };
   return {
+    id: row.id,
     status: row.status,
     legalName: row.legalName,
     idLast4: row.idLast4,
@@ -177,7 +182,8 @@ export function decideVerification(
       .set({ status: next, reason, decidedAt: new Date(now), decidedBy: admin.id })
       .where(and(eq(verifications.id, id), eq(verifications.status, row.status)))
       .run().changes;
-    if (changed !== 1) throw conflict('invalid_transition', 'The verification changed meanwhile; reload and try again.');
+    if (changed !== 1)
+      throw conflict('invalid_transition', 'The verification changed meanwhile; reload and try again.');
     recordAudit(tx, admin, {
       action: `verification.${decision}`,
       targetType: 'verification',
