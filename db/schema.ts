@@ -135,3 +135,19 @@ export type User = typeof users.$inferSelect;
 export type SipAccount = typeof sipAccounts.$inferSelect;
 export type Verification = typeof verifications.$inferSelect;
 export type AuditEntry = typeof auditLog.$inferSelect;
+
+/**
+ * Changes the PBX must still be told about (expire cached PJSIP objects, hang
+ * up calls). Kept in the database so a change saved just before a crash or
+ * during a PBX outage is still carried out: a saved revocation that the PBX
+ * has not heard of has not happened yet.
+ */
+export const pbxOutbox = sqliteTable('pbx_outbox', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  extension: text('extension').notNull(),
+  hangUp: integer('hang_up', { mode: 'boolean' }).notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }).notNull(),
+  createdAt: timeDefaultNow('created_at'),
+  lastError: text('last_error'),
+});

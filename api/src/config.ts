@@ -131,6 +131,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
 
+  const amiParts = [e.REALCALL_AMI_URL, e.REALCALL_AMI_USER, e.REALCALL_AMI_SECRET];
+  if (amiParts.some(Boolean) && !amiParts.every(Boolean)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  REALCALL_AMI_URL, REALCALL_AMI_USER, REALCALL_AMI_SECRET: set all three or none',
+    );
+  }
+  let ami =
+    e.REALCALL_AMI_URL && e.REALCALL_AMI_USER && e.REALCALL_AMI_SECRET
+      ? { url: new URL(e.REALCALL_AMI_URL), user: e.REALCALL_AMI_USER, secret: e.REALCALL_AMI_SECRET }
+      : undefined;
+
   let internalSecret = e.REALCALL_INTERNAL_SECRET;
   let secretKey = e.REALCALL_SECRET_KEY;
   if (!internalSecret || !secretKey) {
@@ -145,15 +156,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const dev = devSecrets(e.REALCALL_DB_PATH);
     internalSecret ??= dev.internalSecret;
     secretKey ??= Buffer.from(dev.secretKey, 'hex');
+    // A development install talks to `npm run pbx` on this host, which reads the same file.
+    if (e.NODE_ENV === 'development') {
+      ami ??= { url: new URL('tcp://127.0.0.1:5038'), user: 'realcall', secret: dev.amiSecret };
+    }
   }
-
-  const amiParts = [e.REALCALL_AMI_URL, e.REALCALL_AMI_USER, e.REALCALL_AMI_SECRET];
-  if (amiParts.some(Boolean) && !amiParts.every(Boolean)) {
-    throw new ConfigError(
-      'Invalid configuration:\n  REALCALL_AMI_URL, REALCALL_AMI_USER, REALCALL_AMI_SECRET: set all three or none',
-    );
-  }
-  const amiUrl = e.REALCALL_AMI_URL ? new URL(e.REALCALL_AMI_URL) : undefined;
 
   return {
     env: e.NODE_ENV,
@@ -172,31 +179,27 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicOrigins: e.REALCALL_PUBLIC_ORIGINS,
     scryptLogN: e.REALCALL_SCRYPT_LOG_N,
     webDist: e.REALCALL_WEB_DIST,
-    ...(amiUrl && e.REALCALL_AMI_USER && e.REALCALL_AMI_SECRET
-      ? {
-          ami: {
-            host: amiUrl.hostname,
-            port: Number(amiUrl.port || 5038),
-            user: e.REALCALL_AMI_USER,
-            secret: e.REALCALL_AMI_SECRET,
-          },
-        }
+    ...(ami
+      ? { ami: { host: ami.url.hostname, port: Number(ami.url.port || 5038), user: ami.user, secret: ami.secret } }
       : {}),
   };
 }
 
-type DevSecrets = { internalSecret: string; secretKey: string };
+type DevSecrets = { internalSecret: string; secretKey: string; amiSecret: string };
 
 /** Secrets for a development install, generated on first use next to the database. */
 function devSecrets(dbPath: string): DevSecrets {
   const file = join(dirname(resolve(dbPath)), 'dev-secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
-  const fresh: DevSecrets = {
-    internalSecret: randomBytes(32).toString('base64url'),
-    secretKey: randomBytes(32).toString('hex'),
+  const kept = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>) : {};
+  const secrets: DevSecrets = {
+    internalSecret: kept.internalSecret ?? randomBytes(32).toString('base64url'),
+    secretKey: kept.secretKey ?? randomBytes(32).toString('hex'),
+    amiSecret: kept.amiSecret ?? randomBytes(32).toString('base64url'),
   };
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(fresh, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(file, 0o600);
-  return fresh;
+  if (Object.keys(kept).length !== Object.keys(secrets).length) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  return secrets;
 }

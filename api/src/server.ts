@@ -6,13 +6,15 @@ import { serve, type ServerType } from '@hono/node-server';
 import { openDatabase } from '../../db/open';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
+import { createAmiPbx } from './services/ami';
 import { noPbx } from './services/pbx';
 import { pruneSessions } from './services/people';
 
 function start(config: Config) {
   const db = openDatabase(config.dbPath);
   pruneSessions(db);
-  const pbx = noPbx;
+  const ami = config.ami ? createAmiPbx(db, config.ami) : undefined;
+  const pbx = ami ?? noPbx;
   const app = createApp({ db, config, pbx });
 
   const listen = (
@@ -40,6 +42,7 @@ function start(config: Config) {
     const stop = (signal: string) => {
       console.log(`[api] ${signal}: closing`);
       for (const s of servers) s.close();
+      ami?.close();
       db.$client.close();
       process.exit(0);
     };

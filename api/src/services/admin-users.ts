@@ -60,7 +60,7 @@ export function listPeople(
 /** Disables or enables a person; audited. Admins cannot disable themselves. */
 export function setDisabled(db: Db, pbx: Pbx, admin: Actor, userId: number, disabled: boolean, reason: string): void {
   if (disabled && userId === admin.id) throw conflict('cannot_disable_self', 'You cannot disable your own account.');
-  const extension = db.transaction((tx) => {
+  db.transaction((tx) => {
     const person = tx
       .select({ disabled: users.disabled, extension: sipAccounts.extension })
       .from(users)
@@ -82,9 +82,9 @@ export function setDisabled(db: Db, pbx: Pbx, admin: Actor, userId: number, disa
       afterStatus: disabled ? 'disabled' : 'enabled',
       reason,
     });
-    return person.extension;
+    // In the same transaction: a saved disabling always reaches the PBX, even after a crash.
+    if (disabled) pbx.forget(person.extension, { hangUp: true });
   });
-  if (disabled) pbx.forget(extension, { hangUp: true });
 }
 
 /** Gives an existing person the admin role (command line only); audited as the system. */

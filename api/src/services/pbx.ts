@@ -6,7 +6,11 @@
  * outlives its expiry, so `noPbx` is honest.
  */
 export interface Pbx {
-  /** Starts the work and returns at once; an implementation retries until it succeeds. */
+  /**
+   * Records that the PBX must forget `extension` (and hang up its calls) and
+   * returns at once. Call it inside the transaction that makes the change:
+   * an implementation may write to the database, and retries until done.
+   */
   forget(extension: string, options: { hangUp: boolean }): void;
 }
 

@@ -187,6 +187,9 @@ export async function deleteOwnAccount(db: Db, pbx: Pbx, userId: number, passwor
   if (!(await verifyPassword(password, person.passwordHash))) {
     throw new AppError(403, 'wrong_password', 'The password is wrong; nothing was deleted.');
   }
-  db.delete(users).where(eq(users.id, userId)).run();
-  pbx.forget(person.extension, { hangUp: true });
+  db.transaction(() => {
+    db.delete(users).where(eq(users.id, userId)).run();
+    // In the same transaction: the deletion and the duty to tell the PBX are saved together.
+    pbx.forget(person.extension, { hangUp: true });
+  });
 }

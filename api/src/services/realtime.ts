@@ -54,8 +54,11 @@ export function endpointDefaults(sip: Config['sip']): Row {
     from_domain: sip.domain,
     // A dead browser tab must not hold a call open: hang up after 60 s without RTP.
     rtp_timeout: '60',
-    // Nobody subscribes to presence here; refusing closes one more door.
+    // Nobody subscribes to presence or transfers calls here; refusing closes more doors.
     allow_subscribe: 'no',
+    allow_transfer: 'no',
+    // Identify callers by their authenticated user name only, never by source address.
+    identify_by: 'username',
   };
 }
 

@@ -39,9 +39,11 @@ export function sipRegistration(db: Db, keys: Keys, sip: Config['sip'], userId: 
 export function rotateSipSecret(db: Db, keys: Keys, pbx: Pbx, userId: number): void {
   const account = db.select().from(sipAccounts).where(eq(sipAccounts.userId, userId)).get();
   if (!account) throw notFound('No SIP account.');
-  db.update(sipAccounts)
-    .set({ secretSealed: seal(keys, newSipSecret(), sipSecretOwner(userId)) })
-    .where(eq(sipAccounts.userId, userId))
-    .run();
-  pbx.forget(account.extension, { hangUp: false });
+  db.transaction(() => {
+    db.update(sipAccounts)
+      .set({ secretSealed: seal(keys, newSipSecret(), sipSecretOwner(userId)) })
+      .where(eq(sipAccounts.userId, userId))
+      .run();
+    pbx.forget(account.extension, { hangUp: false });
+  });
 }

@@ -1,0 +1,255 @@
+/**
+ * The PBX, told over AMI (Asterisk Manager Interface) when a person changes
+ * in a way it must not wait for.
+ *
+ * `forget()` writes the request to the `pbx_outbox` table — inside the
+ * caller's transaction when there is one, so the change and the duty to tell
+ * the PBX are saved together — and a worker carries it out: expire the
+ * person's endpoint, auth and AOR from Asterisk's sorcery memory caches
+ * (SorceryMemoryCacheExpireObject; "not in the cache" counts as done) and,
+ * when asked, hang up their live channels (Hangup with a channel regex). A
+ * failure is retried with backoff until it succeeds, also across restarts.
+ */
+import { connect, type Socket } from 'node:net';
+import { asc, eq, lte, sql } from 'drizzle-orm';
+import type { Db } from '../../../db/open';
+import { pbxOutbox } from '../../../db/schema';
+import type { Config } from '../config';
+import type { Pbx } from './pbx';
+
+export type AmiMessage = Record<string, string>;
+
+/** The sorcery memory caches sorcery.conf puts in front of realtime. */
+export const PJSIP_CACHES = ['res_pjsip/endpoint', 'res_pjsip/auth', 'res_pjsip/aor'] as const;
+
+const NOT_IN_CACHE = /could not be expired/i;
+
+/** One AMI session: banner, then actions answered by ActionID (list answers collected whole). */
+export class AmiConnection {
+  private buffer = '';
+  private nextId = 1;
+  private readonly waiting = new Map<string, { messages: AmiMessage[]; resolve: (m: AmiMessage[]) => void }>();
+  private failure: Error | undefined;
+
+  private constructor(
+    private readonly socket: Socket,
+    private readonly timeoutMs: number,
+  ) {
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => this.onData(chunk));
+    socket.on('error', (err) => this.fail(err));
+    socket.on('close', () => this.fail(new Error('AMI connection closed')));
+  }
+
+  /** Connects and waits for Asterisk's banner. */
+  static open(host: string, port: number, timeoutMs = 3000): Promise<AmiConnection> {
+    return new Promise((resolveOpen, reject) => {
+      const socket = connect({ host, port });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`AMI at ${host}:${port} did not answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      socket.once('error', (err) => {
+        clearTimeout(timer);
+        reject(new Error(`cannot reach AMI at ${host}:${port}: ${err.message}`));
+      });
+      socket.once('data', (banner) => {
+        clearTimeout(timer);
+        if (!String(banner).startsWith('Asterisk Call Manager')) {
+          socket.destroy();
+          reject(new Error(`${host}:${port} is not AMI`));
+          return;
+        }
+        socket.removeAllListeners('error');
+        const conn = new AmiConnection(socket, timeoutMs);
+        // Anything after the banner line in the same chunk is protocol data.
+        conn.onData(String(banner).slice(String(banner).indexOf('\r\n') + 2));
+        resolveOpen(conn);
+      });
+    });
+  }
+
+  /** Sends an action; resolves with its response (and, for list answers, every event up to the list's end). */
+  action(fields: Record<string, string>): Promise<AmiMessage[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = `rc-${this.nextId++}`;
+    const lines = Object.entries({ ...fields, ActionID: id }).map(([k, v]) => {
+      if (/[\r\n]/.test(k + v)) throw new Error('AMI fields must not contain line breaks');
+      return `${k}: ${v}`;
+    });
+    return new Promise((resolveAction, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        reject(new Error(`AMI action ${fields.Action} timed out`));
+      }, this.timeoutMs);
+      this.waiting.set(id, {
+        messages: [],
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolveAction(m);
+        },
+      });
+      this.socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    });
+  }
+
+  close(): void {
+    this.socket.end();
+    this.socket.destroy();
+  }
+
+  private onData(chunk: string): void {
+    this.buffer += chunk;
+    let end: number;
+    while ((end = this.buffer.indexOf('\r\n\r\n')) >= 0) {
+      const raw = this.buffer.slice(0, end);
+      this.buffer = this.buffer.slice(end + 4);
+      const message: AmiMessage = {};
+      for (const line of raw.split('\r\n')) {
+        const colon = line.indexOf(':');
+        if (colon > 0) message[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+      }
+      this.route(message);
+    }
+  }
+
+  private route(message: AmiMessage): void {
+    const id = message.ActionID;
+    const entry = id ? this.waiting.get(id) : undefined;
+    if (!id || !entry) return;
+    entry.messages.push(message);
+    const listStarted = entry.messages[0]?.EventList?.toLowerCase() === 'start';
+    const done = !listStarted || message.EventList?.toLowerCase() === 'complete';
+    if (done) {
+      this.waiting.delete(id);
+      entry.resolve(entry.messages);
+    }
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const [id, entry] of this.waiting) {
+      this.waiting.delete(id);
+      entry.resolve([{ Response: 'Error', Message: err.message }]);
+    }
+  }
+}
+
+/** Expires one person from the PJSIP caches and optionally hangs up their channels, on an open session. */
+export async function forgetOnPbx(conn: AmiConnection, extension: string, hangUp: boolean): Promise<void> {
+  if (!/^[\w.+-]+$/.test(extension)) throw new Error(`not an endpoint id: ${extension}`);
+  for (const cache of PJSIP_CACHES) {
+    const [reply] = await conn.action({ Action: 'SorceryMemoryCacheExpireObject', Cache: cache, Object: extension });
+    if (reply?.Response !== 'Success' && !NOT_IN_CACHE.test(reply?.Message ?? '')) {
+      throw new Error(`expiring ${extension} from ${cache}: ${reply?.Message ?? 'no answer'}`);
+    }
+  }
+  if (hangUp) {
+    // Channel names are PJSIP/<endpoint>-<sequence>: this matches the person's, and only theirs.
+    const [reply] = await conn.action({ Action: 'Hangup', Channel: `/^PJSIP\\/${extension}-/`, Cause: '16' });
+    if (reply?.Response !== 'Success') throw new Error(`hanging up ${extension}: ${reply?.Message ?? 'no answer'}`);
+  }
+}
+
+const MAX_BACKOFF_MS = 30_000;
+
+export type AmiPbx = Pbx & {
+  /** Carries out everything due now; resolves when the outbox has nothing due. */
+  flush(): Promise<void>;
+  close(): void;
+};
+
+/**
+ * A Pbx over AMI with a durable outbox. Starts working through any rows left
+ * from before (a crash, a PBX outage) at once.
+ */
+export function createAmiPbx(
+  db: Db,
+  ami: NonNullable<Config['ami']>,
+  log: (line: string) => void = (l) => console.error(l),
+  now: () => number = Date.now,
+): AmiPbx {
+  let running: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  let lastError = '';
+
+  const schedule = (delayMs: number) => {
+    if (closed) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void run(), Math.max(0, delayMs));
+    timer.unref();
+  };
+
+  const work = async () => {
+    const due = db
+      .select()
+      .from(pbxOutbox)
+      .where(lte(pbxOutbox.nextAttemptAt, new Date(now())))
+      .orderBy(asc(pbxOutbox.id))
+      .all();
+    if (due.length === 0) return;
+    let conn: AmiConnection | undefined;
+    try {
+      conn = await AmiConnection.open(ami.host, ami.port);
+      const [login] = await conn.action({ Action: 'Login', Username: ami.user, Secret: ami.secret, Events: 'off' });
+      if (login?.Response !== 'Success') throw new Error(`AMI login refused: ${login?.Message ?? 'no answer'}`);
+      for (const row of due) {
+        await forgetOnPbx(conn, row.extension, row.hangUp);
+        db.delete(pbxOutbox).where(eq(pbxOutbox.id, row.id)).run();
+      }
+      await conn.action({ Action: 'Logoff' }).catch(() => undefined);
+      if (lastError) log('[pbx] AMI reachable again; pending changes carried out');
+      lastError = '';
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (message !== lastError) log(`[pbx] ${message}; will retry`);
+      lastError = message;
+      for (const row of db
+        .select()
+        .from(pbxOutbox)
+        .where(lte(pbxOutbox.nextAttemptAt, new Date(now())))
+        .all()) {
+        const backoff = Math.min(MAX_BACKOFF_MS, 500 * 2 ** row.attempts);
+        db.update(pbxOutbox)
+          .set({ attempts: row.attempts + 1, nextAttemptAt: new Date(now() + backoff), lastError: message })
+          .where(eq(pbxOutbox.id, row.id))
+          .run();
+      }
+    } finally {
+      conn?.close();
+    }
+  };
+
+  const run = async (): Promise<void> => {
+    if (running) return running;
+    running = work().finally(() => {
+      running = undefined;
+      const next = db
+        .select({ at: sql<number>`min(${pbxOutbox.nextAttemptAt})` })
+        .from(pbxOutbox)
+        .get()?.at;
+      if (next != null) schedule(next - now());
+    });
+    return running;
+  };
+
+  schedule(0);
+  return {
+    forget(extension, { hangUp }) {
+      db.insert(pbxOutbox)
+        .values({ extension, hangUp, nextAttemptAt: new Date(now()) })
+        .run();
+      // After the caller's transaction commits: a rolled-back change leaves no row to act on.
+      setImmediate(() => void run());
+    },
+    async flush() {
+      await run();
+      while (running) await running;
+    },
+    close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * A real Asterisk with the project's config, against the real API. Runs when
+ * an Asterisk binary is found; otherwise prints one line and skips.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, makeAdmin } from '../../api/src/testing';
+import { asteriskOrSkip, startStack, type Stack } from './stack';
+
+const bin = asteriskOrSkip('asterisk: PBX config');
+
+/** A JSON request to the stack's real public listener. */
+async function http(stack: Stack, method: string, path: string, body?: unknown, cookie?: string) {
+  const res = await fetch(`${stack.api.publicUrl}${path}`, {
+    method,
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(cookie ? { cookie } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    body: text ? JSON.parse(text) : undefined,
+    cookie: /rc_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0],
+  };
+}
+void call;
+
+describe.skipIf(!bin)('Asterisk with RealCall config', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack(bin!);
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.stop();
+  }, 30_000);
+
+  it('has no recorder, spy or audio exporter at runtime', async () => {
+    for (const app of [
+      'MixMonitor',
+      'ChanSpy',
+      'ExtenSpy',
+      'Record',
+      'VoiceMail',
+      'Monitor',
+      'AudioSocket',
+      'Dictate',
+    ]) {
+      const out = await stack.cli(`core show application ${app}`);
+      expect(out, app).toMatch(/not registered/i);
+    }
+    for (const fn of ['MIXMONITOR', 'AUDIOHOOK_INHERIT']) {
+      expect(await stack.cli(`core show function ${fn}`), fn).toMatch(/No function by that name registered/i);
+    }
+    expect(await stack.cli('manager show command MixMonitor')).not.toMatch(/Action: MixMonitor/);
+    expect(await stack.cli('module show like mixmonitor')).toMatch(/0 modules loaded/);
+    expect(await stack.cli('module show like voicemail')).toMatch(/0 modules loaded/);
+    expect(await stack.cli('cdr show status')).toMatch(/Logging:\s+Disabled/);
+  });
+
+  it('keeps its listeners on loopback', async () => {
+    expect(await stack.cli('http show status')).toMatch(/Bound to 127\.0\.0\.1:/);
+    expect(await stack.cli('manager show settings')).toMatch(/127\.0\.0\.1/);
+    expect(await stack.cli('pjsip show transports')).toMatch(/udp-loopback\s+udp\s+\d+\s+\d+\s+127\.0\.0\.1:/);
+  });
+
+  it('serves a person created through the API as a WebRTC endpoint at once, with identity options off', async () => {
+    const p = await http(stack, 'POST', '/api/auth/sign-up', {
+      login: 'rt@example.test',
+      password: 'correct horse battery',
+      nickname: 'RT',
+    });
+    expect(p.status).toBe(201);
+    const ext = p.body.me.extension as string;
+    const shown = await stack.cli(`pjsip show endpoint ${ext}`);
+    for (const line of [
+      /webrtc\s+:\s+yes/,
+      /media_encryption\s+:\s+dtls/,
+      /ice_support\s+:\s+true/,
+      /use_avpf\s+:\s+true/,
+      /rtcp_mux\s+:\s+true/,
+      /direct_media\s+:\s+false/,
+      /trust_id_inbound\s+:\s+false/,
+      /send_pai\s+:\s+false/,
+      /send_rpid\s+:\s+false/,
+      /send_diversion\s+:\s+false/,
+      /dtmf_mode\s+:\s+rfc4733/,
+      /allow\s+:\s+\(opus\|ulaw\)/,
+      /context\s+:\s+realcall-users/,
+      /from_domain\s+:\s+realcall\.test/,
+    ]) {
+      expect(shown).toMatch(line);
+    }
+    const auth = await stack.cli(`pjsip show auth ${ext}`);
+    expect(auth).toMatch(/password_digest\s+:\s+MD5:[0-9a-f]{32}/);
+    expect(auth).not.toMatch(/^\s*password[ \t]+:[ \t]*\S/m);
+  });
+
+  it('forgets a disabled person at once over AMI: cache expired, endpoint gone', async () => {
+    const admin = await http(stack, 'POST', '/api/auth/sign-up', {
+      login: 'boss@example.test',
+      password: 'correct horse battery',
+      nickname: 'Boss',
+    });
+    makeAdmin(stack.api.db, admin.body.me.id);
+    const p = await http(stack, 'POST', '/api/auth/sign-up', {
+      login: 'gone@example.test',
+      password: 'correct horse battery',
+      nickname: 'Gone',
+    });
+    const ext = p.body.me.extension as string;
+    expect(await stack.cli(`pjsip show endpoint ${ext}`)).toMatch(new RegExp(`Endpoint:\\s+${ext}`));
+    expect(await stack.cli('sorcery memory cache dump res_pjsip/endpoint')).toMatch(new RegExp(`\\b${ext}\\b`));
+    const disabled = await http(
+      stack,
+      'POST',
+      `/api/admin/people/${p.body.me.id}/disable`,
+      { reason: 'test' },
+      admin.cookie,
+    );
+    expect(disabled.status).toBe(204);
+    await stack.api.pbx.flush();
+    expect(await stack.cli('sorcery memory cache dump res_pjsip/endpoint')).not.toMatch(new RegExp(`\\b${ext}\\b`));
+    expect(await stack.cli(`pjsip show endpoint ${ext}`)).toMatch(/Unable to find object/);
+  });
+});

@@ -1,0 +1,216 @@
+/**
+ * A real RealCall stack for integration tests: the API on real HTTP
+ * listeners with a fresh SQLite file, and a real Asterisk started from the
+ * project's own config folder (rendered by asterisk/pbx.mjs) on free
+ * loopback ports. Nothing is faked. Used only when an Asterisk binary is
+ * found (ASTERISK_BIN or PATH); see `asteriskOrSkip`.
+ */
+import { execFile, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { serve, type ServerType } from '@hono/node-server';
+import { openDatabase, type Db } from '../../db/open';
+import { createApp } from '../../api/src/app';
+import { loadConfig, type Config } from '../../api/src/config';
+import { createAmiPbx, type AmiPbx } from '../../api/src/services/ami';
+import { testEnv } from '../../api/src/testing';
+import {
+  findAsterisk,
+  hostInstallDirs,
+  prepareRuntime,
+  renderConfig,
+  settingsFromEnv,
+  startAsterisk,
+} from '../pbx.mjs';
+
+const run = promisify(execFile);
+
+/** The Asterisk binary the integration tests use, or undefined (they are then skipped with one line). */
+export function asteriskOrSkip(suite: string): string | undefined {
+  const bin = findAsterisk(process.env);
+  if (!bin) console.log(`[${suite}] skipped: no Asterisk binary (set ASTERISK_BIN or put asterisk on PATH)`);
+  return bin;
+}
+
+export async function freeTcpPort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export async function freeUdpPort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const socket = createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, '127.0.0.1', () => {
+      const { port } = socket.address();
+      socket.close(() => resolvePort(port));
+    });
+  });
+}
+
+export type Api = {
+  config: Config;
+  db: Db;
+  publicUrl: string;
+  internalUrl: string;
+  pbx: AmiPbx;
+  stop: () => Promise<void>;
+};
+
+/** Starts the API on real listeners (fixed ports when restarting, so Asterisk finds it again). */
+export async function startApi(
+  dir: string,
+  env: Record<string, string>,
+  ports?: { public: number; internal: number },
+): Promise<Api> {
+  const publicPort = ports?.public ?? (await freeTcpPort());
+  const internalPort = ports?.internal ?? (await freeTcpPort());
+  const config = loadConfig({
+    ...env,
+    REALCALL_PUBLIC_PORT: String(publicPort),
+    REALCALL_INTERNAL_PORT: String(internalPort),
+  });
+  const db = openDatabase(config.dbPath);
+  const pbx = createAmiPbx(db, config.ami!, () => {});
+  const app = createApp({ db, config, pbx, log: () => {} });
+  const listen = (fetch: typeof app.public.fetch, port: number) =>
+    new Promise<ServerType>((resolveListen) => {
+      const server: ServerType = serve({ fetch, hostname: '127.0.0.1', port }, () => resolveListen(server));
+    });
+  const servers = [await listen(app.public.fetch, publicPort), await listen(app.internal.fetch, internalPort)];
+  return {
+    config,
+    db,
+    publicUrl: `http://127.0.0.1:${publicPort}`,
+    internalUrl: `http://127.0.0.1:${internalPort}`,
+    pbx,
+    stop: async () => {
+      pbx.close();
+      await Promise.all(
+        servers.map(
+          (s) =>
+            new Promise<void>((resolveClose) => {
+              // Drop keep-alive connections too, so a stopped API really is unreachable.
+              (s as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+              s.close(() => resolveClose());
+            }),
+        ),
+      );
+      db.$client.close();
+    },
+  };
+}
+
+export type Stack = {
+  dir: string;
+  api: Api;
+  env: Record<string, string>;
+  ports: { public: number; internal: number };
+  ws: string;
+  udpPort: number;
+  asterisk: ChildProcess;
+  /** Runs an Asterisk CLI command on this instance and returns its output. */
+  cli: (command: string) => Promise<string>;
+  /** Stops the API (its listeners close); `startApiAgain` brings it back on the same ports. */
+  stopApi: () => Promise<void>;
+  startApiAgain: () => Promise<void>;
+  log: () => string;
+  stop: () => Promise<void>;
+};
+
+export async function startStack(bin: string): Promise<Stack> {
+  const dir = mkdtempSync(join(tmpdir(), 'realcall-pbx-'));
+  const amiPort = await freeTcpPort();
+  const amiSecret = randomBytes(24).toString('base64url');
+  const httpPort = await freeTcpPort();
+  const env = testEnv(dir, {
+    REALCALL_SIP_DOMAIN: 'realcall.test',
+    REALCALL_SIP_WS_URL: `ws://127.0.0.1:${httpPort}/ws`,
+    REALCALL_AMI_URL: `tcp://127.0.0.1:${amiPort}`,
+    REALCALL_AMI_USER: 'realcall',
+    REALCALL_AMI_SECRET: amiSecret,
+  });
+  const api = await startApi(dir, env);
+  const ports = { public: Number(new URL(api.publicUrl).port), internal: Number(new URL(api.internalUrl).port) };
+  const udpPort = await freeUdpPort();
+  const rtpStart = 20000 + Math.floor(Math.random() * 400) * 100;
+  const host = hostInstallDirs(bin);
+  const vars = settingsFromEnv(
+    {
+      NODE_ENV: 'test',
+      REALCALL_API_INTERNAL_URL: api.internalUrl,
+      REALCALL_INTERNAL_SECRET: api.config.internalSecret,
+      REALCALL_AMI_SECRET: amiSecret,
+      ASTERISK_AMI_PORT: String(amiPort),
+      ASTERISK_HTTP_PORT: String(httpPort),
+      ASTERISK_HTTPS_PORT: String(await freeTcpPort()),
+      ASTERISK_TLS_ENABLE: 'no',
+      ASTERISK_UDP_PORT: String(udpPort),
+      ASTERISK_RTP_START: String(rtpStart),
+      ASTERISK_RTP_END: String(rtpStart + 99),
+    },
+    { runtimeDir: join(dir, 'pbx'), modulesDir: host.modules, dataDir: host.data },
+  );
+  prepareRuntime(vars, () => {});
+  renderConfig(vars);
+  const logFile = join(dir, 'asterisk.log');
+  const out = createWriteStream(logFile);
+  const asterisk = startAsterisk(bin, vars, ['ignore', 'pipe', 'pipe']);
+  asterisk.stdout?.pipe(out);
+  asterisk.stderr?.pipe(out);
+  const conf = join(vars.ASTERISK_ETC_DIR, 'asterisk.conf');
+  const cli = async (command: string) => (await run(bin, ['-C', conf, '-rx', command], { timeout: 10_000 })).stdout;
+
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await cli('core waitfullybooted')).includes('fully booted')) break;
+    } catch {
+      // not up yet
+    }
+    if (asterisk.exitCode !== null) throw new Error(`Asterisk exited at start:\n${readFileSync(logFile, 'utf8')}`);
+    if (Date.now() > deadline) throw new Error(`Asterisk did not boot in 30 s:\n${readFileSync(logFile, 'utf8')}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+
+  const stack: Stack = {
+    dir,
+    api,
+    env,
+    ports,
+    ws: `ws://127.0.0.1:${httpPort}/ws`,
+    udpPort,
+    asterisk,
+    cli,
+    stopApi: () => stack.api.stop(),
+    startApiAgain: async () => {
+      stack.api = await startApi(dir, env, ports);
+    },
+    log: () => readFileSync(logFile, 'utf8'),
+    stop: async () => {
+      await cli('core stop now').catch(() => undefined);
+      await new Promise<void>((resolveExit) => {
+        if (asterisk.exitCode !== null) return resolveExit();
+        const kill = setTimeout(() => asterisk.kill('SIGKILL'), 5000);
+        asterisk.once('exit', () => {
+          clearTimeout(kill);
+          resolveExit();
+        });
+      });
+      await stack.api.stop().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return stack;
+}
