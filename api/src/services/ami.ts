@@ -202,6 +202,7 @@ export function createAmiPbx(
       if (lastError) log('[pbx] AMI reachable again; pending changes carried out');
       lastError = '';
     } catch (err) {
+      if (closed) return;
       const message = err instanceof Error ? err.message : String(err);
       if (message !== lastError) log(`[pbx] ${message}; will retry`);
       lastError = message;
@@ -222,9 +223,11 @@ export function createAmiPbx(
   };
 
   const run = async (): Promise<void> => {
+    if (closed) return;
     if (running) return running;
     running = work().finally(() => {
       running = undefined;
+      if (closed) return;
       const next = db
         .select({ at: sql<number>`min(${pbxOutbox.nextAttemptAt})` })
         .from(pbxOutbox)
