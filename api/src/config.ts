@@ -91,6 +91,9 @@ const EnvSchema = z.object({
   REALCALL_AMI_SECRET: secret.optional(),
 });
 
+/** Every variable the API reads (for the compose/static consistency tests and .env.example). */
+export const ENV_VARIABLES = Object.keys(EnvSchema.shape);
+
 export type Config = {
   env: 'production' | 'development' | 'test';
   dbPath: string;
