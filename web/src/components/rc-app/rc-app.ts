@@ -1,0 +1,268 @@
+/**
+ * `<rc-app>`: the whole softphone. Sign in, then the phone registers with the
+ * SIP account from the API; screens by hash route (#/phone, #/privacy,
+ * #/verification, #/profile, #/admin); the call screen covers them while a
+ * call is on; language switch and registration status in the header.
+ */
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { Api, ApiError, type Me } from '../../api/client';
+import { LocaleController, locale, setLocale, t } from '../../i18n/i18n';
+import { LOCALES, type Locale } from '../../i18n/messages';
+import { PhoneSession } from '../../state/phone-session';
+import { clearRecents } from '../../state/recents';
+import '../rc-admin/rc-admin';
+import '../rc-call-screen/rc-call-screen';
+import '../rc-first-call-notice/rc-first-call-notice';
+import '../rc-home/rc-home';
+import '../rc-privacy-settings/rc-privacy-settings';
+import '../rc-profile/rc-profile';
+import '../rc-registration-status/rc-registration-status';
+import '../rc-sign-in/rc-sign-in';
+import '../rc-verification/rc-verification';
+import { base } from '../shared/styles';
+
+export const ROUTES = ['phone', 'privacy', 'verification', 'profile', 'admin'] as const;
+export type Route = (typeof ROUTES)[number];
+
+const routeFromHash = (hash: string): Route => {
+  const name = hash.replace(/^#\/?/, '');
+  return (ROUTES as readonly string[]).includes(name) ? (name as Route) : 'phone';
+};
+
+@customElement('rc-app')
+export class RcApp extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: block;
+        min-height: 100vh;
+        background: #f6f8fa;
+      }
+      header {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.75rem 1.25rem;
+        padding: 0.75rem 1.25rem;
+        background: #fff;
+        border-bottom: 1px solid var(--rc-line);
+      }
+      header h1 {
+        font-size: 1.2rem;
+        margin: 0;
+      }
+      nav ul {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.25rem;
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      nav a {
+        display: inline-block;
+        padding: 0.35rem 0.7rem;
+        border-radius: 8px;
+        text-decoration: none;
+        color: var(--rc-fg);
+      }
+      nav a[aria-current='page'] {
+        background: #ddf4ff;
+        font-weight: 600;
+      }
+      .spacer {
+        flex: 1;
+      }
+      select {
+        width: auto;
+        min-height: 2.2em;
+        padding: 0.2em 0.4em;
+      }
+      main {
+        padding: 1.25rem;
+        max-width: 72rem;
+        margin: 0 auto;
+      }
+      .call-layer {
+        position: fixed;
+        inset: 0;
+        background: rgb(27 31 36 / 0.55);
+        display: grid;
+        place-items: center;
+        padding: 1rem;
+        z-index: 10;
+      }
+      .call-layer rc-call-screen {
+        width: min(30rem, 100%);
+        box-shadow: 0 16px 48px rgb(0 0 0 / 0.35);
+        border-radius: 16px;
+      }
+      .call-layer.floating {
+        position: static;
+        background: none;
+        padding: 0;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) api = new Api();
+  @state() private me: Me | null = null;
+  @state() private loading = true;
+  @state() private route: Route = routeFromHash(location.hash);
+  @state() private floating = false;
+  private readonly session = new PhoneSession(this, this.api);
+  private readonly locale = new LocaleController(this);
+  private readonly onHash = () => (this.route = routeFromHash(location.hash));
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('hashchange', this.onHash);
+    void this.restore();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.onHash);
+    void this.session.stop();
+  }
+
+  private async restore(): Promise<void> {
+    try {
+      await this.signedIn(await this.api.me());
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 401)
+        this.session.lastError = err instanceof Error ? err.message : String(err);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  private async signedIn(me: Me): Promise<void> {
+    this.me = me;
+    try {
+      await this.session.start(me);
+    } catch (err) {
+      this.session.lastError = err instanceof Error ? err.message : String(err);
+      this.requestUpdate();
+    }
+  }
+
+  private async signOut(): Promise<void> {
+    await this.session.stop();
+    await this.api.signOut().catch(() => undefined);
+    this.me = null;
+  }
+
+  override render() {
+    void this.locale;
+    if (this.loading) return html`<main aria-busy="true"></main>`;
+    return html`
+      <header>
+        <h1>${t('app.title')}</h1>
+        ${this.me ? this.renderNav(this.me) : nothing}
+        <span class="spacer"></span>
+        ${
+          this.me
+            ? html`<rc-registration-status
+                registration=${this.session.snapshot.registration}
+                .reason=${this.session.snapshot.reason}
+                .retryAt=${this.session.snapshot.retryAt}
+                @rc-retry=${() => void this.session.retry()}
+              ></rc-registration-status>`
+            : nothing
+        }
+        <label class="visually-hidden" for="lang">${t('app.language')}</label>
+        <select id="lang" @change=${(e: Event) => setLocale((e.target as HTMLSelectElement).value as Locale)}>
+          ${LOCALES.map((l) => html`<option value=${l} ?selected=${l === locale()}>${l === 'en' ? 'English' : '简体中文'}</option>`)}
+        </select>
+        ${this.me ? html`<button @click=${() => void this.signOut()}>${t('app.signOut')}</button>` : nothing}
+      </header>
+      <main>
+        ${this.session.lastError ? html`<p class="error" role="alert">${t('error.generic', { message: this.session.lastError })}</p>` : nothing}
+        ${this.me ? this.renderRoute(this.me) : html`<rc-sign-in .api=${this.api} @rc-signed-in=${(e: CustomEvent<{ me: Me }>) => void this.signedIn(e.detail.me)}></rc-sign-in>`}
+      </main>
+      ${this.renderCall()} ${this.renderNotice()}
+    `;
+  }
+
+  private renderNav(me: Me) {
+    const items: Route[] = me.role === 'admin' ? [...ROUTES] : ROUTES.filter((r) => r !== 'admin');
+    return html`<nav aria-label=${t('app.nav')}>
+      <ul>
+        ${items.map(
+          (r) =>
+            html`<li><a href="#/${r}" aria-current=${this.route === r ? 'page' : nothing}>${t(`nav.${r}`)}</a></li>`,
+        )}
+      </ul>
+    </nav>`;
+  }
+
+  private renderRoute(me: Me) {
+    switch (this.route) {
+      case 'privacy':
+        return html`<rc-privacy-settings
+          .api=${this.api}
+          @rc-privacy-changed=${() => void this.session.refreshPresentation()}
+        ></rc-privacy-settings>`;
+      case 'verification':
+        return html`<rc-verification .api=${this.api}></rc-verification>`;
+      case 'profile':
+        return html`<rc-profile
+          .api=${this.api}
+          .me=${me}
+          @rc-me-changed=${(e: CustomEvent<{ me: Me }>) => (this.me = e.detail.me)}
+        ></rc-profile>`;
+      case 'admin':
+        return me.role === 'admin' ? html`<rc-admin .api=${this.api}></rc-admin>` : nothing;
+      default:
+        return html`<rc-home
+          .api=${this.api}
+          extension=${me.extension}
+          .me=${this.session.ownPresentation}
+          .recents=${this.session.recents}
+          ?canCall=${this.session.snapshot.registration === 'registered' && !this.session.snapshot.call}
+          @rc-dial=${(e: CustomEvent<{ extension: string }>) => void this.session.dial(e.detail.extension)}
+          @rc-clear-recents=${() => {
+            clearRecents(me.extension);
+            this.session.clearRecents();
+          }}
+        ></rc-home>`;
+    }
+  }
+
+  private renderCall() {
+    const call = this.session.snapshot.call;
+    if (!call) return nothing;
+    return html`<div class="call-layer ${this.floating ? 'floating' : ''}">
+      <rc-call-screen
+        .call=${call}
+        avatarSrc=${this.session.avatarSrc()}
+        directoryName=${this.session.peerCard?.extension === call.peer.number ? this.session.peerCard.nickname : ''}
+        ?soundBlocked=${this.session.soundBlocked}
+        @rc-answer=${() => void this.session.answer()}
+        @rc-decline=${() => void this.session.decline()}
+        @rc-hangup=${() => void this.session.hangup()}
+        @rc-mute=${(e: CustomEvent<{ muted: boolean }>) => void this.session.setMuted(e.detail.muted)}
+        @rc-dtmf=${(e: CustomEvent<{ tone: string }>) => this.session.sendDtmf(e.detail.tone)}
+        @rc-floating=${(e: CustomEvent<{ floating: boolean }>) => (this.floating = e.detail.floating)}
+      ></rc-call-screen>
+    </div>`;
+  }
+
+  private renderNotice() {
+    if (!this.session.pendingCall) return nothing;
+    return html`<rc-first-call-notice
+      .shown=${this.session.ownPresentation}
+      @rc-notice-continue=${() => void this.session.confirmFirstCall()}
+      @rc-notice-cancel=${() => this.session.cancelFirstCall()}
+    ></rc-first-call-notice>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rc-app': RcApp;
+  }
+}

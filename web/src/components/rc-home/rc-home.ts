@@ -1,0 +1,258 @@
+/**
+ * `<rc-home>`: the dial pad, the directory search, recent calls (kept in
+ * this browser only), and the person's own name as callees see it, with a
+ * link to change it. Fires `rc-dial` ({ extension }) and `rc-clear-recents`.
+ */
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { Api, type DirectoryEntry, type Presentation } from '../../api/client';
+import { LocaleController, t } from '../../i18n/i18n';
+import type { RecentCall } from '../../state/recents';
+import '../rc-avatar/rc-avatar';
+import '../rc-dialpad/rc-dialpad';
+import '../rc-name-badge/rc-name-badge';
+import { base } from '../shared/styles';
+
+export type DialEvent = CustomEvent<{ extension: string }>;
+
+@customElement('rc-home')
+export class RcHome extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: grid;
+        gap: 1.5rem;
+        grid-template-columns: repeat(auto-fit, minmax(17rem, 1fr));
+        align-items: start;
+      }
+      section {
+        border: 1px solid var(--rc-line);
+        border-radius: 14px;
+        padding: 1rem;
+      }
+      h2 {
+        margin: 0 0 0.6rem;
+        font-size: 1.1rem;
+      }
+      .number {
+        display: flex;
+        gap: 0.5rem;
+        margin-bottom: 0.75rem;
+      }
+      .number input {
+        font-size: 1.4rem;
+        letter-spacing: 0.08em;
+        text-align: center;
+      }
+      .call {
+        width: 100%;
+        margin-top: 0.75rem;
+        font-size: 1.1rem;
+      }
+      ul {
+        list-style: none;
+        padding: 0;
+        margin: 0;
+      }
+      li {
+        display: flex;
+        align-items: center;
+        gap: 0.6rem;
+        padding: 0.4rem 0;
+        border-bottom: 1px solid #eaeef2;
+      }
+      li:last-child {
+        border-bottom: none;
+      }
+      li .who {
+        flex: 1;
+        min-width: 0;
+      }
+      li .who strong {
+        display: block;
+        overflow-wrap: anywhere;
+      }
+      rc-avatar {
+        --rc-avatar-size: 36px;
+      }
+      .missed {
+        color: var(--rc-danger);
+      }
+      .me {
+        display: flex;
+        flex-direction: column;
+        align-items: center;
+        gap: 0.4rem;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) api = new Api();
+  @property() extension = '';
+  @property({ attribute: false }) me: Presentation | null = null;
+  @property({ attribute: false }) recents: RecentCall[] = [];
+  @property({ type: Boolean }) canCall = false;
+
+  @state() private number = '';
+  @state() private query = '';
+  @state() private results: DirectoryEntry[] | null = null;
+  @state() private searchError = '';
+  private searchTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly locale = new LocaleController(this);
+
+  override render() {
+    void this.locale;
+    return html`
+      <section aria-labelledby="dial-title">
+        <h2 id="dial-title">${t('home.dial')}</h2>
+        <div class="number">
+          <label class="visually-hidden" for="number">${t('home.number')}</label>
+          <input
+            id="number"
+            inputmode="numeric"
+            autocomplete="off"
+            .value=${this.number}
+            @input=${(e: InputEvent) => (this.number = (e.target as HTMLInputElement).value.replace(/[^0-9]/g, '').slice(0, 10))}
+            @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.dial(this.number)}
+          />
+          <button aria-label=${t('home.delete')} @click=${() => (this.number = this.number.slice(0, -1))}>⌫</button>
+        </div>
+        <rc-dialpad
+          label=${t('home.dial')}
+          @rc-digit=${(e: CustomEvent<{ digit: string }>) => {
+            if (/[0-9]/.test(e.detail.digit)) this.number = (this.number + e.detail.digit).slice(0, 10);
+          }}
+        ></rc-dialpad>
+        <button
+          class="primary call"
+          ?disabled=${!this.canCall || this.number.length < 3}
+          @click=${() => this.dial(this.number)}
+        >
+          ${t('home.call')}
+        </button>
+      </section>
+
+      <section aria-labelledby="search-title">
+        <h2 id="search-title">${t('home.search')}</h2>
+        <label class="visually-hidden" for="q">${t('home.searchLabel')}</label>
+        <input id="q" type="search" placeholder=${t('home.searchLabel')} .value=${this.query} @input=${this.onSearch} />
+        ${this.searchError ? html`<p class="error" role="alert">${this.searchError}</p>` : nothing}
+        ${
+          this.results === null
+            ? nothing
+            : this.results.length === 0
+              ? html`<p class="hint" role="status">${t('home.noResults')}</p>`
+              : html`<ul aria-label=${t('home.search')}>
+                  ${this.results.map(
+                    (p) =>
+                      html`<li>
+                        <rc-avatar
+                          extension=${p.extension}
+                          name=${p.nickname}
+                          src=${p.hasAvatar ? this.api.avatarUrl(p.extension) : ''}
+                        ></rc-avatar>
+                        <span class="who"
+                          ><strong>${p.nickname}</strong>
+                          <span class="hint"
+                            >${p.extension}${p.verified ? html` · ✔ ${t('home.verifiedAccount')}` : nothing}</span
+                          ></span
+                        >
+                        <button
+                          ?disabled=${!this.canCall}
+                          aria-label=${t('embed.call', { name: `${p.nickname} (${p.extension})` })}
+                          @click=${() => this.dial(p.extension)}
+                        >
+                          ${t('home.call')}
+                        </button>
+                      </li>`,
+                  )}
+                </ul>`
+        }
+      </section>
+
+      <section aria-labelledby="recent-title">
+        <h2 id="recent-title">${t('home.recents')}</h2>
+        <p class="hint">${t('home.recentsNote')}</p>
+        ${
+          this.recents.length === 0
+            ? html`<p class="hint">${t('home.noRecents')}</p>`
+            : html`<ul aria-label=${t('home.recents')}>
+                  ${this.recents.map(
+                    (r) =>
+                      html`<li>
+                        <span class="who">
+                          <strong>${r.name || r.number}</strong>
+                          <span class="hint ${r.missed ? 'missed' : ''}"
+                            >${r.missed ? t('recent.missed') : t(`recent.${r.direction}`)} · ${r.number} ·
+                            <time datetime=${new Date(r.at).toISOString()}
+                              >${new Date(r.at).toLocaleString()}</time
+                            ></span
+                          >
+                        </span>
+                        <button
+                          ?disabled=${!this.canCall}
+                          aria-label=${t('embed.call', { name: r.name || r.number })}
+                          @click=${() => this.dial(r.number)}
+                        >
+                          ${t('home.call')}
+                        </button>
+                      </li>`,
+                  )}
+                </ul>
+                <button
+                  @click=${() => this.dispatchEvent(new CustomEvent('rc-clear-recents', { bubbles: true, composed: true }))}
+                >
+                  ${t('home.clearRecents')}
+                </button>`
+        }
+      </section>
+
+      <section aria-labelledby="me-title" class="me">
+        <h2 id="me-title">${t('home.myName')}</h2>
+        ${
+          this.me
+            ? html`<rc-name-badge name=${this.me.name} .status=${this.me.status} number=${this.me.num}></rc-name-badge>`
+            : nothing
+        }
+        <p class="hint">${t('home.yourExtension', { extension: this.extension })}</p>
+        <a href="#/privacy">${t('home.changePrivacy')}</a>
+      </section>
+    `;
+  }
+
+  private dial(extension: string): void {
+    if (!this.canCall || !/^[0-9]{3,10}$/.test(extension)) return;
+    this.dispatchEvent(new CustomEvent('rc-dial', { detail: { extension }, bubbles: true, composed: true }));
+  }
+
+  private onSearch(e: InputEvent): void {
+    this.query = (e.target as HTMLInputElement).value;
+    clearTimeout(this.searchTimer);
+    const q = this.query.trim();
+    if (!q) {
+      this.results = null;
+      return;
+    }
+    this.searchTimer = setTimeout(() => {
+      this.api.directory(q).then(
+        (people) => {
+          if (this.query.trim() === q) {
+            this.results = people;
+            this.searchError = '';
+          }
+        },
+        (err: Error) => (this.searchError = t('error.generic', { message: err.message })),
+      );
+    }, 200);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rc-home': RcHome;
+  }
+  interface HTMLElementEventMap {
+    'rc-dial': DialEvent;
+  }
+}

@@ -1,0 +1,2 @@
+/** The softphone page: everything is in <rc-app>. */
+import './components/rc-app/rc-app';

@@ -1,0 +1,476 @@
+/**
+ * The phone: sip.js wrapped behind a small typed state and listeners. No DOM
+ * and no Lit here — components render the snapshot, the controller (in
+ * state/) feeds it browser events, and this class alone touches sip.js.
+ *
+ * What it adds to sip.js:
+ * - registration that survives a transport drop: unregister is not needed
+ *   (the socket is gone), so it reconnects with capped exponential backoff
+ *   and jitter, then registers again, saying all along what it is doing;
+ * - after a reconnect or a failed ICE connection during a call, a re-INVITE
+ *   with an ICE restart, so media comes back after a network change;
+ * - the caller's name exactly as the PBX sent it (From display name and the
+ *   X-RealCall-Name-Status header), never upgraded;
+ * - RFC 4733 DTMF through the media path, mute that stops sending audio,
+ *   and a release of every track and peer connection when a call ends.
+ */
+import {
+  type Core,
+  Invitation,
+  Inviter,
+  Registerer,
+  RegistererState,
+  SessionState,
+  UserAgent,
+  type Session,
+  type UserAgentOptions,
+  Web,
+} from 'sip.js';
+import { type NameStatus, NAME_STATUS_HEADER, presentCaller } from './name-status';
+import { type CallState, nextCall, nextRegistration, type RegistrationState } from './states';
+
+/** What GET /api/me/sip gives the signed-in person. */
+export type SipAccount = {
+  wsUrl: string;
+  uri: string;
+  authUser: string;
+  secret: string;
+  realm: string;
+  extension: string;
+  iceServers: RTCIceServer[];
+};
+
+export const END_REASONS = [
+  'hangup',
+  'remote-hangup',
+  'declined',
+  'busy',
+  'no-answer',
+  'unavailable',
+  'not-found',
+  'cancelled',
+  'missed',
+  'failed',
+] as const;
+export type EndReason = (typeof END_REASONS)[number];
+
+export type CallView = {
+  id: number;
+  direction: 'outgoing' | 'incoming';
+  state: CallState;
+  /**
+   * The other party. For an incoming call, what the PBX delivered; for an
+   * outgoing one the PBX tells the caller nothing, so `status` is null and
+   * `name` empty: the UI may show the directory's card, labelled as such.
+   */
+  peer: { number: string; name: string; status: NameStatus | null };
+  startedAt: number;
+  answeredAt: number | null;
+  endedAt: number | null;
+  endReason: EndReason | null;
+  muted: boolean;
+  remoteStream: MediaStream | null;
+};
+
+export type PhoneSnapshot = {
+  registration: RegistrationState;
+  /** Why the registration is not (yet) registered, for people: e.g. "connection lost". */
+  reason: string | null;
+  /** When the next reconnection attempt happens, while reconnecting. */
+  retryAt: number | null;
+  call: CallView | null;
+};
+
+export type PhoneOptions = {
+  /** Extra sip.js options (tests pass a logger level; nothing here changes identity). */
+  userAgentOptions?: Partial<UserAgentOptions>;
+  backoff?: { initialMs: number; maxMs: number };
+  now?: () => number;
+  /** How long sip.js waits for ICE candidates before sending an offer or answer. */
+  iceGatheringTimeoutMs?: number;
+};
+
+const AUDIO_ONLY = { constraints: { audio: true, video: false } };
+
+/** The browser's session description handler (peer connection, streams), when the session has one. */
+function webSdh(session: Session | undefined): Web.SessionDescriptionHandler | undefined {
+  const sdh = session?.sessionDescriptionHandler;
+  return sdh instanceof Web.SessionDescriptionHandler ? sdh : undefined;
+}
+
+export class PhoneError extends Error {
+  override name = 'PhoneError';
+}
+
+export class PhoneClient {
+  private snapshot: PhoneSnapshot = { registration: 'offline', reason: null, retryAt: null, call: null };
+  private readonly listeners = new Set<(s: PhoneSnapshot) => void>();
+  private ua: UserAgent | undefined;
+  private registerer: Registerer | undefined;
+  private session: Session | undefined;
+  private sessionEndedByUs = false;
+  private mutedTrack: MediaStreamTrack | null = null;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private attempts = 0;
+  private stopping = false;
+  private callIds = 0;
+  private readonly now: () => number;
+  private readonly backoff: { initialMs: number; maxMs: number };
+
+  constructor(
+    private readonly account: SipAccount,
+    private readonly options: PhoneOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.backoff = options.backoff ?? { initialMs: 1000, maxMs: 30_000 };
+  }
+
+  get state(): PhoneSnapshot {
+    return this.snapshot;
+  }
+
+  /** Calls `listener` now and on every change; returns the unsubscribe function. */
+  subscribe(listener: (s: PhoneSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    listener(this.snapshot);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Connects and registers. Resolves once the first attempt is made, whatever its outcome. */
+  async start(): Promise<void> {
+    if (this.ua) return;
+    this.stopping = false;
+    const domain = UserAgent.makeURI(this.account.uri)?.host;
+    const uri = UserAgent.makeURI(this.account.uri);
+    if (!uri || !domain) throw new PhoneError(`not a SIP URI: ${this.account.uri}`);
+    const ua = new UserAgent({
+      uri,
+      transportOptions: { server: this.account.wsUrl, connectionTimeout: 5, keepAliveInterval: 25 },
+      authorizationUsername: this.account.authUser,
+      authorizationPassword: this.account.secret,
+      // Never sip.js's default STUN server: only what the API configured (often none).
+      sessionDescriptionHandlerFactoryOptions: {
+        peerConnectionConfiguration: { iceServers: this.account.iceServers },
+        iceGatheringTimeout: this.options.iceGatheringTimeoutMs ?? 2000,
+      },
+      logBuiltinEnabled: false,
+      userAgentString: 'RealCall web',
+      ...this.options.userAgentOptions,
+      delegate: {
+        onConnect: () => void this.onConnected(),
+        onDisconnect: (error) => this.onDisconnected(error),
+        onInvite: (invitation) => this.onInvite(invitation),
+      },
+    });
+    this.ua = ua;
+    this.registerer = new Registerer(ua, { expires: 300 });
+    this.registerer.stateChange.addListener((state) => {
+      if (state === RegistererState.Registered) {
+        this.attempts = 0;
+        this.update({ registration: 'registered', reason: null, retryAt: null });
+      }
+    });
+    this.update({ registration: 'connecting', reason: null, retryAt: null });
+    try {
+      await ua.start();
+    } catch (err) {
+      this.onDisconnected(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  /** Unregisters, hangs up, disconnects; the phone can be started again. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.reconnectTimer);
+    await this.hangup().catch(() => undefined);
+    const ua = this.ua;
+    this.ua = undefined;
+    if (this.registerer?.state === RegistererState.Registered) {
+      await this.registerer.unregister().catch(() => undefined);
+    }
+    this.registerer = undefined;
+    await ua?.stop().catch(() => undefined);
+    this.update({ registration: 'offline', reason: null, retryAt: null });
+  }
+
+  /** The network came back (browser `online`): try now instead of waiting for the backoff. */
+  networkChanged(): void {
+    if (!this.ua || this.stopping) return;
+    if (!this.ua.isConnected()) {
+      clearTimeout(this.reconnectTimer);
+      void this.reconnect();
+    } else if (this.snapshot.call?.state === 'active') {
+      void this.restartIce();
+    }
+  }
+
+  /** Calls an extension. Refused while another call exists or when not registered. */
+  async call(extension: string): Promise<void> {
+    if (!/^[0-9]{3,10}$/.test(extension)) throw new PhoneError('An extension is 3 to 10 digits.');
+    if (!this.ua || this.snapshot.registration !== 'registered') throw new PhoneError('The phone is not registered.');
+    if (this.session) throw new PhoneError('Hang up the current call first.');
+    const host = UserAgent.makeURI(this.account.uri)!.host;
+    const target = UserAgent.makeURI(`sip:${extension}@${host}`);
+    if (!target) throw new PhoneError('Cannot call that number.');
+    const inviter = new Inviter(this.ua, target, { sessionDescriptionHandlerOptions: AUDIO_ONLY });
+    this.adopt(inviter, 'outgoing', { number: extension, name: '', status: null });
+    await inviter.invite({
+      requestDelegate: {
+        onProgress: (response) => {
+          const code = response.message.statusCode;
+          if ((code === 180 || code === 183) && this.snapshot.call?.state === 'outgoing') this.setCall('ringing');
+        },
+        onReject: (response) => this.rejected(response),
+      },
+    });
+  }
+
+  /** Accepts the incoming call. */
+  async answer(): Promise<void> {
+    if (!(this.session instanceof Invitation) || this.snapshot.call?.state !== 'incoming') {
+      throw new PhoneError('There is no call to answer.');
+    }
+    await this.session.accept({ sessionDescriptionHandlerOptions: AUDIO_ONLY });
+  }
+
+  /** Declines the incoming call (603 Decline). */
+  async decline(): Promise<void> {
+    if (!(this.session instanceof Invitation) || this.snapshot.call?.state !== 'incoming') return;
+    this.sessionEndedByUs = true;
+    this.endReasonOverride = 'declined';
+    await this.session.reject({ statusCode: 603 });
+  }
+
+  /** Ends the call in whatever state it is: cancel, reject or bye. */
+  async hangup(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    this.sessionEndedByUs = true;
+    switch (session.state) {
+      case SessionState.Initial:
+      case SessionState.Establishing:
+        if (session instanceof Inviter) await session.cancel();
+        else if (session instanceof Invitation) await session.reject({ statusCode: 603 });
+        break;
+      case SessionState.Established:
+        await session.bye();
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Mute stops sending audio altogether (the track is taken off the sender), and unmute puts it back. */
+  async setMuted(muted: boolean): Promise<void> {
+    const sender = this.audioSender();
+    if (!sender || !this.snapshot.call || this.snapshot.call.muted === muted) return;
+    if (muted) {
+      this.mutedTrack = sender.track;
+      await sender.replaceTrack(null);
+    } else {
+      await sender.replaceTrack(this.mutedTrack);
+      this.mutedTrack = null;
+    }
+    this.update({ call: { ...this.snapshot.call, muted } });
+  }
+
+  /** Sends one DTMF tone as RFC 4733 telephone-events in the media stream (what Asterisk expects). */
+  sendDtmf(tone: string): boolean {
+    if (!/^[0-9*#A-D]$/.test(tone)) throw new PhoneError('DTMF is one of 0-9 * # A-D.');
+    if (this.snapshot.call?.state !== 'active' || !this.session?.sessionDescriptionHandler) return false;
+    return this.session.sessionDescriptionHandler.sendDtmf(tone, { duration: 120, interToneGap: 70 });
+  }
+
+  /** Forgets an ended call (the UI calls it once the person has seen how it ended). */
+  dismissEndedCall(): void {
+    if (this.snapshot.call?.state === 'ended') this.update({ call: null });
+  }
+
+  /** Re-INVITE with an ICE restart: how media recovers after a network change. */
+  async restartIce(): Promise<void> {
+    const session = this.session;
+    if (!session || session.state !== SessionState.Established) return;
+    await session
+      .invite({ sessionDescriptionHandlerOptions: { ...AUDIO_ONLY, offerOptions: { iceRestart: true } } as object })
+      .catch(() => undefined);
+  }
+
+  // ---------------------------------------------------------------------------
+
+  private endReasonOverride: EndReason | undefined;
+
+  private onInvite(invitation: Invitation): void {
+    // One call at a time: a second caller hears busy (documented in web/README.md).
+    if (this.session || this.snapshot.registration !== 'registered') {
+      void invitation.reject({ statusCode: 486 }).catch(() => undefined);
+      return;
+    }
+    const presented = presentCaller(
+      invitation.remoteIdentity.displayName,
+      invitation.request.getHeader(NAME_STATUS_HEADER),
+      invitation.remoteIdentity.uri.user ?? '',
+    );
+    this.adopt(invitation, 'incoming', presented);
+  }
+
+  private adopt(session: Session, direction: CallView['direction'], peer: CallView['peer']): void {
+    this.session = session;
+    this.sessionEndedByUs = false;
+    this.endReasonOverride = undefined;
+    this.mutedTrack = null;
+    this.update({
+      call: {
+        id: ++this.callIds,
+        direction,
+        state: direction,
+        peer,
+        startedAt: this.now(),
+        answeredAt: null,
+        endedAt: null,
+        endReason: null,
+        muted: false,
+        remoteStream: null,
+      },
+    });
+    session.stateChange.addListener((state) => {
+      if (this.session !== session) return;
+      if (state === SessionState.Established) this.established(session);
+      if (state === SessionState.Terminated) this.terminated(session);
+    });
+  }
+
+  private established(session: Session): void {
+    const sdh = webSdh(session);
+    if (sdh) {
+      sdh.peerConnectionDelegate = {
+        oniceconnectionstatechange: () => {
+          if (sdh.peerConnection?.iceConnectionState === 'failed') void this.restartIce();
+        },
+      };
+    }
+    this.setCall('active', { answeredAt: this.now(), remoteStream: sdh?.remoteMediaStream ?? null });
+  }
+
+  private terminated(session: Session): void {
+    const call = this.snapshot.call;
+    this.releaseMedia(session);
+    this.session = undefined;
+    if (!call || call.state === 'ended') return;
+    const reason: EndReason =
+      this.endReasonOverride ??
+      (call.state === 'active'
+        ? this.sessionEndedByUs
+          ? 'hangup'
+          : 'remote-hangup'
+        : call.direction === 'incoming'
+          ? this.sessionEndedByUs
+            ? 'declined'
+            : 'missed'
+          : this.sessionEndedByUs
+            ? 'cancelled'
+            : 'failed');
+    this.setCall('ended', { endedAt: this.now(), endReason: reason, remoteStream: null, muted: false });
+  }
+
+  private rejected(response: Core.IncomingResponse): void {
+    const code = response.message.statusCode;
+    this.endReasonOverride =
+      code === 486 || code === 600
+        ? 'busy'
+        : code === 603
+          ? 'declined'
+          : code === 404 || code === 484
+            ? 'not-found'
+            : code === 480 || code === 408
+              ? 'no-answer'
+              : code === 487
+                ? 'cancelled'
+                : code === 410 || code === 503
+                  ? 'unavailable'
+                  : 'failed';
+  }
+
+  /** Stops every local track (including one taken off the sender by mute); sip.js closes the peer connection. */
+  private releaseMedia(session: Session): void {
+    const sdh = webSdh(session);
+    sdh?.localMediaStream?.getTracks().forEach((t) => t.stop());
+    this.mutedTrack?.stop();
+    this.mutedTrack = null;
+    sdh?.close();
+  }
+
+  private audioSender(): RTCRtpSender | undefined {
+    const pc = webSdh(this.session)?.peerConnection;
+    return pc?.getSenders().find((s) => s.track?.kind === 'audio' || (s.track === null && this.mutedTrack));
+  }
+
+  private async onConnected(): Promise<void> {
+    clearTimeout(this.reconnectTimer);
+    if (this.stopping || !this.registerer) return;
+    this.update({ registration: 'connecting', reason: null, retryAt: null });
+    try {
+      await this.registerer.register({
+        requestDelegate: {
+          onReject: (response) => {
+            const code = response.message.statusCode;
+            const refused = code === 401 || code === 403 || code === 407;
+            this.update({
+              registration: refused ? 'failed' : 'reconnecting',
+              reason: refused
+                ? 'credentials refused'
+                : `registration refused (${code} ${response.message.reasonPhrase})`,
+            });
+            if (!refused) this.scheduleReconnect();
+          },
+        },
+      });
+    } catch (err) {
+      this.update({ registration: 'reconnecting', reason: err instanceof Error ? err.message : String(err) });
+      this.scheduleReconnect();
+    }
+    // Media may be stranded on the old path: ask for a new one.
+    if (this.snapshot.call?.state === 'active') void this.restartIce();
+  }
+
+  private onDisconnected(error?: Error): void {
+    if (this.stopping || !this.ua) return;
+    this.update({ registration: 'reconnecting', reason: error ? 'connection lost' : 'disconnected' });
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopping) return;
+    clearTimeout(this.reconnectTimer);
+    const base = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** this.attempts);
+    const delay = Math.round(base * (0.8 + Math.random() * 0.4));
+    this.attempts += 1;
+    this.update({ retryAt: this.now() + delay });
+    this.reconnectTimer = setTimeout(() => void this.reconnect(), delay);
+  }
+
+  private async reconnect(): Promise<void> {
+    if (!this.ua || this.stopping) return;
+    this.update({ registration: 'connecting', retryAt: null });
+    try {
+      if (this.ua.isConnected()) await this.onConnected();
+      else await this.ua.reconnect();
+    } catch (err) {
+      this.update({ registration: 'reconnecting', reason: err instanceof Error ? err.message : 'connection failed' });
+      this.scheduleReconnect();
+    }
+  }
+
+  private setCall(state: CallState, patch: Partial<CallView> = {}): void {
+    const call = this.snapshot.call;
+    if (!call) return;
+    this.update({ call: { ...call, ...patch, state: nextCall(call.state, state) } });
+  }
+
+  private update(patch: Partial<PhoneSnapshot>): void {
+    const registration = patch.registration
+      ? nextRegistration(this.snapshot.registration, patch.registration)
+      : this.snapshot.registration;
+    this.snapshot = { ...this.snapshot, ...patch, registration };
+    for (const listener of this.listeners) listener(this.snapshot);
+  }
+}

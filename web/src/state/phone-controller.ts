@@ -1,0 +1,66 @@
+/**
+ * Lit's side of the phone: a reactive controller that subscribes to a
+ * PhoneClient while its host is connected, re-renders the host on every
+ * change, and feeds the phone what only a browser knows (the network came
+ * back). Components read `snapshot`; they never see sip.js.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { PhoneClient, PhoneSnapshot } from '../phone/phone-client';
+
+const IDLE: PhoneSnapshot = { registration: 'offline', reason: null, retryAt: null, call: null };
+
+export class PhoneController implements ReactiveController {
+  snapshot: PhoneSnapshot = IDLE;
+  private phone: PhoneClient | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private connected = false;
+  private readonly online = () => this.phone?.networkChanged();
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    /** Called on every change, after the snapshot is updated (e.g. to keep recent calls). */
+    private readonly onChange?: (next: PhoneSnapshot, previous: PhoneSnapshot) => void,
+  ) {
+    host.addController(this);
+  }
+
+  get client(): PhoneClient | undefined {
+    return this.phone;
+  }
+
+  /** Starts following a phone (or none, after sign-out). */
+  attach(phone: PhoneClient | undefined): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.phone = phone;
+    if (this.connected) this.follow();
+    else this.snapshot = phone?.state ?? IDLE;
+  }
+
+  hostConnected(): void {
+    this.connected = true;
+    window.addEventListener('online', this.online);
+    this.follow();
+  }
+
+  hostDisconnected(): void {
+    this.connected = false;
+    window.removeEventListener('online', this.online);
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  private follow(): void {
+    if (!this.phone) {
+      this.snapshot = IDLE;
+      this.host.requestUpdate();
+      return;
+    }
+    this.unsubscribe = this.phone.subscribe((next) => {
+      const previous = this.snapshot;
+      this.snapshot = next;
+      this.onChange?.(next, previous);
+      this.host.requestUpdate();
+    });
+  }
+}

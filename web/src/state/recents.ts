@@ -1,0 +1,75 @@
+/**
+ * Recent calls, kept only in this browser (the server stores no call
+ * history), per signed-in extension, newest first, at most 50.
+ */
+import type { CallView } from '../phone/phone-client';
+import type { NameStatus } from '../phone/name-status';
+
+export type RecentCall = {
+  number: string;
+  name: string;
+  status: NameStatus | null;
+  direction: 'outgoing' | 'incoming';
+  missed: boolean;
+  at: number;
+  seconds: number;
+};
+
+const MAX = 50;
+const key = (extension: string) => `rc.recents.${extension}`;
+
+export function loadRecents(extension: string): RecentCall[] {
+  try {
+    const parsed = JSON.parse(localStorage.getItem(key(extension)) ?? '[]') as unknown;
+    return Array.isArray(parsed) ? (parsed as RecentCall[]).slice(0, MAX) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Adds an ended call; returns the new list. */
+export function rememberCall(extension: string, call: CallView): RecentCall[] {
+  const entry: RecentCall = {
+    number: call.peer.number,
+    name: call.peer.name,
+    status: call.peer.status,
+    direction: call.direction,
+    missed: call.endReason === 'missed',
+    at: call.startedAt,
+    seconds: call.answeredAt && call.endedAt ? Math.round((call.endedAt - call.answeredAt) / 1000) : 0,
+  };
+  const list = [entry, ...loadRecents(extension)].slice(0, MAX);
+  try {
+    localStorage.setItem(key(extension), JSON.stringify(list));
+  } catch {
+    // storage full or disabled: the list lives for this page only
+  }
+  return list;
+}
+
+export function clearRecents(extension: string): void {
+  try {
+    localStorage.removeItem(key(extension));
+  } catch {
+    // nothing to clear
+  }
+}
+
+const noticeKey = (extension: string) => `rc.firstCallNoticeSeen.${extension}`;
+
+/** Whether this person has seen the one-time notice of what callees will see. */
+export function firstCallNoticeSeen(extension: string): boolean {
+  try {
+    return localStorage.getItem(noticeKey(extension)) === 'yes';
+  } catch {
+    return false;
+  }
+}
+
+export function markFirstCallNoticeSeen(extension: string): void {
+  try {
+    localStorage.setItem(noticeKey(extension), 'yes');
+  } catch {
+    // shown again next time: better than never
+  }
+}

@@ -1,0 +1,28 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+
+const root = import.meta.dirname;
+
+/**
+ * The softphone's build (`npm run build` → web/dist, served by the API) and
+ * dev server (`npm run dev`, with /api proxied to the API on :8080).
+ */
+export default defineConfig({
+  root,
+  build: {
+    outDir: resolve(root, 'dist'),
+    emptyOutDir: true,
+    target: 'es2022',
+    rollupOptions: {
+      input: {
+        main: resolve(root, 'index.html'),
+        embed: resolve(root, 'embed-demo.html'),
+      },
+    },
+  },
+  server: {
+    host: '127.0.0.1',
+    port: 5173,
+    proxy: { '/api': 'http://127.0.0.1:8080' },
+  },
+});
