@@ -1,0 +1,192 @@
+/**
+ * Bad input, generated: thousands of requests to every public and internal
+ * route — wrong types, huge bodies, broken UTF-8, wrong content types,
+ * missing or wrong secrets, as nobody, a person or an admin — and for each:
+ * never a 5xx, a 4xx always carries `{ error: { code, message } }`, and a
+ * rejected request leaves the database exactly as it was.
+ *
+ * (A refused sign-in is the one rejection that writes: it counts the
+ * attempt in `login_throttle`, by design. That table is left out of the
+ * comparison for sign-in only.)
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { png } from './images.test-support';
+import { createTestApp, makeAdmin, signUp, snapshot, type TestApp } from './testing';
+
+type Who = 'nobody' | 'person' | 'admin';
+type Route = { method: string; path: (p: string, id: string) => string; internal?: boolean; body?: 'json' | 'raw' };
+
+const ROUTES: Route[] = [
+  { method: 'POST', path: () => '/api/auth/sign-up', body: 'json' },
+  { method: 'POST', path: () => '/api/auth/sign-in', body: 'json' },
+  { method: 'POST', path: () => '/api/auth/sign-out' },
+  { method: 'GET', path: () => '/api/me' },
+  { method: 'PATCH', path: () => '/api/me', body: 'json' },
+  { method: 'DELETE', path: () => '/api/me', body: 'json' },
+  { method: 'GET', path: () => '/api/me/sip' },
+  { method: 'GET', path: () => '/api/me/verification' },
+  { method: 'POST', path: () => '/api/me/verification', body: 'json' },
+  { method: 'GET', path: () => '/api/me/privacy' },
+  { method: 'PUT', path: () => '/api/me/privacy', body: 'json' },
+  { method: 'GET', path: () => '/api/me/privacy/preview' },
+  { method: 'PUT', path: () => '/api/me/avatar', body: 'raw' },
+  { method: 'GET', path: (p) => `/api/directory?q=${p}` },
+  { method: 'GET', path: (p) => `/api/people/${p}` },
+  { method: 'GET', path: (p) => `/api/people/${p}/avatar` },
+  { method: 'GET', path: (p) => `/api/admin/verifications?status=${p}&limit=${p}&before=${p}` },
+  { method: 'GET', path: (_p, id) => `/api/admin/verifications/${id}` },
+  { method: 'POST', path: (_p, id) => `/api/admin/verifications/${id}/approve`, body: 'json' },
+  { method: 'POST', path: (_p, id) => `/api/admin/verifications/${id}/reject`, body: 'json' },
+  { method: 'POST', path: (_p, id) => `/api/admin/verifications/${id}/revoke`, body: 'json' },
+  { method: 'POST', path: () => '/api/admin/verifications/import', body: 'raw' },
+  { method: 'GET', path: (p) => `/api/admin/people?q=${p}&limit=${p}` },
+  { method: 'POST', path: (_p, id) => `/api/admin/people/${id}/disable`, body: 'json' },
+  { method: 'POST', path: (_p, id) => `/api/admin/people/${id}/enable`, body: 'json' },
+  { method: 'GET', path: (p) => `/api/admin/audit?limit=${p}&before=${p}` },
+  { method: 'GET', path: (p) => `/api/${p}` },
+  { method: 'GET', path: (p, id) => `/internal/asterisk/caller-name?caller=${p}&callee=${id}`, internal: true },
+  { method: 'POST', path: (p) => `/internal/asterisk/realtime/${p}/single`, internal: true, body: 'raw' },
+  { method: 'POST', path: () => '/internal/asterisk/realtime/ps_endpoints/single', internal: true, body: 'raw' },
+  { method: 'POST', path: () => '/internal/asterisk/realtime/ps_auths/multi', internal: true, body: 'raw' },
+  { method: 'POST', path: () => '/internal/asterisk/realtime/ps_aors/update', internal: true, body: 'raw' },
+  { method: 'GET', path: (p) => `/internal/asterisk/${p}`, internal: true },
+];
+
+/** Text that is hostile in many ways: controls, bidi, quotes, SQL and LIKE wildcards, huge, non-BMP. */
+const nasty = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.constantFrom(
+    '',
+    ' ',
+    '0',
+    '-1',
+    '1e309',
+    'NaN',
+    '%',
+    '_',
+    "'; DROP TABLE users;--",
+    '\u202e',
+    '"',
+    '\\',
+    '../..',
+    '张三丰',
+    '1001',
+    '9'.repeat(400),
+  ),
+  fc.string({ minLength: 5000, maxLength: 20_000 }),
+);
+
+const jsonBody = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.record(
+    {
+      login: nasty,
+      password: nasty,
+      nickname: nasty,
+      legalName: nasty,
+      idNumber: nasty,
+      namePrivacy: fc.oneof(nasty, fc.constantFrom('full', 'masked', 'hidden')),
+      reason: nasty,
+    },
+    { requiredKeys: [] },
+  ),
+);
+
+/** Bytes: valid JSON text, broken UTF-8, a real image, CSV, or garbage, possibly huge. */
+const rawBody = fc.oneof(
+  jsonBody.map((v) => new TextEncoder().encode(JSON.stringify(v))),
+  fc.uint8Array({ maxLength: 2000 }),
+  fc.constant(new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])),
+  fc.constant(new Uint8Array(png(4, 4))),
+  fc.constant(new TextEncoder().encode('login,legal_name,id_number,status\nx@y.test,A,B1234567,verified\n')),
+  fc.constant(new Uint8Array(300 * 1024)),
+  nasty.map((s) => new TextEncoder().encode(s)),
+);
+
+const contentType = fc.constantFrom(
+  undefined,
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'text/csv',
+  'image/png',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/xml',
+);
+
+describe('every route, with generated bad input', () => {
+  let t: TestApp;
+  const cookies: Record<Who, string | undefined> = { nobody: undefined, person: undefined, admin: undefined };
+
+  beforeAll(async () => {
+    t = createTestApp();
+    const admin = await signUp(t, { login: 'fuzz-admin@example.test' });
+    makeAdmin(t.db, admin.me.id);
+    cookies.admin = admin.cookie;
+    cookies.person = (await signUp(t, { login: 'fuzz-person@example.test' })).cookie;
+  });
+  afterAll(() => t.close());
+
+  it('never answers 5xx, always explains a 4xx, and changes nothing when it refuses', async () => {
+    let requests = 0;
+    const statuses = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...ROUTES),
+        fc.constantFrom<Who>('nobody', 'person', 'admin'),
+        nasty,
+        fc.oneof(nasty, fc.integer({ min: -5, max: 50 }).map(String)),
+        fc.oneof(
+          jsonBody.map((v) => ({ kind: 'json' as const, v })),
+          rawBody.map((v) => ({ kind: 'raw' as const, v })),
+        ),
+        contentType,
+        fc.constantFrom('right', 'wrong', 'missing', 'basic'),
+        async (route, who, param, id, body, type, secret) => {
+          requests += 1;
+          const headers: Record<string, string> = {};
+          const cookie = cookies[who];
+          if (cookie) headers.cookie = cookie;
+          if (type) headers['content-type'] = type;
+          if (route.internal) {
+            if (secret === 'right') headers['x-realcall-secret'] = t.config.internalSecret;
+            if (secret === 'wrong') headers['x-realcall-secret'] = 'not-the-secret';
+            if (secret === 'basic')
+              headers.authorization = `Basic ${Buffer.from(`asterisk:${t.config.internalSecret}`).toString('base64')}`;
+          }
+          const path = route.path(encodeURIComponent(param), encodeURIComponent(id));
+          const payload =
+            route.method === 'GET' ? undefined : body.kind === 'json' ? JSON.stringify(body.v) : (body.v as Uint8Array);
+          const before = snapshot(t.db);
+          const app = route.internal ? t.internal : t.public;
+          const res = await app.request(path, { method: route.method, headers, body: payload });
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          const text = await res.text();
+          expect(res.status, `${route.method} ${path}`).toBeLessThan(500);
+          if (res.status >= 400) {
+            const parsed = JSON.parse(text) as { error: { code: unknown; message: unknown } };
+            expect(typeof parsed.error.code).toBe('string');
+            expect(typeof parsed.error.message).toBe('string');
+            const after = snapshot(t.db);
+            if (path === '/api/auth/sign-in') {
+              delete before.login_throttle;
+              delete after.login_throttle;
+            }
+            expect(after, `${route.method} ${path} → ${res.status} wrote to the database`).toEqual(before);
+          }
+        },
+      ),
+      { numRuns: 2500 },
+    );
+    console.log(
+      `[fuzz] ${requests} requests; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`,
+    );
+    // The run is only worth something if requests got through as well as being refused.
+    expect(requests).toBe(2500);
+    expect([...statuses.keys()].some((s) => s < 300)).toBe(true);
+    expect([...statuses.keys()].filter((s) => s >= 400).length).toBeGreaterThan(4);
+  }, 180_000);
+});
