@@ -12,6 +12,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { png } from './images.test-support';
+import { openSession, personForSession } from './services/people';
 import { createTestApp, makeAdmin, signUp, snapshot, type TestApp } from './testing';
 
 type Who = 'nobody' | 'person' | 'admin';
@@ -120,13 +121,25 @@ const contentType = fc.constantFrom(
 describe('every route, with generated bad input', () => {
   let t: TestApp;
   const cookies: Record<Who, string | undefined> = { nobody: undefined, person: undefined, admin: undefined };
+  const ids: Record<Who, number> = { nobody: 0, person: 0, admin: 0 };
+
+  /** Sign-out (or a fuzzed DELETE) may end a session: open a fresh one so every request runs as whom it says. */
+  const cookieFor = (who: Who): string | undefined => {
+    const cookie = cookies[who];
+    if (!cookie || personForSession(t.db, cookie.slice('rc_session='.length), t.clock.now)) return cookie;
+    cookies[who] = `rc_session=${openSession(t.db, ids[who], t.clock.now).token}`;
+    return cookies[who];
+  };
 
   beforeAll(async () => {
     t = createTestApp();
     const admin = await signUp(t, { login: 'fuzz-admin@example.test' });
     makeAdmin(t.db, admin.me.id);
     cookies.admin = admin.cookie;
-    cookies.person = (await signUp(t, { login: 'fuzz-person@example.test' })).cookie;
+    ids.admin = admin.me.id;
+    const person = await signUp(t, { login: 'fuzz-person@example.test' });
+    cookies.person = person.cookie;
+    ids.person = person.me.id;
   });
   afterAll(() => t.close());
 
@@ -148,7 +161,7 @@ describe('every route, with generated bad input', () => {
         async (route, who, param, id, body, type, secret) => {
           requests += 1;
           const headers: Record<string, string> = {};
-          const cookie = cookies[who];
+          const cookie = cookieFor(who);
           if (cookie) headers.cookie = cookie;
           if (type) headers['content-type'] = type;
           if (route.internal) {
