@@ -3,9 +3,9 @@
  * the callee sees"). The dialplan asks per call; the privacy preview asks
  * the same function with each choice, so the preview is exactly the call.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { findCaller } from '../../../db/hot-queries';
 import type { Db } from '../../../db/open';
-import { sipAccounts, users, verifications, type NamePrivacy } from '../../../db/schema';
+import type { NamePrivacy } from '../../../db/schema';
 import { maskName, sanitizeDisplayName } from './display-name';
 
 export const NAME_STATUSES = ['verified', 'masked', 'hidden', 'unverified', 'unavailable'] as const;
@@ -39,23 +39,6 @@ export function present(caller: Caller, privacy: NamePrivacy): Presentation {
   }
 }
 
-const statements = new WeakMap<Db, ReturnType<typeof prepareLookup>>();
-
-function prepareLookup(db: Db) {
-  return db
-    .select({
-      extension: sipAccounts.extension,
-      nickname: users.nickname,
-      privacy: users.namePrivacy,
-      verifiedName: verifications.legalName,
-    })
-    .from(sipAccounts)
-    .innerJoin(users, and(eq(users.id, sipAccounts.userId), eq(users.disabled, false)))
-    .leftJoin(verifications, and(eq(verifications.userId, users.id), eq(verifications.status, 'verified')))
-    .where(eq(sipAccounts.extension, sql.placeholder('extension')))
-    .prepare();
-}
-
 /**
  * The caller's presentation for a call from `caller` to `callee` (PJSIP
  * endpoint ids). Undefined when the caller is not an enabled person; the
@@ -64,9 +47,7 @@ function prepareLookup(db: Db) {
  * today every callee sees the same.
  */
 export function callerName(db: Db, caller: string, _callee: string): Presentation | undefined {
-  let lookup = statements.get(db);
-  if (!lookup) statements.set(db, (lookup = prepareLookup(db)));
-  const row = lookup.get({ extension: caller });
+  const row = findCaller(db, caller);
   if (!row) return undefined;
   return present({ extension: row.extension, nickname: row.nickname, verifiedName: row.verifiedName }, row.privacy);
 }

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_BYTES, MAX_GRAPHEMES, maskName, sanitizeDisplayName } from './display-name';
+import {
+  MAX_BYTES,
+  MAX_GRAPHEMES,
+  maskName,
+  maskNameSlowly,
+  sanitizeDisplayName,
+  sanitizeSlowly,
+} from './display-name';
 
 const graphemes = (s: string) => Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s));
 const bytes = (s: string) => new TextEncoder().encode(s).length;
@@ -80,6 +87,45 @@ describe('sanitizeDisplayName', () => {
         expect(sanitizeDisplayName(out)).toBe(out);
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('gives the same answer on its fast path as the full algorithm', () => {
+    const plainish = fc.string({
+      unit: fc.constantFrom(
+        '张',
+        '三',
+        'a',
+        'Z',
+        'é',
+        ' ',
+        '·',
+        "'",
+        '-',
+        '.',
+        '\u0301',
+        '\u1100',
+        '\u1161',
+        '\uf900',
+        '한',
+        '1',
+        '*',
+        '(',
+        '_',
+        'ก',
+        '\u0e33',
+        '\ufb1d',
+        'Ω',
+        'ж',
+      ),
+      maxLength: 60,
+    });
+    fc.assert(
+      fc.property(fc.oneof(plainish, anyString), (input) => {
+        expect(sanitizeDisplayName(input)).toBe(sanitizeSlowly(input));
+        expect(maskName(input)).toBe(maskNameSlowly(input));
+      }),
+      { numRuns: 5000 },
     );
   });
 

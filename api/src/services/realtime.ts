@@ -16,7 +16,8 @@
  * know are dropped by res_sorcery_realtime without a word: the Asterisk
  * integration test reads them back with `pjsip show endpoint`.
  */
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, gt } from 'drizzle-orm';
+import { findSipAccount } from '../../../db/hot-queries';
 import type { Db } from '../../../db/open';
 import { sipAccounts, users } from '../../../db/schema';
 import type { Config } from '../config';
@@ -156,23 +157,11 @@ export function matches(row: Row, c: Condition): boolean {
   }
 }
 
-const byExtension = new WeakMap<Db, ReturnType<typeof prepareByExtension>>();
-function prepareByExtension(db: Db) {
-  return db
-    .select({ userId: sipAccounts.userId, extension: sipAccounts.extension, secretSealed: sipAccounts.secretSealed })
-    .from(sipAccounts)
-    .innerJoin(users, eq(users.id, sipAccounts.userId))
-    .where(sql`${sipAccounts.extension} = ${sql.placeholder('extension')} AND ${users.disabled} = 0`)
-    .prepare();
-}
-
 /** Enabled people a set of conditions may select: by exact id when given, else everyone, in id order. */
 function* candidates(db: Db, conditions: Condition[]): Generator<Person> {
   const exact = conditions.find((c) => c.field === 'id' && c.op === '=');
   if (exact) {
-    let stmt = byExtension.get(db);
-    if (!stmt) byExtension.set(db, (stmt = prepareByExtension(db)));
-    const person = stmt.get({ extension: exact.value });
+    const person = findSipAccount(db, exact.value);
     if (person) yield person;
     return;
   }
