@@ -37,12 +37,17 @@ function fakeAmi(options: { secret: string; cached: Set<string> }) {
         const reply = (lines: string) => socket.write(`${lines}${id}\r\n`);
         if (action.Action === 'Login') {
           authed = action.Secret === options.secret;
-          reply(authed ? 'Response: Success\r\nMessage: Authentication accepted\r\n' : 'Response: Error\r\nMessage: Authentication failed\r\n');
+          reply(
+            authed
+              ? 'Response: Success\r\nMessage: Authentication accepted\r\n'
+              : 'Response: Error\r\nMessage: Authentication failed\r\n',
+          );
         } else if (!authed) {
           reply('Response: Error\r\nMessage: Permission denied\r\n');
         } else if (action.Action === 'SorceryMemoryCacheExpireObject') {
           const key = `${action.Cache}:${action.Object}`;
-          if (options.cached.delete(key)) reply('Response: Success\r\nMessage: The provided object was expired from the cache\r\n');
+          if (options.cached.delete(key))
+            reply('Response: Success\r\nMessage: The provided object was expired from the cache\r\n');
           else reply('Response: Error\r\nMessage: The provided object could not be expired from the cache\r\n');
         } else if (action.Action === 'Hangup') {
           reply('Response: Success\r\nEventList: start\r\nMessage: Channels hung up will follow\r\n');
@@ -60,13 +65,15 @@ function fakeAmi(options: { secret: string; cached: Set<string> }) {
   return {
     actions,
     listen: (port = 0) =>
-      new Promise<number>((resolve) => server.listen(port, '127.0.0.1', () => resolve((server.address() as { port: number }).port))),
+      new Promise<number>((resolve) =>
+        server.listen(port, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+      ),
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
-    server: server as Server,
+    server: server,
   };
 }
 
@@ -123,7 +130,12 @@ describe('the AMI outbox', () => {
     const port = await ami.listen();
     await ami.close();
     const lines: string[] = [];
-    pbx = createAmiPbx(t.db, { host: '127.0.0.1', port, user: 'realcall', secret }, (l) => lines.push(l), () => t.clock.now);
+    pbx = createAmiPbx(
+      t.db,
+      { host: '127.0.0.1', port, user: 'realcall', secret },
+      (l) => lines.push(l),
+      () => t.clock.now,
+    );
     pbx.forget('1002', { hangUp: false });
     await new Promise((r) => setImmediate(r));
     await pbx.flush();
@@ -158,7 +170,10 @@ describe('the AMI outbox', () => {
   it('picks up rows left from before a restart', async () => {
     const ami = fakeAmi({ secret, cached: new Set() });
     const port = await ami.listen();
-    t.db.insert(pbxOutbox).values({ extension: '1009', hangUp: true, nextAttemptAt: new Date(0) }).run();
+    t.db
+      .insert(pbxOutbox)
+      .values({ extension: '1009', hangUp: true, nextAttemptAt: new Date(0) })
+      .run();
     pbx = createAmiPbx(t.db, { host: '127.0.0.1', port, user: 'realcall', secret }, () => {});
     await new Promise((r) => setTimeout(r, 20));
     await pbx.flush();
