@@ -3,7 +3,7 @@
  * ours, so a peer that speaks its wire format is the honest stand-in here.
  * (asterisk/tests/pbx.test.ts runs the same code against a real Asterisk.)
  */
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pbxOutbox, users } from '../../../db/schema';
 import { createTestApp, type TestApp } from '../testing';
@@ -73,7 +73,6 @@ function fakeAmi(options: { secret: string; cached: Set<string> }) {
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
-    server: server,
   };
 }
 
