@@ -1,0 +1,182 @@
+/**
+ * The answering agent: a registered callee that records what every incoming
+ * INVITE carried — From display name and user, the PBX's
+ * X-RealCall-Name-Status, every header — then answers it (200 OK with
+ * WebRTC-shaped SDP, BYE after `holdMs`) or rejects it.
+ *
+ * Records are read from the raw message as it came off the socket, not from
+ * sip.js's parse: display-name escapes are undone exactly once, repeated
+ * headers are all kept, and an INVITE sip.js cannot parse (which a browser
+ * would drop without ringing) is still recorded, with `parsedBySipJs: false`.
+ */
+import { SessionState, type Invitation } from 'sip.js';
+import type { SipAccount } from './account';
+import { connect, sipJsParses, type Connection } from './connection';
+import { describeRegistration, registerConnection } from './register';
+import { header, parseNameAddr, parseSipMessage } from './sip-message';
+import { TimeoutError } from './time';
+
+/** The header the PBX adds to every INVITE it sends a callee. */
+export const NAME_STATUS_HEADER = 'x-realcall-name-status';
+
+export type IncomingCall = {
+  /** The From display name as the callee's UA reads it ('' when none). */
+  displayName: string;
+  /** The From URI's user part: the number the callee is shown. */
+  fromUser: string;
+  /**
+   * X-RealCall-Name-Status as received: null when absent, the value when
+   * present once, all values joined by ", " when repeated (which then
+   * matches no status: a doubled header is never taken as either value).
+   */
+  nameStatus: string | null;
+  /** Every header's values by lower-cased name. */
+  headers: Record<string, string[]>;
+  /** When the INVITE came off the socket (ms since the epoch, sub-ms precision). */
+  receivedAt: number;
+  callId: string;
+  /** False when sip.js could not parse the INVITE: a browser softphone would never have rung. */
+  parsedBySipJs: boolean;
+};
+
+export type AgentOptions = {
+  answer: 'accept' | 'reject';
+  /** After answering, hang up after this long (unless the caller does first). */
+  holdMs: number;
+  /** The rejection's status code; 486 Busy Here by default. */
+  rejectCode?: number;
+  /** Bounds registering and stopping; 10 s by default. */
+  timeoutMs?: number;
+  log?: (line: string) => void;
+};
+
+export type Agent = {
+  readonly account: SipAccount;
+  /** Every incoming call so far, oldest first. */
+  readonly calls: readonly IncomingCall[];
+  /** The next call not yet taken with `nextCall` (possibly one already recorded); rejects with TimeoutError after `timeoutMs`. */
+  nextCall(timeoutMs: number): Promise<IncomingCall>;
+  /** Hangs up what is still up, unregisters and closes the socket. */
+  stop(): Promise<void>;
+};
+
+/** Reads a raw initial INVITE into a record; undefined for anything else (responses, re-INVITEs, other methods). */
+export function readIncomingInvite(text: string, receivedAt: number, parsedBySipJs: boolean): IncomingCall | undefined {
+  const message = parseSipMessage(text);
+  if (message?.method !== 'INVITE') return undefined;
+  const to = header(message, 'to');
+  if (to && parseNameAddr(to).params.tag) return undefined;
+  const from = parseNameAddr(header(message, 'from') ?? '');
+  const statuses = message.headers[NAME_STATUS_HEADER] ?? [];
+  return {
+    displayName: from.displayName,
+    fromUser: from.user,
+    nameStatus: statuses.length === 0 ? null : statuses.join(', '),
+    headers: message.headers,
+    receivedAt,
+    callId: header(message, 'call-id') ?? '',
+    parsedBySipJs,
+  };
+}
+
+/**
+ * Registers `account` and starts answering. Rejects (with nothing left
+ * open) when the connection or the registration fails, with one line such
+ * as "registration failed: 401 Unauthorized".
+ */
+export async function startAgent(account: SipAccount, options: AgentOptions): Promise<Agent> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const log = options.log;
+  const calls: IncomingCall[] = [];
+  const seen = new Set<string>();
+  const waiters: { resolve: (call: IncomingCall) => void; reject: (error: Error) => void }[] = [];
+  const hangups = new Set<NodeJS.Timeout>();
+  let taken = 0;
+  let stopped = false;
+
+  const onInvite = (invitation: Invitation) => {
+    if (stopped) return;
+    let hangup: NodeJS.Timeout | undefined;
+    invitation.stateChange.addListener((state) => {
+      if (state === SessionState.Terminated && hangup) {
+        clearTimeout(hangup);
+        hangups.delete(hangup);
+      }
+    });
+    const warn = (what: string) => (error: unknown) =>
+      log?.(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (options.answer === 'reject') {
+      invitation.reject({ statusCode: options.rejectCode ?? 486 }).catch(warn('reject'));
+      return;
+    }
+    invitation
+      .accept()
+      .then(() => {
+        if (stopped || invitation.state !== SessionState.Established) return;
+        hangup = setTimeout(() => {
+          hangups.delete(hangup!);
+          if (invitation.state === SessionState.Established) invitation.bye().catch(warn('BYE'));
+        }, options.holdMs);
+        hangups.add(hangup);
+      })
+      .catch(warn('accept'));
+  };
+
+  const connection: Connection = await connect(account, { timeoutMs, onInvite, log });
+  connection.listen((direction, text, at) => {
+    if (direction !== 'received' || !text.startsWith('INVITE ')) return;
+    const call = readIncomingInvite(text, at, sipJsParses(connection, text));
+    if (!call) return;
+    // Over a WebSocket nothing is retransmitted, but a proxy in between may; count each call once.
+    const key = `${call.callId} ${call.headers.cseq?.[0] ?? ''}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    calls.push(call);
+    const waiter = waiters.shift();
+    if (waiter) {
+      taken += 1;
+      waiter.resolve(call);
+    }
+  });
+
+  const { result } = await registerConnection(connection, timeoutMs);
+  if (!result.ok) {
+    await connection.close();
+    throw new Error(describeRegistration(result));
+  }
+
+  return {
+    account,
+    calls,
+    nextCall(waitMs) {
+      if (taken < calls.length) return Promise.resolve(calls[taken++]!);
+      if (stopped) return Promise.reject(new Error('the agent has stopped'));
+      return new Promise<IncomingCall>((resolve, reject) => {
+        const waiter = {
+          resolve: (call: IncomingCall) => {
+            clearTimeout(timer);
+            resolve(call);
+          },
+          reject: (error: Error) => {
+            clearTimeout(timer);
+            reject(error);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          reject(new TimeoutError(`no call arrived within ${waitMs} ms`));
+        }, waitMs);
+        waiters.push(waiter);
+      });
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const timer of hangups) clearTimeout(timer);
+      hangups.clear();
+      for (const waiter of waiters.splice(0)) waiter.reject(new Error('the agent has stopped'));
+      // sip.js's graceful stop sends BYE for calls still up and unregisters.
+      await connection.close();
+    },
+  };
+}
