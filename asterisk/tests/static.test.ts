@@ -163,7 +163,7 @@ describe('extensions.conf', () => {
     expect(text).toMatch(/Set\(HASH\(rc\)=\$\{CURL\(\$\{REALCALL_API\}\/internal\/asterisk\/caller-name\?caller=/);
     expect(text).toMatch(/Set\(CALLERID\(name\)=\$\{HASH\(rc,name\)\}\)/);
     expect(text).toMatch(/Set\(PJSIP_HEADER\(add,X-RealCall-Name-Status\)=\$\{ARG1\}\)/);
-    expect(text).toMatch(/Set\(NAME_STATUS=unavailable\)/);
+    expect(text).toMatch(/Set\(NAME_STATUS=\$\{IF\(\$\["\$\{NAME_STATUS\}" = ""\]\?unavailable:/);
   });
 
   it('never puts an API or caller value inside $[...], IF() or ExecIf() unfiltered', () => {
