@@ -16,7 +16,6 @@ import {
   runSpoofMatrix,
   startAgent,
   type Agent,
-  type Expected,
   type SipAccount,
 } from '../sip-tool/src';
 import { asteriskOrSkip, startStack, type Stack } from './stack';
