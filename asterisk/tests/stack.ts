@@ -129,7 +129,12 @@ export type Stack = {
   stop: () => Promise<void>;
 };
 
-export async function startStack(bin: string): Promise<Stack> {
+export type StackOptions = {
+  /** A web build for the API to serve (the e2e tests' pages); none by default. */
+  webDist?: string;
+};
+
+export async function startStack(bin: string, options: StackOptions = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'realcall-pbx-'));
   const amiPort = await freeTcpPort();
   const amiSecret = randomBytes(24).toString('base64url');
@@ -140,6 +145,7 @@ export async function startStack(bin: string): Promise<Stack> {
     REALCALL_AMI_URL: `tcp://127.0.0.1:${amiPort}`,
     REALCALL_AMI_USER: 'realcall',
     REALCALL_AMI_SECRET: amiSecret,
+    ...(options.webDist ? { REALCALL_WEB_DIST: options.webDist } : {}),
   });
   const api = await startApi(dir, env);
   const ports = { public: Number(new URL(api.publicUrl).port), internal: Number(new URL(api.internalUrl).port) };

@@ -1,0 +1,182 @@
+/**
+ * One real WebRTC call between two headless Chromium pages through a real
+ * Asterisk, run *inside* a network namespace by call.e2e.test.ts (neither
+ * Asterisk nor Chromium uses loopback ICE candidates, so media needs the
+ * namespace's veth address). Prints one JSON line with what it measured and
+ * exits 0, or prints the failure and exits 1.
+ *
+ *   ip netns exec <ns> tsx tests/e2e/call-inside.ts <asterisk-bin> <chromium> [<screenshot dir>]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { makeAdmin } from '../../api/src/testing';
+import { startStack, type Stack } from '../../asterisk/tests/stack';
+
+const [bin, chromiumPath] = process.argv.slice(2);
+if (!bin || !chromiumPath) throw new Error('usage: call-inside.ts <asterisk-bin> <chromium>');
+
+/** Keeps every peer connection and microphone track a page creates, so the test can read stats and check release. */
+const INSTRUMENT = `
+  (() => {
+    const Native = window.RTCPeerConnection;
+    window.__pcs = [];
+    window.__tracks = [];
+    window.RTCPeerConnection = function (...args) { const pc = new Native(...args); window.__pcs.push(pc); return pc; };
+    window.RTCPeerConnection.prototype = Native.prototype;
+    const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = async (c) => { const s = await gum(c); window.__tracks.push(...s.getTracks()); return s; };
+  })();
+`;
+
+type Media = { state: string; received: number; sent: number };
+
+async function media(page: Page): Promise<Media> {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
+    const pc = pcs.at(-1);
+    if (!pc) return { state: 'none', received: 0, sent: 0 };
+    let received = 0;
+    let sent = 0;
+    (await pc.getStats()).forEach((r: { type: string; kind?: string; packetsReceived?: number; packetsSent?: number }) => {
+      if (r.type === 'inbound-rtp' && r.kind === 'audio') received += r.packetsReceived ?? 0;
+      if (r.type === 'outbound-rtp' && r.kind === 'audio') sent += r.packetsSent ?? 0;
+    });
+    return { state: pc.connectionState, received, sent };
+  });
+}
+
+async function released(page: Page): Promise<{ pcs: string[]; tracks: string[] }> {
+  return page.evaluate(() => {
+    const w = window as unknown as { __pcs: RTCPeerConnection[]; __tracks: MediaStreamTrack[] };
+    return { pcs: w.__pcs.map((pc) => pc.connectionState), tracks: w.__tracks.map((t) => t.readyState) };
+  });
+}
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function signIn(browser: Browser, stack: Stack, login: string, password: string): Promise<{ page: Page; registeredMs: number }> {
+  const context = await browser.newContext({ locale: 'en-US' });
+  await context.addInitScript(INSTRUMENT);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`[page ${login}] ${e.message}`));
+  await page.goto(`http://localhost:${stack.ports.public}/`);
+  await page.getByLabel('E-mail or phone number').fill(login);
+  await page.getByLabel('Password').fill(password);
+  const started = Date.now();
+  await page.locator('form button[type="submit"]').click();
+  await page.getByText('Ready for calls').waitFor({ timeout: 15_000 });
+  return { page, registeredMs: Date.now() - started };
+}
+
+async function main(): Promise<void> {
+  const webDist = mkdtempSync(join(tmpdir(), 'realcall-web-'));
+  await build({ configFile: join(import.meta.dirname, '..', '..', 'web', 'vite.config.ts'), build: { outDir: webDist, emptyOutDir: true }, logLevel: 'error' });
+  const stack = await startStack(bin!, { webDist });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      // Real host candidates, not mDNS names Asterisk cannot resolve.
+      '--disable-features=WebRtcHideLocalIpsWithMdns',
+    ],
+  });
+  try {
+    const api = (path: string, body: unknown, cookie?: string) =>
+      fetch(`${stack.api.publicUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+        body: JSON.stringify(body),
+      });
+    const people = async (login: string, nickname: string) => {
+      const res = await api('/api/auth/sign-up', { login, password: 'correct horse battery', nickname });
+      const json = (await res.json()) as { me: { id: number; extension: string } };
+      return { ...json.me, cookie: /rc_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')![0] };
+    };
+    const admin = await people('admin@e2e.test', 'Admin');
+    makeAdmin(stack.api.db, admin.id);
+    const caller = await people('caller@e2e.test', 'Sanfeng');
+    const callee = await people('callee@e2e.test', 'Callee');
+    await api('/api/me/verification', { legalName: '张三丰', idNumber: 'E12345678' }, caller.cookie);
+    const pending = (await (await fetch(`${stack.api.publicUrl}/api/admin/verifications?status=pending`, { headers: { cookie: admin.cookie } })).json()) as {
+      verifications: { id: number }[];
+    };
+    await api(`/api/admin/verifications/${pending.verifications[0]!.id}/approve`, {}, admin.cookie);
+    const put = await fetch(`${stack.api.publicUrl}/api/me/privacy`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', cookie: caller.cookie },
+      body: JSON.stringify({ namePrivacy: 'full' }),
+    });
+    if (!put.ok) throw new Error(`privacy: ${put.status}`);
+
+    const a = await signIn(browser, stack, 'caller@e2e.test', 'correct horse battery');
+    const b = await signIn(browser, stack, 'callee@e2e.test', 'correct horse battery');
+
+    // The caller dials; the one-time notice says what the callee will see, then the call goes out.
+    await a.page.getByLabel('Extension to call').fill(callee.extension);
+    await a.page.locator('button.call').click();
+    const notice = a.page.locator('rc-first-call-notice');
+    await notice.getByText('张三丰').waitFor({ timeout: 5000 });
+    await notice.getByRole('button', { name: 'Call now' }).click();
+
+    // The callee sees the verified real name beneath the avatar, then accepts.
+    const screenB = b.page.locator('rc-call-screen');
+    await screenB.getByText('Incoming call').first().waitFor({ timeout: 10_000 });
+    const shown = await screenB.locator('rc-name-badge').evaluate((el) => el.shadowRoot?.textContent?.replace(/\s+/g, ' ').trim() ?? '');
+    await screenB.getByRole('button', { name: 'Accept' }).click();
+    await b.page.locator('rc-call-screen .timer').waitFor({ timeout: 10_000 });
+    await a.page.locator('rc-call-screen .timer').waitFor({ timeout: 10_000 });
+
+    await wait(4000);
+    const flowing = { caller: await media(a.page), callee: await media(b.page) };
+
+    // Mute on the caller's side: nothing more is sent.
+    await a.page.locator('rc-call-screen').getByRole('button', { name: 'Microphone on' }).click();
+    await a.page.locator('rc-call-screen').getByRole('button', { name: 'Microphone off' }).waitFor();
+    await wait(1000);
+    const muted1 = { caller: await media(a.page), callee: await media(b.page) };
+    await wait(2000);
+    const muted2 = { caller: await media(a.page), callee: await media(b.page) };
+
+    // Hang up on the caller's side: both ends end, and everything is released.
+    await a.page.locator('rc-call-screen').getByRole('button', { name: 'Hang up' }).click();
+    await b.page.locator('rc-call-screen').getByText('Call ended').waitFor({ timeout: 10_000 });
+    await a.page.locator('rc-call-screen').getByText('Call ended').waitFor({ timeout: 10_000 });
+    await wait(500);
+    const after = { caller: await released(a.page), callee: await released(b.page) };
+
+    console.log(
+      JSON.stringify({
+        ok: true,
+        registeredMs: { caller: a.registeredMs, callee: b.registeredMs },
+        shown,
+        flowing,
+        muted: { caller: muted2.caller.sent - muted1.caller.sent, calleeReceived: muted2.callee.received - muted1.callee.received },
+        unmutedDirection: muted2.caller.received - muted1.caller.received,
+        released: after,
+      }),
+    );
+  } finally {
+    await browser.close();
+    await stack.stop();
+    rmSync(webDist, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.log(JSON.stringify({ ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }));
+    process.exit(1);
+  },
+);

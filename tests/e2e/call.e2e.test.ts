@@ -1,0 +1,56 @@
+/**
+ * End to end: two headless Chromium pages signed in as two people, a real
+ * WebRTC call through a real Asterisk and the real API, inside a network
+ * namespace this test creates and deletes. Skipped, with one line, when
+ * there is no Asterisk binary, no Chromium, or no way to make a namespace.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findAsterisk } from '../../asterisk/pbx.mjs';
+import { createNamespace, namespaceUnavailable } from './netns';
+
+const bin = findAsterisk(process.env);
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const why = !bin ? 'no Asterisk binary (set ASTERISK_BIN or put asterisk on PATH)' : !existsSync(chromium) ? `no Chromium at ${chromium}` : namespaceUnavailable();
+if (why) console.log(`[e2e: call in the browser] skipped: ${why}`);
+
+describe.skipIf(Boolean(why))('a call between two browsers', () => {
+  it('shows the verified name, carries audio both ways, mutes, hangs up and releases everything', () => {
+    const ns = createNamespace('e2e');
+    let result: Record<string, any>;
+    try {
+      const run = spawnSync(
+        'ip',
+        ['netns', 'exec', ns.name, join('node_modules', '.bin', 'tsx'), join('tests', 'e2e', 'call-inside.ts'), bin!, chromium],
+        { encoding: 'utf8', timeout: 150_000, env: { ...process.env, NODE_ENV: 'test' } },
+      );
+      const line = run.stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1) ?? '{}';
+      result = JSON.parse(line);
+      console.log(`[e2e] ${line}`);
+      expect(result.ok, `${result.error ?? ''}\n${run.stderr}`).toBe(true);
+    } finally {
+      ns.remove();
+    }
+    // What the callee saw beneath the caller's avatar.
+    expect(result.shown).toContain('张三丰');
+    expect(result.shown).toMatch(/Verified real name/);
+    // Opus both ways: packets received on each side.
+    expect(result.flowing.caller.state).toBe('connected');
+    expect(result.flowing.callee.state).toBe('connected');
+    expect(result.flowing.caller.received).toBeGreaterThan(50);
+    expect(result.flowing.callee.received).toBeGreaterThan(50);
+    // Muted: the caller sends nothing more, the callee receives nothing more, the other way still flows.
+    expect(result.muted.caller).toBeLessThanOrEqual(1);
+    expect(result.muted.calleeReceived).toBeLessThanOrEqual(1);
+    expect(result.unmutedDirection).toBeGreaterThan(20);
+    // Released at the end: peer connections closed, microphone tracks stopped.
+    for (const side of [result.released.caller, result.released.callee]) {
+      expect(side.pcs.length).toBeGreaterThan(0);
+      expect(side.pcs.every((s: string) => s === 'closed')).toBe(true);
+      expect(side.tracks.length).toBeGreaterThan(0);
+      expect(side.tracks.every((s: string) => s === 'ended')).toBe(true);
+    }
+  }, 180_000);
+});

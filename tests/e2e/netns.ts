@@ -1,0 +1,44 @@
+/**
+ * A network namespace of the test's own: loopback up and one end of a veth
+ * pair with a private address, so WebRTC has a non-loopback host candidate
+ * while no packet can leave the machine (the other end has no address and
+ * no route). Created and deleted by the test; nothing else is touched.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+
+export type Namespace = { name: string; address: string; remove: () => void };
+
+/** Why namespaces cannot be used here, or undefined when they can. */
+export function namespaceUnavailable(): string | undefined {
+  if (process.getuid?.() !== 0) return 'needs root for ip netns';
+  if (spawnSync('ip', ['-V']).status !== 0) return 'needs iproute2 (ip)';
+  return undefined;
+}
+
+export function createNamespace(tag: string): Namespace {
+  const id = `${process.pid % 100000}`;
+  const name = `rc-${tag}-${id}`;
+  const outer = `rc${id}o`;
+  const inner = `rc${id}i`;
+  const address = `10.77.${(process.pid % 200) + 20}.2`;
+  const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
+  const remove = () => {
+    // Deleting the namespace deletes the inner end, and with it the outer one.
+    spawnSync('ip', ['netns', 'del', name]);
+    spawnSync('ip', ['link', 'del', outer]);
+  };
+  remove();
+  try {
+    ip('netns', 'add', name);
+    ip('-n', name, 'link', 'set', 'lo', 'up');
+    ip('link', 'add', outer, 'type', 'veth', 'peer', 'name', inner);
+    ip('link', 'set', inner, 'netns', name);
+    ip('-n', name, 'addr', 'add', `${address}/24`, 'dev', inner);
+    ip('-n', name, 'link', 'set', inner, 'up');
+    ip('link', 'set', outer, 'up');
+  } catch (err) {
+    remove();
+    throw err;
+  }
+  return { name, address, remove };
+}
