@@ -74,7 +74,9 @@ export async function call(
 ): Promise<{ status: number; body: any; headers: Headers }> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.cookie) headers.cookie = options.cookie;
-  let body: string | Uint8Array | undefined = options.raw;
+  // A copy with a plain ArrayBuffer: what fetch's BodyInit accepts under every lib setting.
+  let body: string | Uint8Array<ArrayBuffer> | undefined =
+    typeof options.raw === 'string' || options.raw === undefined ? options.raw : new Uint8Array(options.raw);
   if (options.body !== undefined) {
     headers['content-type'] ??= 'application/json';
     body = JSON.stringify(options.body);

@@ -40,10 +40,12 @@ async function media(page: Page): Promise<Media> {
     if (!pc) return { state: 'none', received: 0, sent: 0 };
     let received = 0;
     let sent = 0;
-    (await pc.getStats()).forEach((r: { type: string; kind?: string; packetsReceived?: number; packetsSent?: number }) => {
-      if (r.type === 'inbound-rtp' && r.kind === 'audio') received += r.packetsReceived ?? 0;
-      if (r.type === 'outbound-rtp' && r.kind === 'audio') sent += r.packetsSent ?? 0;
-    });
+    (await pc.getStats()).forEach(
+      (r: { type: string; kind?: string; packetsReceived?: number; packetsSent?: number }) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'audio') received += r.packetsReceived ?? 0;
+        if (r.type === 'outbound-rtp' && r.kind === 'audio') sent += r.packetsSent ?? 0;
+      },
+    );
     return { state: pc.connectionState, received, sent };
   });
 }
@@ -57,7 +59,12 @@ async function released(page: Page): Promise<{ pcs: string[]; tracks: string[] }
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function signIn(browser: Browser, stack: Stack, login: string, password: string): Promise<{ page: Page; registeredMs: number }> {
+async function signIn(
+  browser: Browser,
+  stack: Stack,
+  login: string,
+  password: string,
+): Promise<{ page: Page; registeredMs: number }> {
   const context = await browser.newContext({ locale: 'en-US' });
   await context.addInitScript(INSTRUMENT);
   const page = await context.newPage();
@@ -73,7 +80,11 @@ async function signIn(browser: Browser, stack: Stack, login: string, password: s
 
 async function main(): Promise<void> {
   const webDist = mkdtempSync(join(tmpdir(), 'realcall-web-'));
-  await build({ configFile: join(import.meta.dirname, '..', '..', 'web', 'vite.config.ts'), build: { outDir: webDist, emptyOutDir: true }, logLevel: 'error' });
+  await build({
+    configFile: join(import.meta.dirname, '..', '..', 'web', 'vite.config.ts'),
+    build: { outDir: webDist, emptyOutDir: true },
+    logLevel: 'error',
+  });
   const stack = await startStack(bin!, { webDist });
   const browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -108,7 +119,11 @@ async function main(): Promise<void> {
     const caller = await people('caller@e2e.test', 'Sanfeng');
     const callee = await people('callee@e2e.test', 'Callee');
     await api('/api/me/verification', { legalName: '张三丰', idNumber: 'E12345678' }, caller.cookie);
-    const pending = (await (await fetch(`${stack.api.publicUrl}/api/admin/verifications?status=pending`, { headers: { cookie: admin.cookie } })).json()) as {
+    const pending = (await (
+      await fetch(`${stack.api.publicUrl}/api/admin/verifications?status=pending`, {
+        headers: { cookie: admin.cookie },
+      })
+    ).json()) as {
       verifications: { id: number }[];
     };
     await api(`/api/admin/verifications/${pending.verifications[0]!.id}/approve`, {}, admin.cookie);
@@ -132,7 +147,9 @@ async function main(): Promise<void> {
     // The callee sees the verified real name beneath the avatar, then accepts.
     const screenB = b.page.locator('rc-call-screen');
     await screenB.getByText('Incoming call').first().waitFor({ timeout: 10_000 });
-    const shown = await screenB.locator('rc-name-badge').evaluate((el) => el.shadowRoot?.textContent?.replace(/\s+/g, ' ').trim() ?? '');
+    const shown = await screenB
+      .locator('rc-name-badge')
+      .evaluate((el) => el.shadowRoot?.textContent?.replace(/\s+/g, ' ').trim() ?? '');
     await screenB.getByRole('button', { name: 'Accept' }).click();
     await b.page.locator('rc-call-screen .timer').waitFor({ timeout: 10_000 });
     await a.page.locator('rc-call-screen .timer').waitFor({ timeout: 10_000 });
@@ -148,20 +165,46 @@ async function main(): Promise<void> {
     await wait(2000);
     const muted2 = { caller: await media(a.page), callee: await media(b.page) };
 
+    // The floating window: Document Picture-in-Picture from a top-level page (it cannot open inside a test iframe).
+    const pipAvailable = await b.page.evaluate(() => 'documentPictureInPicture' in window);
+    let floating: { opened: boolean; text: string } = { opened: false, text: '' };
+    if (pipAvailable) {
+      await screenB.getByRole('button', { name: 'Floating window' }).click();
+      await wait(500);
+      floating = await b.page.evaluate(() => {
+        const pip = (window as unknown as { documentPictureInPicture: { window: Window | null } })
+          .documentPictureInPicture.window;
+        return { opened: Boolean(pip), text: pip?.document.body.textContent?.replace(/\s+/g, ' ').trim() ?? '' };
+      });
+    }
+
     // Hang up on the caller's side: both ends end, and everything is released.
     await a.page.locator('rc-call-screen').getByRole('button', { name: 'Hang up' }).click();
     await b.page.locator('rc-call-screen').getByText('Call ended').waitFor({ timeout: 10_000 });
     await a.page.locator('rc-call-screen').getByText('Call ended').waitFor({ timeout: 10_000 });
     await wait(500);
     const after = { caller: await released(a.page), callee: await released(b.page) };
+    const pipClosed = pipAvailable
+      ? await b.page.evaluate(
+          () =>
+            (window as unknown as { documentPictureInPicture: { window: Window | null } }).documentPictureInPicture
+              .window === null,
+        )
+      : true;
 
     console.log(
       JSON.stringify({
         ok: true,
         registeredMs: { caller: a.registeredMs, callee: b.registeredMs },
         shown,
+        pipAvailable,
+        floating,
+        pipClosed,
         flowing,
-        muted: { caller: muted2.caller.sent - muted1.caller.sent, calleeReceived: muted2.callee.received - muted1.callee.received },
+        muted: {
+          caller: muted2.caller.sent - muted1.caller.sent,
+          calleeReceived: muted2.callee.received - muted1.callee.received,
+        },
         unmutedDirection: muted2.caller.received - muted1.caller.received,
         released: after,
       }),

@@ -13,7 +13,11 @@ import { createNamespace, namespaceUnavailable } from './netns';
 
 const bin = findAsterisk(process.env);
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const why = !bin ? 'no Asterisk binary (set ASTERISK_BIN or put asterisk on PATH)' : !existsSync(chromium) ? `no Chromium at ${chromium}` : namespaceUnavailable();
+const why = !bin
+  ? 'no Asterisk binary (set ASTERISK_BIN or put asterisk on PATH)'
+  : !existsSync(chromium)
+    ? `no Chromium at ${chromium}`
+    : namespaceUnavailable();
 if (why) console.log(`[e2e: call in the browser] skipped: ${why}`);
 
 describe.skipIf(Boolean(why))('a call between two browsers', () => {
@@ -23,10 +27,23 @@ describe.skipIf(Boolean(why))('a call between two browsers', () => {
     try {
       const run = spawnSync(
         'ip',
-        ['netns', 'exec', ns.name, join('node_modules', '.bin', 'tsx'), join('tests', 'e2e', 'call-inside.ts'), bin!, chromium],
+        [
+          'netns',
+          'exec',
+          ns.name,
+          join('node_modules', '.bin', 'tsx'),
+          join('tests', 'e2e', 'call-inside.ts'),
+          bin!,
+          chromium,
+        ],
         { encoding: 'utf8', timeout: 150_000, env: { ...process.env, NODE_ENV: 'test' } },
       );
-      const line = run.stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1) ?? '{}';
+      const line =
+        run.stdout
+          .trim()
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .at(-1) ?? '{}';
       result = JSON.parse(line);
       console.log(`[e2e] ${line}`);
       expect(result.ok, `${result.error ?? ''}\n${run.stderr}`).toBe(true);
@@ -36,6 +53,13 @@ describe.skipIf(Boolean(why))('a call between two browsers', () => {
     // What the callee saw beneath the caller's avatar.
     expect(result.shown).toContain('张三丰');
     expect(result.shown).toMatch(/Verified real name/);
+    // The floating window (Document Picture-in-Picture) shows the same name and status, and closes with the call.
+    if (result.pipAvailable) {
+      expect(result.floating.opened).toBe(true);
+      expect(result.floating.text).toContain('张三丰');
+      expect(result.floating.text).toContain('Verified real name');
+      expect(result.pipClosed).toBe(true);
+    }
     // Opus both ways: packets received on each side.
     expect(result.flowing.caller.state).toBe('connected');
     expect(result.flowing.callee.state).toBe('connected');
