@@ -1,8 +1,25 @@
+import { createServer } from 'node:net';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+// The types of what the browser project provides to its tests (`provide` below).
+import type {} from './web/src/test-support/provided';
 
 /** Debian's Chromium: no browser is ever downloaded (CHROMIUM_PATH overrides). */
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** A free port on 127.0.0.1, asked of the system. */
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+  });
+
+/** The real API for the browser tests: web/src/test-support/api-server.ts listens here, /api is proxied here. */
+const apiPort = await freePort();
 
 export default defineConfig({
   test: {
@@ -23,12 +40,16 @@ export default defineConfig({
       },
       {
         // Components and the phone controller in real headless Chromium with fake media devices.
-        configFile: false,
         root: 'web',
+        // Same origin for the browser: the Host header is kept (no changeOrigin), so the API's own
+        // origin check sees the page's origin and cross-site write refusal stays fully on.
+        server: { proxy: { '/api': { target: `http://127.0.0.1:${apiPort}` } } },
         test: {
           name: 'browser',
           include: ['src/**/*.test.ts'],
           testTimeout: 20_000,
+          globalSetup: ['./src/test-support/api-server.ts'],
+          provide: { apiPort },
           browser: {
             enabled: true,
             headless: true,

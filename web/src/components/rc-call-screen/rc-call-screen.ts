@@ -224,7 +224,7 @@ export class RcCallScreen extends LitElement {
     }
     if (changed.has('call') && (!this.call || this.call.state === 'ended')) {
       this.keypad = false;
-      if (this.floating) this.closeFloating();
+      if (this.floating || this.mini) this.closeFloating();
     }
     this.renderPip();
   }
@@ -233,7 +233,7 @@ export class RcCallScreen extends LitElement {
     void this.locale;
     const call = this.call;
     if (!call) return nothing;
-    const name = call.peer.status === null ? this.directoryName : call.peer.name;
+    const name = this.shownName(call);
     const busy = call.state !== 'ended';
     return html`
       <section aria-label=${t(`call.${call.state}`)} aria-live="polite">
@@ -259,6 +259,15 @@ export class RcCallScreen extends LitElement {
         <audio autoplay></audio>
       </section>
     `;
+  }
+
+  /**
+   * The name to show: the directory's nickname for an outgoing call, and none
+   * at all when the name is `unavailable` (whatever name the call carries).
+   */
+  private shownName(call: CallView): string {
+    if (call.peer.status === null) return this.directoryName;
+    return call.peer.status === 'unavailable' ? '' : call.peer.name;
   }
 
   private renderAnswer() {
@@ -394,7 +403,7 @@ export class RcCallScreen extends LitElement {
     const win = this.pipWindow;
     const call = this.call;
     if (!win || !call) return;
-    const name = call.peer.status === null ? this.directoryName : call.peer.name;
+    const name = this.shownName(call);
     const kind = call.peer.status ?? 'directory';
     render(
       html`<div class="mini" role="region" aria-label=${t('call.floating')}>

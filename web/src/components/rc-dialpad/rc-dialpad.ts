@@ -56,7 +56,7 @@ export class RcDialpad extends LitElement {
     return html`<div class="pad" role="group" aria-label=${this.label} @keydown=${this.onKey}>
       ${KEYS.map(
         (k) =>
-          html`<button type="button" data-key=${k} aria-label=${k} @click=${() => this.press(k)}>
+          html`<button type="button" data-key=${k} @click=${() => this.press(k)}>
             ${k}<small aria-hidden="true">${LETTERS[k] ?? ' '}</small>
           </button>`,
       )}

@@ -71,6 +71,8 @@ export class RcPrivacySettings extends LitElement {
   @state() private preview: PrivacyPreview | null = null;
   @state() private message = '';
   @state() private error = '';
+  /** The choice being saved right now. */
+  private saving: NamePrivacy | null = null;
   private readonly locale = new LocaleController(this);
 
   override connectedCallback(): void {
@@ -129,7 +131,9 @@ export class RcPrivacySettings extends LitElement {
   }
 
   private async choose(choice: NamePrivacy): Promise<void> {
-    if (!this.preview || this.preview.current === choice) return;
+    // One click on a choice reaches both the card's click and the radio's change: save it once.
+    if (!this.preview || this.preview.current === choice || this.saving === choice) return;
+    this.saving = choice;
     this.message = '';
     try {
       this.preview = await this.api.setPrivacy(choice);
@@ -139,6 +143,8 @@ export class RcPrivacySettings extends LitElement {
       );
     } catch (err) {
       this.error = err instanceof ApiError ? err.message : String(err);
+    } finally {
+      if (this.saving === choice) this.saving = null;
     }
   }
 }

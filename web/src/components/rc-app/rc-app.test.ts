@@ -1,0 +1,108 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { setLocale } from '../../i18n/i18n';
+import { expectKeyboardReachable, seriousViolations } from '../../test-support/a11y';
+import { signInAsAdmin, signOut, signUp, unique } from '../../test-support/api';
+import { mount, unmountAll, within } from '../../test-support/dom';
+import './rc-app';
+
+afterEach(() => {
+  unmountAll();
+  setLocale('en');
+  history.replaceState(null, '', location.pathname + location.search);
+});
+
+/** The app, once it has asked the API who is signed in. */
+async function app() {
+  const el = await mount('rc-app');
+  await expect.element(within(el).getByRole('heading', { name: 'RealCall', exact: true })).toBeVisible();
+  return el;
+}
+
+const navLinks = (el: HTMLElement) =>
+  within(el)
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link')
+    .elements()
+    .map((a) => a.textContent.trim());
+
+describe('rc-app, signed out', () => {
+  test('shows sign-in; the language can be switched', async () => {
+    await signOut();
+    const el = await app();
+    const s = within(el);
+    await expect.element(s.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    expect(s.getByRole('navigation').query()).toBeNull();
+
+    await s.getByLabelText('Language').selectOptions('zh-CN');
+    await expect.element(s.getByRole('heading', { name: 'RealCall 实名通话' })).toBeVisible();
+    await expect.element(s.getByRole('heading', { name: '登录' })).toBeVisible();
+    expect(document.documentElement.lang).toBe('zh-CN');
+  });
+
+  test('creating an account in the app signs in and shows the phone', async () => {
+    await signOut();
+    const el = await app();
+    const s = within(el);
+    await s.getByRole('button', { name: 'New here? Create an account' }).click();
+    const nickname = `Ada ${unique()}`;
+    await s.getByLabelText('E-mail or phone number').fill(`t-${unique()}@example.test`);
+    await s.getByLabelText('Password').fill('correct horse battery');
+    await s.getByLabelText('Nickname').fill(nickname);
+    await s.getByRole('button', { name: 'Create account', exact: true }).click();
+
+    await expect.element(s.getByRole('navigation', { name: 'Main' })).toBeVisible();
+    await expect.element(s.getByRole('heading', { name: 'Dial' })).toBeVisible();
+    await expect.element(s.getByText(/^Your extension: [0-9]{3,10}$/)).toBeVisible();
+  });
+
+  test('keyboard and axe', async () => {
+    await signOut();
+    const el = await app();
+    await expect.element(within(el).getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    await expectKeyboardReachable(el);
+    expect(await seriousViolations(el)).toEqual([]);
+  });
+});
+
+describe('rc-app, signed in', () => {
+  test('navigation by hash; the phone’s status is said; signing out', async () => {
+    const person = await signUp();
+    const el = await app();
+    const s = within(el);
+    expect(navLinks(el)).toEqual(['Phone', 'Privacy', 'Verification', 'Profile']);
+    await expect.element(s.getByRole('link', { name: 'Phone', exact: true })).toHaveAttribute('aria-current', 'page');
+    await expect.element(s.getByText(`Your extension: ${person.me.extension}`)).toBeVisible();
+    // There is no PBX here: the phone says it is connecting or trying again, in words.
+    await expect
+      .element(s.getByRole('status').filter({ hasText: /Connecting…|Reconnecting|Cannot register|Offline/ }))
+      .toBeVisible();
+
+    await s.getByRole('link', { name: 'Privacy', exact: true }).click();
+    await expect.element(s.getByRole('heading', { name: 'How your name is shown on calls' })).toBeVisible();
+    await expect.element(s.getByRole('link', { name: 'Privacy', exact: true })).toHaveAttribute('aria-current', 'page');
+    await s.getByRole('link', { name: 'Verification', exact: true }).click();
+    await expect.element(s.getByText('Status: not submitted')).toBeVisible();
+    await s.getByRole('link', { name: 'Profile', exact: true }).click();
+    await expect.element(s.getByLabelText('Nickname')).toHaveValue(person.nickname);
+
+    await s.getByRole('button', { name: 'Sign out' }).click();
+    await expect.element(s.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    expect((await fetch('/api/me')).status).toBe(401);
+  });
+
+  test('an admin also has the Admin screen', async () => {
+    await signInAsAdmin();
+    location.hash = '#/admin';
+    const el = await app();
+    expect(navLinks(el)).toEqual(['Phone', 'Privacy', 'Verification', 'Profile', 'Admin']);
+    await expect.element(within(el).getByRole('heading', { name: 'Verification queue' })).toBeVisible();
+  });
+
+  test('keyboard and axe', async () => {
+    await signUp();
+    const el = await app();
+    await expect.element(within(el).getByRole('heading', { name: 'Dial' })).toBeVisible();
+    await expectKeyboardReachable(el);
+    expect(await seriousViolations(el)).toEqual([]);
+  });
+});

@@ -1,0 +1,250 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { setLocale } from '../../i18n/i18n';
+import type { NameStatus } from '../../phone/name-status';
+import type { CallView } from '../../phone/phone-client';
+import { expectKeyboardReachable, seriousViolations } from '../../test-support/a11y';
+import { mount, recordEvents, unmountAll, update, visibleText, within } from '../../test-support/dom';
+import { formatDuration } from './rc-call-screen';
+
+afterEach(() => {
+  unmountAll();
+  setLocale('en');
+});
+
+function callView(overrides: Partial<CallView> = {}, peer: Partial<CallView['peer']> = {}): CallView {
+  return {
+    id: 1,
+    direction: 'incoming',
+    state: 'incoming',
+    peer: { number: '1002', name: '张三丰', status: 'verified', ...peer },
+    startedAt: Date.now(),
+    answeredAt: null,
+    endedAt: null,
+    endReason: null,
+    muted: false,
+    remoteStream: null,
+    ...overrides,
+  };
+}
+
+const active = (overrides: Partial<CallView> = {}) =>
+  callView({ state: 'active', answeredAt: Date.now() - 65_000, ...overrides });
+
+/** The name beneath the avatar and its status line, as rendered by the screen's name badge. */
+function nameBeneathAvatar(screen: HTMLElement) {
+  const badge = screen.shadowRoot!.querySelector('rc-name-badge')!;
+  const mark = badge.shadowRoot!.querySelector('[data-status]')!;
+  return {
+    name: badge.shadowRoot!.querySelector('.name')?.textContent?.trim() ?? null,
+    status: mark.textContent.replace(/[✔!•]/g, '').trim(),
+    kind: mark.getAttribute('data-status'),
+  };
+}
+
+describe('the name beneath the avatar', () => {
+  const cases: { status: NameStatus; name: string; en: string; zh: string }[] = [
+    { status: 'verified', name: '张三丰', en: 'Verified real name', zh: '已认证的真实姓名' },
+    { status: 'masked', name: '*三丰', en: 'Verified real name (partly hidden)', zh: '已认证的真实姓名（部分隐藏）' },
+    { status: 'hidden', name: 'Sanfeng', en: 'Nickname, not a real name', zh: '昵称，非真实姓名' },
+    { status: 'unverified', name: 'Sanfeng', en: 'Unverified', zh: '未实名认证' },
+  ];
+
+  for (const { status, name, en, zh } of cases) {
+    test(`${status}: "${name}", said to be "${en}" / "${zh}"`, async () => {
+      const screen = await mount('rc-call-screen', { call: callView({}, { name, status }) });
+      expect(nameBeneathAvatar(screen)).toEqual({ name, status: en, kind: status });
+      await expect.element(within(screen).getByRole('img', { name: `Picture of ${name}` })).toBeVisible();
+
+      setLocale('zh-CN');
+      await screen.updateComplete;
+      await expect.poll(() => nameBeneathAvatar(screen)).toEqual({ name, status: zh, kind: status });
+      await expect.element(within(screen).getByRole('img', { name: `${name} 的头像` })).toBeVisible();
+    });
+  }
+
+  test('unavailable: no name anywhere, only the number, even when the call carries one', async () => {
+    const screen = await mount('rc-call-screen', {
+      call: callView({}, { name: 'Mallory Spoofed', status: 'unavailable', number: '1009' }),
+    });
+    expect(nameBeneathAvatar(screen)).toEqual({ name: null, status: 'Name unavailable', kind: 'unavailable' });
+    expect(visibleText(screen)).not.toContain('Mallory');
+    await expect.element(within(screen).getByRole('img', { name: 'Picture of 1009' })).toBeVisible();
+    await expect.element(within(screen).getByLabelText('Number 1009')).toHaveTextContent('1009');
+    // The initials come from the number, not from the name the caller's side sent.
+    expect(screen.shadowRoot!.querySelector('rc-avatar')!.shadowRoot!.textContent).not.toContain('M');
+
+    setLocale('zh-CN');
+    await expect.poll(() => nameBeneathAvatar(screen).status).toBe('姓名无法获取');
+    expect(visibleText(screen)).not.toContain('Mallory');
+  });
+
+  test('an outgoing call shows the directory nickname, labelled as such', async () => {
+    const screen = await mount('rc-call-screen', {
+      call: callView({ direction: 'outgoing', state: 'ringing' }, { name: '', status: null, number: '1003' }),
+      directoryName: 'Lily',
+    });
+    expect(nameBeneathAvatar(screen)).toEqual({ name: 'Lily', status: 'Directory nickname', kind: 'directory' });
+    await expect.element(within(screen).getByText('Ringing…')).toBeVisible();
+
+    setLocale('zh-CN');
+    await expect.poll(() => nameBeneathAvatar(screen).status).toBe('通讯录昵称');
+    await expect.element(within(screen).getByText('对方振铃中…')).toBeVisible();
+  });
+});
+
+describe('an incoming call', () => {
+  test('Accept and Decline fire rc-answer and rc-decline', async () => {
+    const screen = await mount('rc-call-screen', { call: callView() });
+    const events = recordEvents(screen, 'rc-answer', 'rc-decline', 'rc-hangup');
+    const s = within(screen);
+    await expect.element(s.getByText('Incoming call')).toBeVisible();
+    expect(s.getByRole('button', { name: 'Hang up' }).query()).toBeNull();
+
+    await s.getByRole('button', { name: 'Accept' }).click();
+    await s.getByRole('button', { name: 'Decline' }).click();
+    expect(events.map((e) => e.type)).toEqual(['rc-answer', 'rc-decline']);
+    expect(events.every((e) => e.bubbles && e.composed)).toBe(true);
+  });
+
+  test('says so when the ringtone is blocked until the page is clicked', async () => {
+    const screen = await mount('rc-call-screen', { call: callView(), soundBlocked: true });
+    await expect
+      .element(within(screen).getByRole('status'))
+      .toHaveTextContent('Ringing — click anywhere to hear the ringtone.');
+  });
+
+  test('keyboard and axe', async () => {
+    const screen = await mount('rc-call-screen', { call: callView() });
+    await expectKeyboardReachable(screen);
+    expect(await seriousViolations(screen)).toEqual([]);
+  });
+});
+
+describe('an active call', () => {
+  test('shows a running timer', async () => {
+    const screen = await mount('rc-call-screen', { call: active() });
+    await expect.element(within(screen).getByRole('timer')).toHaveTextContent(/^01:0[5-7]$/);
+    expect(formatDuration(3_725_000)).toBe('1:02:05');
+  });
+
+  test('the microphone toggle fires rc-mute and shows the state it is given', async () => {
+    const call = active();
+    const screen = await mount('rc-call-screen', { call });
+    const events = recordEvents<{ muted: boolean }>(screen, 'rc-mute');
+    const s = within(screen);
+    const on = s.getByRole('button', { name: 'Microphone on' });
+    await expect.element(on).toHaveAttribute('aria-pressed', 'true');
+
+    await on.click();
+    expect(events.map((e) => e.detail)).toEqual([{ muted: true }]);
+
+    await update(screen, { call: { ...call, muted: true } });
+    const off = s.getByRole('button', { name: 'Microphone off' });
+    await expect.element(off).toHaveAttribute('aria-pressed', 'false');
+    await off.click();
+    expect(events.map((e) => e.detail)).toEqual([{ muted: true }, { muted: false }]);
+  });
+
+  test('the keypad sends each key as a DTMF tone and shows what was sent', async () => {
+    const screen = await mount('rc-call-screen', { call: active() });
+    const events = recordEvents<{ tone: string }>(screen, 'rc-dtmf');
+    const s = within(screen);
+    expect(s.getByRole('group', { name: 'Keypad', exact: true }).query()).toBeNull();
+
+    const toggle = s.getByRole('button', { name: 'Keypad', exact: true });
+    await toggle.click();
+    await expect.element(toggle).toHaveAttribute('aria-pressed', 'true');
+    const pad = s.getByRole('group', { name: 'Keypad', exact: true });
+    await expect.element(pad).toBeVisible();
+
+    for (const key of ['1', '#', '0', '*']) await pad.getByRole('button', { name: key, exact: true }).click();
+    expect(events.map((e) => e.detail.tone)).toEqual(['1', '#', '0', '*']);
+    await expect.element(s.getByText('1#0*', { exact: true })).toBeVisible();
+
+    await toggle.click();
+    await expect.element(pad).not.toBeInTheDocument();
+  });
+
+  test('Hang up fires rc-hangup', async () => {
+    const screen = await mount('rc-call-screen', { call: active() });
+    const events = recordEvents(screen, 'rc-hangup');
+    await within(screen).getByRole('button', { name: 'Hang up' }).click();
+    expect(events).toHaveLength(1);
+  });
+
+  test('the speaker toggle: enabled where outputs can be chosen, otherwise disabled with the reason shown', async () => {
+    const screen = await mount('rc-call-screen', { call: active() });
+    const speaker = within(screen).getByRole('button', { name: 'Speaker' });
+    // What this browser really offers (Chromium's fake devices): nothing here is faked.
+    const canChoose = 'setSinkId' in HTMLMediaElement.prototype;
+    const outputs = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audiooutput');
+    const reason = !canChoose
+      ? 'This browser cannot choose the audio output.'
+      : outputs.length < 2
+        ? 'Only one audio output is available.'
+        : null;
+
+    if (reason) {
+      await expect.element(speaker).toBeDisabled();
+      await expect.element(within(screen).getByText(reason)).toBeVisible();
+      await expect.element(speaker).toHaveAccessibleDescription(reason);
+    } else {
+      await expect.element(speaker).toBeEnabled();
+      expect(visibleText(screen)).not.toMatch(/cannot choose the audio output|Only one audio output/);
+      await expect.element(speaker).toHaveAttribute('aria-pressed', 'false');
+      await speaker.click();
+      await expect.element(speaker).toHaveAttribute('aria-pressed', 'true');
+      await speaker.click();
+      await expect.element(speaker).toHaveAttribute('aria-pressed', 'false');
+    }
+  });
+
+  test('the floating window falls back to an in-page mini window inside a frame, and back', async () => {
+    const screen = await mount('rc-call-screen', { call: active() });
+    const events = recordEvents<{ floating: boolean }>(screen, 'rc-floating');
+    const toggle = within(screen).getByRole('button', { name: 'Floating window' });
+
+    await toggle.click();
+    await expect.element(screen).toHaveAttribute('mini');
+    await expect.element(toggle).toHaveAttribute('aria-pressed', 'true');
+    expect(getComputedStyle(screen).position).toBe('fixed');
+    expect(events.map((e) => e.detail)).toEqual([{ floating: true }]);
+
+    await toggle.click();
+    await expect.element(screen).not.toHaveAttribute('mini');
+    await expect.element(toggle).toHaveAttribute('aria-pressed', 'false');
+    expect(events.map((e) => e.detail)).toEqual([{ floating: true }, { floating: false }]);
+  });
+
+  test('the in-page mini window goes back into place when the call ends', async () => {
+    const screen = await mount('rc-call-screen', { call: active() });
+    const events = recordEvents<{ floating: boolean }>(screen, 'rc-floating');
+    await within(screen).getByRole('button', { name: 'Floating window' }).click();
+    await expect.element(screen).toHaveAttribute('mini');
+    screen.call = { ...active(), state: 'ended', endReason: 'remote-hangup', endedAt: Date.now() };
+    await expect.element(screen).not.toHaveAttribute('mini');
+    expect(events.map((e) => e.detail)).toEqual([{ floating: true }, { floating: false }]);
+  });
+
+  test('keyboard and axe', async () => {
+    const screen = await mount('rc-call-screen', { call: active() });
+    await within(screen).getByRole('button', { name: 'Keypad', exact: true }).click();
+    await expectKeyboardReachable(screen);
+    expect(await seriousViolations(screen)).toEqual([]);
+  });
+});
+
+describe('an ended call', () => {
+  test('shows why it ended, in both languages, and no controls', async () => {
+    const screen = await mount('rc-call-screen', {
+      call: callView({ state: 'ended', endedAt: Date.now(), endReason: 'busy' }),
+    });
+    const s = within(screen);
+    await expect.element(s.getByText('Call ended')).toBeVisible();
+    await expect.element(s.getByRole('status')).toHaveTextContent('Busy.');
+    expect(screen.shadowRoot!.querySelectorAll('button')).toHaveLength(0);
+
+    setLocale('zh-CN');
+    await expect.element(s.getByRole('status')).toHaveTextContent('对方忙。');
+  });
+});

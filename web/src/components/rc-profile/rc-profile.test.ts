@@ -1,0 +1,83 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { Me } from '../../api/client';
+import { expectKeyboardReachable, seriousViolations } from '../../test-support/a11y';
+import { me, signUp, type Person } from '../../test-support/api';
+import { mount, recordEvents, unmountAll, within } from '../../test-support/dom';
+import './rc-profile';
+
+let person: Person;
+beforeEach(async () => {
+  person = await signUp();
+});
+afterEach(unmountAll);
+
+/** A small PNG drawn by the browser itself. */
+async function png(): Promise<File> {
+  const canvas = document.createElement('canvas');
+  canvas.width = 8;
+  canvas.height = 8;
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#36648b';
+  ctx.fillRect(0, 0, 8, 8);
+  const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
+  return new File([blob!], 'me.png', { type: 'image/png' });
+}
+
+describe('rc-profile (against the real API)', () => {
+  test('saving the nickname sends what was typed and fires rc-me-changed', async () => {
+    const el = await mount('rc-profile', { me: person.me });
+    const events = recordEvents<{ me: Me }>(el, 'rc-me-changed');
+    const s = within(el);
+    const field = s.getByLabelText('Nickname');
+    await expect.element(field).toHaveValue(person.nickname);
+
+    await field.fill('  Ada   Lovelace ');
+    await s.getByRole('button', { name: 'Save' }).click();
+    await expect.element(s.getByRole('status')).toHaveTextContent('Saved.');
+    // The API normalises the name; the screen shows what it stored.
+    const stored = await me();
+    expect(stored.nickname).toBe('Ada Lovelace');
+    expect(events.map((e) => e.detail.me)).toEqual([stored]);
+    await expect.element(field).toHaveValue('Ada Lovelace');
+  });
+
+  test('a nickname the API refuses is shown with its reason', async () => {
+    const el = await mount('rc-profile', { me: person.me });
+    const s = within(el);
+    await s.getByLabelText('Nickname').fill('Ada "the hacker"');
+    await s.getByRole('button', { name: 'Save' }).click();
+    await expect.element(s.getByRole('alert')).toHaveTextContent(/quotes/);
+    expect((await me()).nickname).toBe(person.nickname);
+  });
+
+  test('uploading a picture shows it; removing it goes back to initials', async () => {
+    const el = await mount('rc-profile', { me: person.me });
+    const s = within(el);
+    const face = () => el.shadowRoot!.querySelector('rc-avatar')!.shadowRoot!;
+    expect(face().querySelector('img')).toBeNull();
+
+    await s.getByLabelText('Upload a picture (PNG, JPEG or WebP, up to 256 KiB)').upload(await png());
+    await expect.element(s.getByRole('status')).toHaveTextContent('Saved.');
+    await expect.poll(() => face().querySelector('img')?.naturalWidth ?? 0).toBe(8);
+    expect((await me()).hasAvatar).toBe(true);
+
+    await s.getByRole('button', { name: 'Remove picture' }).click();
+    await expect.poll(() => face().querySelector('img')).toBeNull();
+    expect((await me()).hasAvatar).toBe(false);
+  });
+
+  test('a file that is not a picture is refused with the API’s reason', async () => {
+    const el = await mount('rc-profile', { me: person.me });
+    const s = within(el);
+    const fake = new File(['<svg xmlns="http://www.w3.org/2000/svg"/>'], 'me.png', { type: 'image/png' });
+    await s.getByLabelText('Upload a picture (PNG, JPEG or WebP, up to 256 KiB)').upload(fake);
+    await expect.element(s.getByRole('alert')).toHaveTextContent('The file is not a PNG, JPEG or WebP image.');
+    expect((await me()).hasAvatar).toBe(false);
+  });
+
+  test('keyboard and axe', async () => {
+    const el = await mount('rc-profile', { me: person.me });
+    await expectKeyboardReachable(el);
+    expect(await seriousViolations(el)).toEqual([]);
+  });
+});
