@@ -3,6 +3,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 // The types of what the browser project provides to its tests (`provide` below).
 import type {} from './web/src/test-support/provided';
+import * as sipPeer from './tests/support/sip-peer-commands';
 
 /** Debian's Chromium: no browser is ever downloaded (CHROMIUM_PATH overrides). */
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -52,6 +53,8 @@ export default defineConfig({
           provide: { apiPort },
           browser: {
             enabled: true,
+            // The phone client's tests drive a scripted SIP peer that runs in Node.
+            commands: { ...sipPeer },
             headless: true,
             screenshotFailures: false,
             provider: playwright({

@@ -60,13 +60,14 @@ async function main(): Promise<void> {
         body: JSON.stringify(body),
       });
       return {
-        json: (await res.json().catch(() => ({}))) as any,
+        json: (await res.json().catch(() => ({}))) as { me?: { id: number; extension: string } },
         cookie: /rc_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? '',
       };
     };
     const signUp = async (login: string, nickname: string) => {
       const r = await post('/api/auth/sign-up', { login, password: 'correct horse battery', nickname });
-      return { ...(r.json.me as { id: number; extension: string }), login, cookie: r.cookie };
+      if (!r.json.me) throw new Error(`sign-up of ${login} failed`);
+      return { ...r.json.me, login, cookie: r.cookie };
     };
     const admin = await signUp('admin@shots.test', 'Admin');
     makeAdmin(stack.api.db, admin.id);

@@ -53,6 +53,10 @@ export type ScriptedPbx = {
   qualify(user: string): Promise<number>;
   /** Sends an INVITE to a registered user; resolves with the final status (a 2xx is ACKed). */
   ring(user: string, invite: { fromHeader: string; extraHeaders?: string[] }): Promise<number>;
+  /** Sends BYE on every answered call the PBX placed with `ring` (the remote side hangs up). */
+  hangUpRung(): void;
+  /** Closes every WebSocket connection, as an Asterisk restart would; the server keeps listening. */
+  dropConnections(): void;
   close(): Promise<void>;
 };
 
@@ -529,6 +533,15 @@ export async function startScriptedPbx(options: ScriptedPbxOptions): Promise<Scr
         });
         leg.onFinal = resolve;
       });
+    },
+    hangUpRung() {
+      for (const leg of calleeLegs.values()) {
+        if (!leg.caller && leg.answeredTo && !leg.finished) byeCallee(leg);
+      }
+    },
+    dropConnections() {
+      for (const ws of sockets) ws.terminate();
+      bindings.clear();
     },
     async close() {
       for (const ws of sockets) ws.terminate();

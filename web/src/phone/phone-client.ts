@@ -352,29 +352,34 @@ export class PhoneClient {
   }
 
   private terminated(session: Session): void {
-    const call = this.snapshot.call;
     this.releaseMedia(session);
     this.session = undefined;
-    if (!call || call.state === 'ended') return;
-    const reason: EndReason =
-      this.endReasonOverride ??
-      (call.state === 'active'
-        ? this.sessionEndedByUs
-          ? 'hangup'
-          : 'remote-hangup'
-        : call.direction === 'incoming'
+    // sip.js ends the session before it hands over the final response (see `rejected`):
+    // settle how the call ended once that has run.
+    queueMicrotask(() => {
+      const call = this.snapshot.call;
+      if (!call || call.state === 'ended') return;
+      const reason: EndReason =
+        this.endReasonOverride ??
+        (call.state === 'active'
           ? this.sessionEndedByUs
-            ? 'declined'
-            : 'missed'
-          : this.sessionEndedByUs
-            ? 'cancelled'
-            : 'failed');
-    this.setCall('ended', { endedAt: this.now(), endReason: reason, remoteStream: null, muted: false });
+            ? 'hangup'
+            : 'remote-hangup'
+          : call.direction === 'incoming'
+            ? this.sessionEndedByUs
+              ? 'declined'
+              : 'missed'
+            : this.sessionEndedByUs
+              ? 'cancelled'
+              : 'failed');
+      this.setCall('ended', { endedAt: this.now(), endReason: reason, remoteStream: null, muted: false });
+    });
   }
 
+  /** The final response of an outgoing call, mapped to how it ended (read by `terminated`). */
   private rejected(response: Core.IncomingResponse): void {
     const code = response.message.statusCode;
-    this.endReasonOverride =
+    const reason: EndReason =
       code === 486 || code === 600
         ? 'busy'
         : code === 603
@@ -388,6 +393,7 @@ export class PhoneClient {
                 : code === 410 || code === 503
                   ? 'unavailable'
                   : 'failed';
+    if (!this.sessionEndedByUs) this.endReasonOverride = reason;
   }
 
   /** Stops every local track (including one taken off the sender by mute); sip.js closes the peer connection. */
@@ -411,6 +417,11 @@ export class PhoneClient {
     try {
       await this.registerer.register({
         requestDelegate: {
+          // Not the registerer's state change: after a reconnect it is still "Registered" from before.
+          onAccept: () => {
+            this.attempts = 0;
+            this.update({ registration: 'registered', reason: null, retryAt: null });
+          },
           onReject: (response) => {
             const code = response.message.statusCode;
             const refused = code === 401 || code === 403 || code === 407;

@@ -12,3 +12,16 @@ declare module 'vitest' {
     apiAdmin: { login: string; password: string };
   }
 }
+
+declare module 'vitest/browser' {
+  /** tests/support/sip-peer-commands.ts: a scripted SIP peer in Node, for the phone client's tests. */
+  interface BrowserCommands {
+    sipPeerStart: (accounts: Record<string, string>) => Promise<{ wsUrl: string; domain: string }>;
+    sipPeerWaitRegistered: (user: string) => Promise<void>;
+    sipPeerRing: (user: string, fromHeader: string, extraHeaders: string[]) => Promise<number>;
+    sipPeerHangUp: () => Promise<void>;
+    sipPeerDrop: () => Promise<void>;
+    sipPeerReceived: (method: string) => Promise<{ uri: string; headers: Record<string, string[]> }[]>;
+    sipPeerStop: () => Promise<void>;
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * The phone client driving real sip.js in real Chromium (fake microphone)
+ * against a scripted SIP peer over WebSocket with real digest auth
+ * (tests/support/sip-peer-commands.ts). The peer stands in for Asterisk,
+ * which is an edge we do not own here; what the real PBX sends is checked by
+ * the Asterisk integration and e2e tests. No media flows (the peer's SDP has
+ * no candidates): these tests are about signalling, state and release.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { commands } from 'vitest/browser';
+import type {} from '../test-support/provided';
+import { PhoneClient, PhoneError, type PhoneSnapshot, type SipAccount } from './phone-client';
+
+const USER = '2001';
+const SECRET = 'scripted-peer-secret-2001-abcdef';
+
+/** Every peer connection and microphone track the page creates, to check configuration and release. */
+const created: { pcs: RTCPeerConnection[]; tracks: MediaStreamTrack[] } = { pcs: [], tracks: [] };
+const NativePc = window.RTCPeerConnection;
+const nativeGum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+
+let phone: PhoneClient | undefined;
+let account: SipAccount;
+
+beforeEach(async () => {
+  created.pcs = [];
+  created.tracks = [];
+  window.RTCPeerConnection = function (...args: ConstructorParameters<typeof RTCPeerConnection>) {
+    const pc = new NativePc(...args);
+    created.pcs.push(pc);
+    return pc;
+  } as unknown as typeof RTCPeerConnection;
+  window.RTCPeerConnection.prototype = NativePc.prototype;
+  navigator.mediaDevices.getUserMedia = async (c) => {
+    const stream = await nativeGum(c);
+    created.tracks.push(...stream.getTracks());
+    return stream;
+  };
+  const { wsUrl, domain } = await commands.sipPeerStart({ [USER]: SECRET, '2002': 'another-secret-for-2002-abcdef' });
+  account = {
+    wsUrl,
+    uri: `sip:${USER}@${domain}`,
+    authUser: USER,
+    secret: SECRET,
+    realm: domain,
+    extension: USER,
+    iceServers: [],
+  };
+});
+
+afterEach(async () => {
+  await phone?.stop();
+  phone = undefined;
+  window.RTCPeerConnection = NativePc;
+  navigator.mediaDevices.getUserMedia = nativeGum;
+  await commands.sipPeerStop();
+});
+
+function start(overrides: Partial<SipAccount> = {}): PhoneClient {
+  phone = new PhoneClient(
+    { ...account, ...overrides },
+    { backoff: { initialMs: 150, maxMs: 600 }, iceGatheringTimeoutMs: 300 },
+  );
+  void phone.start();
+  return phone;
+}
+
+/** Resolves with the first snapshot that meets `test`. */
+function until(p: PhoneClient, test: (s: PhoneSnapshot) => boolean, timeoutMs = 8000): Promise<PhoneSnapshot> {
+  return new Promise((resolve, reject) => {
+    let unsubscribe = () => {};
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(
+        new Error(
+          `timed out; last state ${JSON.stringify({ ...p.state, call: p.state.call && { ...p.state.call, remoteStream: undefined } })}`,
+        ),
+      );
+    }, timeoutMs);
+    unsubscribe = p.subscribe((s) => {
+      if (test(s)) {
+        clearTimeout(timer);
+        queueMicrotask(() => unsubscribe());
+        resolve(s);
+      }
+    });
+  });
+}
+
+const registered = (p: PhoneClient) => until(p, (s) => s.registration === 'registered');
+
+describe('registration', () => {
+  it('registers with digest auth and says so', async () => {
+    const p = start();
+    expect(p.state.registration).toBe('connecting');
+    await registered(p);
+    const registers = await commands.sipPeerReceived('REGISTER');
+    expect(registers.some((r) => r.headers.authorization?.[0]?.startsWith('Digest '))).toBe(true);
+    // The phone never names a STUN server it was not given.
+    expect(JSON.stringify(registers)).not.toMatch(/google/);
+  });
+
+  it('reports refused credentials as failed, with the reason', async () => {
+    const p = start({ secret: 'not-the-secret-at-all-0123456789' });
+    const s = await until(p, (x) => x.registration === 'failed');
+    expect(s.reason).toBe('credentials refused');
+  });
+
+  it('reconnects with backoff after the transport drops, telling what it does, and registers again', async () => {
+    const p = start();
+    await registered(p);
+    const seen: PhoneSnapshot[] = [];
+    p.subscribe((s) => seen.push(s));
+    await commands.sipPeerDrop();
+    const lost = await until(p, (s) => s.registration === 'reconnecting' && s.retryAt !== null);
+    expect(lost.reason).toBe('connection lost');
+    await registered(p);
+    expect(seen.map((s) => s.registration)).toContain('connecting');
+  });
+});
+
+describe('incoming calls', () => {
+  it.each([
+    [
+      'verified',
+      '"张三丰" <sip:1002@realcall.test>',
+      ['X-RealCall-Name-Status: verified'],
+      { name: '张三丰', status: 'verified' },
+    ],
+    [
+      'masked',
+      '"*三丰" <sip:1002@realcall.test>',
+      ['X-RealCall-Name-Status: masked'],
+      { name: '*三丰', status: 'masked' },
+    ],
+    [
+      'hidden',
+      '"三丰哥" <sip:1002@realcall.test>',
+      ['X-RealCall-Name-Status: hidden'],
+      { name: '三丰哥', status: 'hidden' },
+    ],
+    [
+      'unverified',
+      '"Bob" <sip:1002@realcall.test>',
+      ['X-RealCall-Name-Status: unverified'],
+      { name: 'Bob', status: 'unverified' },
+    ],
+    [
+      'unavailable',
+      '<sip:1002@realcall.test>',
+      ['X-RealCall-Name-Status: unavailable'],
+      { name: '', status: 'unavailable' },
+    ],
+    ['a missing status', '"中国银行" <sip:1002@realcall.test>', [], { name: '', status: 'unavailable' }],
+    [
+      'an unknown status',
+      '"中国银行" <sip:1002@realcall.test>',
+      ['X-RealCall-Name-Status: super-verified'],
+      { name: '', status: 'unavailable' },
+    ],
+  ])('reads %s exactly as the PBX sent it, never better', async (_what, from, headers, expected) => {
+    const p = start();
+    await registered(p);
+    const ring = commands.sipPeerRing(USER, from, headers);
+    const s = await until(p, (x) => x.call?.state === 'incoming');
+    expect(s.call!.peer).toEqual({ ...expected, number: '1002' });
+    expect(s.call!.direction).toBe('incoming');
+    await p.decline();
+    expect(await ring).toBe(603);
+    expect((await until(p, (x) => x.call?.state === 'ended')).call!.endReason).toBe('declined');
+  });
+
+  it('answers, mutes by taking the track off the sender, hangs up, and releases the microphone and the connection', async () => {
+    const p = start();
+    await registered(p);
+    const ring = commands.sipPeerRing(USER, '"张三丰" <sip:1002@realcall.test>', ['X-RealCall-Name-Status: verified']);
+    await until(p, (x) => x.call?.state === 'incoming');
+    await p.answer();
+    expect(await ring).toBe(200);
+    const active = await until(p, (x) => x.call?.state === 'active');
+    expect(active.call!.answeredAt).not.toBeNull();
+    expect(active.call!.remoteStream).toBeInstanceOf(MediaStream);
+
+    const pc = created.pcs.at(-1)!;
+    // Only the ICE servers the API gave (none): never sip.js's default public STUN server.
+    expect(pc.getConfiguration().iceServers).toEqual([]);
+    const sender = pc.getSenders().find((s) => s.track?.kind === 'audio')!;
+    const track = sender.track!;
+    await p.setMuted(true);
+    expect(p.state.call!.muted).toBe(true);
+    expect(sender.track).toBeNull();
+    expect(track.readyState).toBe('live');
+    await p.setMuted(false);
+    expect(sender.track).toBe(track);
+    expect(p.state.call!.muted).toBe(false);
+
+    // Muted at the end: the track off the sender must be stopped too.
+    await p.setMuted(true);
+    await p.hangup();
+    const ended = await until(p, (x) => x.call?.state === 'ended');
+    expect(ended.call!.endReason).toBe('hangup');
+    expect(ended.call!.remoteStream).toBeNull();
+    expect((await commands.sipPeerReceived('BYE')).length).toBe(1);
+    expect(pc.signalingState).toBe('closed');
+    expect(created.tracks.length).toBeGreaterThan(0);
+    expect(created.tracks.every((t) => t.readyState === 'ended')).toBe(true);
+    p.dismissEndedCall();
+    expect(p.state.call).toBeNull();
+  });
+
+  it('ends as remote-hangup when the other side hangs up', async () => {
+    const p = start();
+    await registered(p);
+    const ring = commands.sipPeerRing(USER, '"A" <sip:1002@realcall.test>', ['X-RealCall-Name-Status: unverified']);
+    await until(p, (x) => x.call?.state === 'incoming');
+    await p.answer();
+    await ring;
+    await until(p, (x) => x.call?.state === 'active');
+    await commands.sipPeerHangUp();
+    expect((await until(p, (x) => x.call?.state === 'ended')).call!.endReason).toBe('remote-hangup');
+    expect(created.tracks.every((t) => t.readyState === 'ended')).toBe(true);
+  });
+
+  it('answers a second caller busy while in a call, and keeps the first', async () => {
+    const p = start();
+    await registered(p);
+    const first = commands.sipPeerRing(USER, '"First" <sip:1002@realcall.test>', ['X-RealCall-Name-Status: verified']);
+    await until(p, (x) => x.call?.state === 'incoming');
+    await p.answer();
+    await first;
+    const callId = p.state.call!.id;
+    expect(
+      await commands.sipPeerRing(USER, '"Second" <sip:1003@realcall.test>', ['X-RealCall-Name-Status: verified']),
+    ).toBe(486);
+    expect(p.state.call!.id).toBe(callId);
+    expect(p.state.call!.state).toBe('active');
+  });
+});
+
+describe('outgoing calls', () => {
+  it('refuses to call while not registered, and a number that is not an extension', async () => {
+    const p = new PhoneClient(account);
+    await expect(p.call('2002')).rejects.toThrow(PhoneError);
+    const q = start();
+    await registered(q);
+    await expect(q.call('12; drop')).rejects.toThrow(/3 to 10 digits/);
+  });
+
+  it('calls an extension and reports how it ended', async () => {
+    const p = start();
+    await registered(p);
+    // 2002 is not registered: the peer answers 480, as Asterisk would for an unreachable callee.
+    await p.call('2002');
+    const s = await until(p, (x) => x.call?.state === 'ended');
+    expect(s.call!.direction).toBe('outgoing');
+    expect(s.call!.peer).toEqual({ number: '2002', name: '', status: null });
+    expect(s.call!.endReason).toBe('no-answer');
+    const invites = await commands.sipPeerReceived('INVITE');
+    expect(invites.at(-1)!.uri).toBe('sip:2002@realcall.test');
+    expect(created.tracks.every((t) => t.readyState === 'ended')).toBe(true);
+  });
+
+  it('sends DTMF only as RFC 4733 in the media, and only valid tones', async () => {
+    const p = start();
+    await registered(p);
+    expect(() => p.sendDtmf('x')).toThrow(PhoneError);
+    // No active call: nothing is sent, and no SIP INFO ever.
+    expect(p.sendDtmf('5')).toBe(false);
+    expect(await commands.sipPeerReceived('INFO')).toEqual([]);
+  });
+});
