@@ -16,7 +16,12 @@ export default defineConfig({
     rollupOptions: {
       input: {
         main: resolve(root, 'index.html'),
-        embed: resolve(root, 'embed-demo.html'),
+        'embed-demo': resolve(root, 'embed-demo.html'),
+        // A stable name other pages can include: <script type="module" src="/realcall-embed.js">.
+        'realcall-embed': resolve(root, 'src/embed.ts'),
+      },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'realcall-embed' ? 'realcall-embed.js' : 'assets/[name]-[hash].js'),
       },
     },
   },
