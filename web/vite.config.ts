@@ -22,6 +22,8 @@ export default defineConfig({
       },
       output: {
         entryFileNames: (chunk) => (chunk.name === 'realcall-embed' ? 'realcall-embed.js' : 'assets/[name]-[hash].js'),
+        // Shared code (lit, sip.js, the components) under a neutral name.
+        chunkFileNames: 'assets/shared-[hash].js',
       },
     },
   },

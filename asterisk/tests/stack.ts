@@ -5,7 +5,7 @@
  * loopback ports. Nothing is faked. Used only when an Asterisk binary is
  * found (ASTERISK_BIN or PATH); see `asteriskOrSkip`.
  */
-import { execFile, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
@@ -68,14 +68,59 @@ export type Api = {
   stop: () => Promise<void>;
 };
 
+/**
+ * The API as it runs in production: `npm start`'s server in a process of its
+ * own (benchmarks use it so the load generator does not share its event
+ * loop). The test-side `db` is a second connection to the same file.
+ */
+async function startApiProcess(env: Record<string, string>, publicPort: number, internalPort: number): Promise<Api> {
+  const childEnv = {
+    ...process.env,
+    ...env,
+    REALCALL_PUBLIC_PORT: String(publicPort),
+    REALCALL_INTERNAL_PORT: String(internalPort),
+  };
+  const config = loadConfig(childEnv);
+  const child = spawn(join('node_modules', '.bin', 'tsx'), [join('api', 'src', 'server.ts')], {
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error('the API process did not start')), 30_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('[api] database')) {
+        clearTimeout(timer);
+        resolveReady();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the API process exited (${code})`)));
+  });
+  const db = openDatabase(config.dbPath);
+  const pbx: AmiPbx = { forget: () => {}, flush: async () => {}, close: () => {} };
+  return {
+    config,
+    db,
+    publicUrl: `http://127.0.0.1:${publicPort}`,
+    internalUrl: `http://127.0.0.1:${internalPort}`,
+    pbx,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      db.$client.close();
+    },
+  };
+}
+
 /** Starts the API on real listeners (fixed ports when restarting, so Asterisk finds it again). */
 export async function startApi(
   dir: string,
   env: Record<string, string>,
   ports?: { public: number; internal: number },
+  inProcess = true,
 ): Promise<Api> {
   const publicPort = ports?.public ?? (await freeTcpPort());
   const internalPort = ports?.internal ?? (await freeTcpPort());
+  if (!inProcess) return startApiProcess(env, publicPort, internalPort);
   const config = loadConfig({
     ...env,
     REALCALL_PUBLIC_PORT: String(publicPort),
@@ -132,6 +177,8 @@ export type Stack = {
 export type StackOptions = {
   /** A web build for the API to serve (the e2e tests' pages); none by default. */
   webDist?: string;
+  /** Run the API as its own process, as in production (benchmarks); in this process by default. */
+  apiProcess?: boolean;
 };
 
 export async function startStack(bin: string, options: StackOptions = {}): Promise<Stack> {
@@ -147,7 +194,7 @@ export async function startStack(bin: string, options: StackOptions = {}): Promi
     REALCALL_AMI_SECRET: amiSecret,
     ...(options.webDist ? { REALCALL_WEB_DIST: options.webDist } : {}),
   });
-  const api = await startApi(dir, env);
+  const api = await startApi(dir, env, undefined, !options.apiProcess);
   const ports = { public: Number(new URL(api.publicUrl).port), internal: Number(new URL(api.internalUrl).port) };
   const udpPort = await freeUdpPort();
   const rtpStart = 20000 + Math.floor(Math.random() * 400) * 100;
@@ -201,7 +248,7 @@ export async function startStack(bin: string, options: StackOptions = {}): Promi
     cli,
     stopApi: () => stack.api.stop(),
     startApiAgain: async () => {
-      stack.api = await startApi(dir, env, ports);
+      stack.api = await startApi(dir, env, ports, !options.apiProcess);
     },
     log: () => readFileSync(logFile, 'utf8'),
     stop: async () => {
