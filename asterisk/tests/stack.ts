@@ -87,7 +87,7 @@ async function startApiProcess(env: Record<string, string>, publicPort: number, 
   });
   await new Promise<void>((resolveReady, reject) => {
     const timer = setTimeout(() => reject(new Error('the API process did not start')), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('[api] database')) {
         clearTimeout(timer);
         resolveReady();
