@@ -169,6 +169,8 @@ export type Stack = {
   cli: (command: string) => Promise<string>;
   /** Stops the API (its listeners close); `startApiAgain` brings it back on the same ports. */
   stopApi: () => Promise<void>;
+  /** Stops Asterisk and starts it again on the same config and ports (every WebSocket drops). */
+  restartAsterisk: () => Promise<void>;
   startApiAgain: () => Promise<void>;
   log: () => string;
   stop: () => Promise<void>;
@@ -219,23 +221,41 @@ export async function startStack(bin: string, options: StackOptions = {}): Promi
   renderConfig(vars);
   const logFile = join(dir, 'asterisk.log');
   const out = createWriteStream(logFile);
-  const asterisk = startAsterisk(bin, vars, ['ignore', 'pipe', 'pipe']);
-  asterisk.stdout?.pipe(out);
-  asterisk.stderr?.pipe(out);
   const conf = join(vars.ASTERISK_ETC_DIR, 'asterisk.conf');
   const cli = async (command: string) => (await run(bin, ['-C', conf, '-rx', command], { timeout: 10_000 })).stdout;
 
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await cli('core waitfullybooted')).includes('fully booted')) break;
-    } catch {
-      // not up yet
+  /** Starts Asterisk on the rendered config and waits until it is fully booted. */
+  const boot = async (): Promise<ChildProcess> => {
+    const child = startAsterisk(bin, vars, ['ignore', 'pipe', 'pipe']);
+    child.stdout?.pipe(out, { end: false });
+    child.stderr?.pipe(out, { end: false });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        if ((await cli('core waitfullybooted')).includes('fully booted')) return child;
+      } catch {
+        // not up yet
+      }
+      if (child.exitCode !== null) throw new Error(`Asterisk exited at start:\n${readFileSync(logFile, 'utf8')}`);
+      if (Date.now() > deadline) throw new Error(`Asterisk did not boot in 30 s:\n${readFileSync(logFile, 'utf8')}`);
+      await new Promise((r) => setTimeout(r, 200));
     }
-    if (asterisk.exitCode !== null) throw new Error(`Asterisk exited at start:\n${readFileSync(logFile, 'utf8')}`);
-    if (Date.now() > deadline) throw new Error(`Asterisk did not boot in 30 s:\n${readFileSync(logFile, 'utf8')}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  };
+
+  /** Stops Asterisk (gracefully, then by force after 5 s). */
+  const halt = async (child: ChildProcess): Promise<void> => {
+    await cli('core stop now').catch(() => undefined);
+    await new Promise<void>((resolveExit) => {
+      if (child.exitCode !== null) return resolveExit();
+      const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.once('exit', () => {
+        clearTimeout(kill);
+        resolveExit();
+      });
+    });
+  };
+
+  const asterisk = await boot();
 
   const stack: Stack = {
     dir,
@@ -250,17 +270,13 @@ export async function startStack(bin: string, options: StackOptions = {}): Promi
     startApiAgain: async () => {
       stack.api = await startApi(dir, env, ports, !options.apiProcess);
     },
+    restartAsterisk: async () => {
+      await halt(stack.asterisk);
+      stack.asterisk = await boot();
+    },
     log: () => readFileSync(logFile, 'utf8'),
     stop: async () => {
-      await cli('core stop now').catch(() => undefined);
-      await new Promise<void>((resolveExit) => {
-        if (asterisk.exitCode !== null) return resolveExit();
-        const kill = setTimeout(() => asterisk.kill('SIGKILL'), 5000);
-        asterisk.once('exit', () => {
-          clearTimeout(kill);
-          resolveExit();
-        });
-      });
+      await halt(stack.asterisk);
       await stack.api.stop().catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },

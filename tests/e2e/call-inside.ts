@@ -192,9 +192,39 @@ async function main(): Promise<void> {
         )
       : true;
 
+    // The PBX restarts: both pages say they are reconnecting, then register again on their own.
+    const watch = (page: Page) =>
+      page.evaluate(() => {
+        const w = window as unknown as { __states: string[] };
+        w.__states = [];
+        setInterval(() => {
+          const el = document.querySelector('rc-app')?.shadowRoot?.querySelector('rc-registration-status');
+          const state = el?.shadowRoot?.querySelector('[data-state]')?.getAttribute('data-state') ?? '';
+          if (w.__states.at(-1) !== state) w.__states.push(state);
+        }, 25);
+      });
+    await watch(a.page);
+    await watch(b.page);
+    const restartedAt = Date.now();
+    await stack.restartAsterisk();
+    const reconnected: Record<string, number> = {};
+    for (const [name, page] of [
+      ['caller', a.page],
+      ['callee', b.page],
+    ] as const) {
+      await page.locator('rc-registration-status [data-state="registered"]').waitFor({ timeout: 40_000 });
+      reconnected[name] = Date.now() - restartedAt;
+    }
+    const statesSeen = {
+      caller: await a.page.evaluate(() => (window as unknown as { __states: string[] }).__states),
+      callee: await b.page.evaluate(() => (window as unknown as { __states: string[] }).__states),
+    };
+
     console.log(
       JSON.stringify({
         ok: true,
+        reconnectedMs: reconnected,
+        statesSeen,
         registeredMs: { caller: a.registeredMs, callee: b.registeredMs },
         shown,
         pipAvailable,

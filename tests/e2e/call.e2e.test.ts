@@ -69,6 +69,11 @@ describe.skipIf(Boolean(why))('a call between two browsers', () => {
     expect(result.muted.caller).toBeLessThanOrEqual(1);
     expect(result.muted.calleeReceived).toBeLessThanOrEqual(1);
     expect(result.unmutedDirection).toBeGreaterThan(20);
+    // A PBX restart: each page said it was reconnecting, then registered again by itself.
+    for (const states of [result.statesSeen.caller, result.statesSeen.callee]) {
+      expect(states).toContain('reconnecting');
+      expect(states.at(-1)).toBe('registered');
+    }
     // Released at the end: peer connections closed, microphone tracks stopped.
     for (const side of [result.released.caller, result.released.callee]) {
       expect(side.pcs.length).toBeGreaterThan(0);

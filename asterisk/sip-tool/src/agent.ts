@@ -54,6 +54,8 @@ export type Agent = {
   readonly account: SipAccount;
   /** Every incoming call so far, oldest first. */
   readonly calls: readonly IncomingCall[];
+  /** Successful registrations so far: 1 after start, more after each reconnect (a PBX restart). */
+  readonly registrations: number;
   /** The next call not yet taken with `nextCall` (possibly one already recorded); rejects with TimeoutError after `timeoutMs`. */
   nextCall(timeoutMs: number): Promise<IncomingCall>;
   /** Hangs up what is still up, unregisters and closes the socket. */
@@ -122,7 +124,44 @@ export async function startAgent(account: SipAccount, options: AgentOptions): Pr
       .catch(warn('accept'));
   };
 
-  const connection: Connection = await connect(account, { timeoutMs, onInvite, log });
+  // A PBX restart closes the socket: reconnect with backoff and register again, as a softphone does.
+  let registrations = 0;
+  let retry: NodeJS.Timeout | undefined;
+  let attempts = 0;
+  let registerer: Awaited<ReturnType<typeof registerConnection>>['registerer'] | undefined;
+  const reconnect = () => {
+    if (stopped) return;
+    const delay = Math.min(5000, 250 * 2 ** attempts);
+    attempts += 1;
+    log?.(`connection lost; reconnecting in ${delay} ms`);
+    clearTimeout(retry);
+    retry = setTimeout(() => {
+      if (stopped) return;
+      connection.ua.reconnect().catch(() => reconnect());
+    }, delay);
+  };
+  const onConnect = () => {
+    if (stopped || !registerer) return;
+    registerer
+      .register({
+        requestDelegate: {
+          onAccept: () => {
+            attempts = 0;
+            registrations += 1;
+            log?.('registered again');
+          },
+          onReject: () => reconnect(),
+        },
+      })
+      .catch(() => reconnect());
+  };
+  const connection: Connection = await connect(account, {
+    timeoutMs,
+    onInvite,
+    log,
+    onDisconnect: () => reconnect(),
+    onConnect,
+  });
   connection.listen((direction, text, at) => {
     if (direction !== 'received' || !text.startsWith('INVITE ')) return;
     const call = readIncomingInvite(text, at, sipJsParses(connection, text));
@@ -139,15 +178,21 @@ export async function startAgent(account: SipAccount, options: AgentOptions): Pr
     }
   });
 
-  const { result } = await registerConnection(connection, timeoutMs);
-  if (!result.ok) {
+  const first = await registerConnection(connection, timeoutMs);
+  if (!first.result.ok) {
+    stopped = true;
     await connection.close();
-    throw new Error(describeRegistration(result));
+    throw new Error(describeRegistration(first.result));
   }
+  registerer = first.registerer;
+  registrations = 1;
 
   return {
     account,
     calls,
+    get registrations() {
+      return registrations;
+    },
     nextCall(waitMs) {
       if (taken < calls.length) return Promise.resolve(calls[taken++]!);
       if (stopped) return Promise.reject(new Error('the agent has stopped'));
@@ -172,6 +217,7 @@ export async function startAgent(account: SipAccount, options: AgentOptions): Pr
     async stop() {
       if (stopped) return;
       stopped = true;
+      clearTimeout(retry);
       for (const timer of hangups) clearTimeout(timer);
       hangups.clear();
       for (const waiter of waiters.splice(0)) waiter.reject(new Error('the agent has stopped'));

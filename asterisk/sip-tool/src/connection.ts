@@ -54,6 +54,10 @@ export type ConnectOptions = {
   /** Bounds connecting here and, separately, closing in `close()`. */
   timeoutMs: number;
   onInvite?: (invitation: Invitation) => void;
+  /** The socket closed without `close()` being called (e.g. the PBX restarted). */
+  onDisconnect?: (error?: Error) => void;
+  /** The socket (re)connected. */
+  onConnect?: () => void;
   /** sip.js's own log lines (level, category, text); silent when absent. */
   log?: (line: string) => void;
 };
@@ -91,7 +95,7 @@ export async function connect(account: SipAccount, options: ConnectOptions): Pro
     logLevel: log ? 'debug' : 'error',
     logConnector: (level, category, label, content) =>
       log?.(`[${level}] ${category}${label ? ` ${label}` : ''}: ${content}`),
-    delegate: { onInvite: options.onInvite },
+    delegate: { onInvite: options.onInvite, onDisconnect: options.onDisconnect, onConnect: options.onConnect },
   });
 
   // The UA installed its handlers in its constructor; wrap them so every message passes the tap first.
