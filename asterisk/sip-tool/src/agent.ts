@@ -128,7 +128,7 @@ export async function startAgent(account: SipAccount, options: AgentOptions): Pr
   let registrations = 0;
   let retry: NodeJS.Timeout | undefined;
   let attempts = 0;
-  let registerer: Awaited<ReturnType<typeof registerConnection>>['registerer'] | undefined;
+  const held: { registerer?: Awaited<ReturnType<typeof registerConnection>>['registerer'] } = {};
   const reconnect = () => {
     if (stopped) return;
     const delay = Math.min(5000, 250 * 2 ** attempts);
@@ -141,8 +141,8 @@ export async function startAgent(account: SipAccount, options: AgentOptions): Pr
     }, delay);
   };
   const onConnect = () => {
-    if (stopped || !registerer) return;
-    registerer
+    if (stopped || !held.registerer) return;
+    held.registerer
       .register({
         requestDelegate: {
           onAccept: () => {
@@ -184,7 +184,7 @@ export async function startAgent(account: SipAccount, options: AgentOptions): Pr
     await connection.close();
     throw new Error(describeRegistration(first.result));
   }
-  registerer = first.registerer;
+  held.registerer = first.registerer;
   registrations = 1;
 
   return {
