@@ -3,7 +3,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 // The types of what the browser project provides to its tests (`provide` below).
 import type {} from './web/src/test-support/provided';
-import * as sipPeer from './tests/support/sip-peer-commands';
+import * as sipPeer from './tests/support/sip-peer-commands.ts';
 
 /** Debian's Chromium: no browser is ever downloaded (CHROMIUM_PATH overrides). */
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

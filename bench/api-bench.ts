@@ -24,7 +24,8 @@ async function startServer(
   secret: string,
 ): Promise<{ child: ChildProcess; url: string }> {
   const port = await freeTcpPort();
-  const args = ['node_modules/.bin/tsx', 'bench/api-server.ts', dbPath, keyHex, secret, String(port)];
+  // One process (node with tsx's loader): its pid is the server's, for pinning, memory and SIGTERM.
+  const args = [process.execPath, '--import', 'tsx', 'bench/api-server.ts', dbPath, keyHex, secret, String(port)];
   // One core for the server, the other for the load generator.
   const child = hasTaskset
     ? spawn('taskset', ['-c', '1', ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
@@ -45,12 +46,6 @@ async function startServer(
 function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-/** The server's own pid (tsx and taskset sit in between). */
-function serverPid(child: ChildProcess): number {
-  const out = spawnSync('pgrep', ['-f', '-n', 'bench/api-server.ts']).stdout.toString().trim();
-  return Number(out) || child.pid!;
 }
 
 async function load(
@@ -135,7 +130,7 @@ export async function runApiBench(quick: boolean): Promise<Section> {
         r.errors + r.non2xx,
       ]);
     });
-    memory.push([`${people.toLocaleString('en')} people`, rssMiB(serverPid(child)).toFixed(0)]);
+    memory.push([`${people.toLocaleString('en')} people`, rssMiB(child.pid!).toFixed(0)]);
     child.kill('SIGTERM');
   }
   lines.push(...table(['route', 'req/s', 'p50 ms', 'p99 ms', 'vs trivial', 'errors'], rows));

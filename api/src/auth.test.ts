@@ -94,12 +94,13 @@ describe('cross-site requests', () => {
     makeAdmin(t.db, admin.me.id);
     await signUp(t);
     const before = snapshot(t.db);
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
       { origin: 'https://evil.example' },
       { 'sec-fetch-site': 'cross-site' },
       { 'sec-fetch-site': 'same-site' },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const res = await call(t, method, path, { cookie: admin.cookie, body, headers });
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect(res.body.error.code).toBe('cross_site');

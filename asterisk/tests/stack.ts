@@ -81,7 +81,8 @@ async function startApiProcess(env: Record<string, string>, publicPort: number, 
     REALCALL_INTERNAL_PORT: String(internalPort),
   };
   const config = loadConfig(childEnv);
-  const child = spawn(join('node_modules', '.bin', 'tsx'), [join('api', 'src', 'server.ts')], {
+  // One process (node with tsx's loader): a signal reaches the server itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', join('api', 'src', 'server.ts')], {
     env: childEnv,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

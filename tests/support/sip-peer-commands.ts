@@ -6,7 +6,7 @@
  * tests check for real. One peer per test file (per browser session).
  */
 import type { BrowserCommand } from 'vitest/node';
-import { startScriptedPbx, type ScriptedPbx } from '../../asterisk/sip-tool/src/scripted-pbx.test-support';
+import { startScriptedPbx, type ScriptedPbx } from '../../asterisk/sip-tool/src/scripted-pbx.test-support.ts';
 
 const peers = new Map<string, ScriptedPbx>();
 

@@ -19,7 +19,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { header, parseNameAddr, parseSipMessage, quoteDisplayName, type SipMessage } from './sip-message';
+import { header, parseNameAddr, parseSipMessage, quoteDisplayName, type SipMessage } from './sip-message.ts';
 
 export type Presentation = { name: string; status: string; num: string };
 export type Relay = { fromHeader: string; extraHeaders: string[] };
