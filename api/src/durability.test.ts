@@ -12,13 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/open';
-import { freeTcpPort } from '../../asterisk/tests/stack';
 import { loadConfig } from './config';
 import { promoteToAdmin } from './services/admin-users';
 import { createPerson } from './services/people';
 import { deriveKeys } from './services/secrets';
 import { submitVerification } from './services/verifications';
-import { testEnv } from './testing';
+import { freeTcpPort, testEnv } from './testing';
 
 let dir: string;
 let child: ChildProcess | undefined;

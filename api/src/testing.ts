@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../db/open';
@@ -126,3 +127,15 @@ export function snapshot(db: Db): Record<string, unknown[]> {
 
 /** Makes a person an admin, as `npm run admin:create -- --promote` does. */
 export const makeAdmin = (db: Db, userId: number): void => promoteToAdmin(db, userId);
+
+/** A free TCP port on 127.0.0.1, asked of the system. */
+export function freeTcpPort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}

@@ -8,7 +8,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +17,9 @@ import { openDatabase, type Db } from '../../db/open';
 import { createApp } from '../../api/src/app';
 import { loadConfig, type Config } from '../../api/src/config';
 import { createAmiPbx, type AmiPbx } from '../../api/src/services/ami';
-import { testEnv } from '../../api/src/testing';
+import { freeTcpPort, testEnv } from '../../api/src/testing';
+
+export { freeTcpPort };
 import {
   findAsterisk,
   hostInstallDirs,
@@ -35,17 +36,6 @@ export function asteriskOrSkip(suite: string): string | undefined {
   const bin = findAsterisk(process.env);
   if (!bin) console.log(`[${suite}] skipped: no Asterisk binary (set ASTERISK_BIN or put asterisk on PATH)`);
   return bin;
-}
-
-export async function freeTcpPort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 export async function freeUdpPort(): Promise<number> {
