@@ -19,3 +19,4 @@ const config = loadConfig({
 const db = openDatabase(config.dbPath);
 const app = createApp({ db, config, log: () => {} });
 serve({ fetch: app.internal.fetch, hostname: '127.0.0.1', port: Number(port) }, () => console.log('ready'));
+process.once('SIGTERM', () => process.exit(0));

@@ -73,11 +73,9 @@ export function createApp(options: CreateAppOptions): { public: Hono<PublicEnv>;
   finish(pub, log);
 
   const internal = new Hono();
-  internal.use(
-    '*',
-    internalSecret(deps.config),
-    bodyLimit({ maxSize: DEFAULT_BODY_LIMIT, onError: () => tooLarge(DEFAULT_BODY_LIMIT) }),
-  );
+  // No body-limit middleware here: the realtime routes read their (small) bodies with a limit of
+  // their own, straight from Node's request stream (see routes/body.ts): this is the per-REGISTER path.
+  internal.use('*', internalSecret(deps.config));
   internal.get('/internal/health', (c) => c.json({ ok: true }));
   internal.route('/internal/asterisk', asteriskRoutes(deps));
   finish(internal, log);

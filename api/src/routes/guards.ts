@@ -5,7 +5,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { Config } from '../config';
 import { AppError } from '../errors';
-import { constantTimeEqual } from '../services/secrets';
+import { digestOf, matchesDigest } from '../services/secrets';
 
 /** The user name Asterisk sends with the secret in HTTP Basic auth (res_curl.conf `userpwd`). */
 export const INTERNAL_BASIC_USER = 'asterisk';
@@ -15,18 +15,21 @@ export const INTERNAL_BASIC_USER = 'asterisk';
  * `X-RealCall-Secret: <secret>` (the dialplan's CURL) or as Basic auth
  * `asterisk:<secret>` (res_config_curl through res_curl.conf).
  */
-export const internalSecret = (config: Config) =>
-  createMiddleware(async (c, next) => {
+export const internalSecret = (config: Config) => {
+  const asHeader = digestOf(config.internalSecret);
+  const asBasic = digestOf(`${INTERNAL_BASIC_USER}:${config.internalSecret}`);
+  return createMiddleware(async (c, next) => {
     const header = c.req.header('x-realcall-secret');
     const basic = /^Basic ([A-Za-z0-9+/=]+)$/.exec(c.req.header('authorization') ?? '')?.[1];
     const fromBasic = basic ? Buffer.from(basic, 'base64').toString('utf8') : undefined;
     const ok =
-      (header !== undefined && constantTimeEqual(header, config.internalSecret)) ||
-      (fromBasic !== undefined && constantTimeEqual(fromBasic, `${INTERNAL_BASIC_USER}:${config.internalSecret}`));
+      (header !== undefined && matchesDigest(header, asHeader)) ||
+      (fromBasic !== undefined && matchesDigest(fromBasic, asBasic));
     if (!ok)
       throw new AppError(401, 'unauthorized', 'This listener is for the PBX; the shared secret is missing or wrong.');
     await next();
   });
+};
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 

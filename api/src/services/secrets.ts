@@ -56,10 +56,12 @@ export const sipHa1 = (user: string, realm: string, secret: string): string =>
 
 export const sha256Hex = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
 
-export function constantTimeEqual(a: string, b: string): boolean {
-  // Compare digests so neither length nor content leaks through timing.
-  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
-}
+/** The SHA-256 of a secret, computed once, for `matchesDigest`. */
+export const digestOf = (secret: string): Buffer => createHash('sha256').update(secret).digest();
+
+/** Whether `candidate` is the secret behind `digest`; digests compared in constant time, so neither length nor content leaks. */
+export const matchesDigest = (candidate: string, digest: Buffer): boolean =>
+  timingSafeEqual(createHash('sha256').update(candidate).digest(), digest);
 
 const SCRYPT_R = 8;
 const SCRYPT_P = 1;
