@@ -42,7 +42,7 @@ async function startServer(
     : spawn(args[0]!, args.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolveReady, reject) => {
     const timer = setTimeout(() => reject(new Error('bench server did not start')), 60_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       if (line === 'ready') {
         clearTimeout(timer);
         resolveReady();
