@@ -181,7 +181,8 @@ export class PhoneSession implements ReactiveController {
     }
     if (call?.state !== 'incoming') this.ringtone.stop();
     if (call?.state === 'ended' && before?.state !== 'ended' && this.me) {
-      this.recents = rememberCall(this.me.extension, call);
+      const card = this.peerCard?.extension === call.peer.number ? this.peerCard.nickname : '';
+      this.recents = rememberCall(this.me.extension, call, card);
       clearTimeout(this.dismissTimer);
       this.dismissTimer = setTimeout(() => this.controller.client?.dismissEndedCall(), ENDED_VISIBLE_MS);
     }

@@ -27,11 +27,14 @@ export function loadRecents(extension: string): RecentCall[] {
   }
 }
 
-/** Adds an ended call; returns the new list. */
-export function rememberCall(extension: string, call: CallView): RecentCall[] {
+/**
+ * Adds an ended call; returns the new list. `directoryName` names the other
+ * party of an outgoing call (the PBX tells a caller nothing about the callee).
+ */
+export function rememberCall(extension: string, call: CallView, directoryName = ''): RecentCall[] {
   const entry: RecentCall = {
     number: call.peer.number,
-    name: call.peer.name,
+    name: call.peer.status === null ? directoryName : call.peer.status === 'unavailable' ? '' : call.peer.name,
     status: call.peer.status,
     direction: call.direction,
     missed: call.endReason === 'missed',

@@ -162,7 +162,7 @@ export class RcAdmin extends LitElement {
                 >
                 <input
                   id=${reasonId}
-                  placeholder=${t('admin.reasonFor', { action: '' }).trim()}
+                  placeholder=${t('admin.reason')}
                   .value=${this.reasons[v.id] ?? ''}
                   @input=${(e: InputEvent) => (this.reasons = { ...this.reasons, [v.id]: (e.target as HTMLInputElement).value })}
                 />

@@ -30,6 +30,9 @@ describe('rc-avatar', () => {
     expect(drawn(number)).toBe('1');
     expect(initials('Jean-Luc Picard')).toBe('JP');
     expect(initials('   ')).toBe('#');
+    // A masked name is not initialled by its mask.
+    expect(initials('*三丰')).toBe('三');
+    expect(initials('John *')).toBe('J');
   });
 
   test('an image role with the accessible name; the initials are not read out', async () => {

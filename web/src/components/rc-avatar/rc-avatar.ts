@@ -13,6 +13,8 @@ export function initials(name: string): string {
   const words = name
     .trim()
     .split(/[\s·・]+/)
+    // Letters only: a masked name (*三丰) or punctuation must not become the "initial".
+    .map((w) => w.replace(/^[^\p{L}\p{N}]+/u, ''))
     .filter(Boolean);
   const first = (w: string) => segmenter.segment(w)[Symbol.iterator]().next().value?.segment ?? '';
   if (words.length === 0) return '#';
@@ -20,11 +22,15 @@ export function initials(name: string): string {
   return (first(words[0]!) + first(words.at(-1)!)).toUpperCase();
 }
 
-/** A colour of the person's own; at 45% saturation and 32% lightness white initials keep 4.5:1 on every hue. */
+/**
+ * A hue per person: FNV-1a over the seed, so neighbouring extensions get
+ * unlike colours. At 45% saturation and 32% lightness white initials keep
+ * 4.5:1 on every hue.
+ */
 function hue(seed: string): number {
-  let h = 0;
-  for (const ch of seed) h = (h * 31 + ch.codePointAt(0)!) % 360;
-  return h;
+  let h = 0x811c9dc5;
+  for (const ch of seed) h = Math.imul(h ^ ch.codePointAt(0)!, 0x01000193) >>> 0;
+  return h % 360;
 }
 
 @customElement('rc-avatar')

@@ -10,6 +10,7 @@
 import { css, html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { LocaleController, t } from '../../i18n/i18n';
+import { ICONS } from '../shared/icons';
 import { base } from '../shared/styles';
 
 @customElement('rc-call-button')
@@ -43,7 +44,7 @@ export class RcCallButton extends LitElement {
       aria-label=${t('embed.call', { name: this.name || this.extension })}
       @click=${this.request}
     >
-      <slot><span aria-hidden="true">📞</span></slot>
+      <slot>${ICONS.phone}</slot>
     </button>`;
   }
 

@@ -36,7 +36,7 @@ function nameBeneathAvatar(screen: HTMLElement) {
   const mark = badge.shadowRoot!.querySelector('[data-status]')!;
   return {
     name: badge.shadowRoot!.querySelector('.name')?.textContent?.trim() ?? null,
-    status: mark.textContent.replace(/[✔!•]/g, '').trim(),
+    status: mark.textContent.trim(),
     kind: mark.getAttribute('data-status'),
   };
 }

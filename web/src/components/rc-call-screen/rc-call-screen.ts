@@ -17,6 +17,7 @@ import type { CallView } from '../../phone/phone-client';
 import '../rc-avatar/rc-avatar';
 import '../rc-dialpad/rc-dialpad';
 import '../rc-name-badge/rc-name-badge';
+import { ICONS } from '../shared/icons';
 import { base } from '../shared/styles';
 
 export type MuteEvent = CustomEvent<{ muted: boolean }>;
@@ -237,7 +238,7 @@ export class RcCallScreen extends LitElement {
     const busy = call.state !== 'ended';
     return html`
       <section aria-label=${t(`call.${call.state}`)} aria-live="polite">
-        ${this.mini ? html`<div class="drag" @pointerdown=${this.startDrag} aria-hidden="true">⠿⠿⠿</div>` : nothing}
+        ${this.mini ? html`<div class="drag" @pointerdown=${this.startDrag} aria-hidden="true">${ICONS.grip}</div>` : nothing}
         <p class="state">${t(`call.${call.state}`)}</p>
         <rc-avatar
           extension=${call.peer.number}
@@ -292,25 +293,25 @@ export class RcCallScreen extends LitElement {
           aria-describedby=${speakerWhy ? 'speaker-why' : nothing}
           @click=${this.toggleSpeaker}
         >
-          <span class="icon" aria-hidden="true">🔊</span>${t('call.speaker')}
+          <span class="icon" aria-hidden="true">${ICONS.speaker}</span>${t('call.speaker')}
         </button>
         <button
           aria-pressed=${call.muted ? 'false' : 'true'}
           ?disabled=${!active}
           @click=${() => this.fire('rc-mute', { muted: !call.muted })}
         >
-          <span class="icon" aria-hidden="true">${call.muted ? '🔇' : '🎙️'}</span
+          <span class="icon" aria-hidden="true">${call.muted ? ICONS.micOff : ICONS.micOn}</span
           >${t(call.muted ? 'call.micOff' : 'call.micOn')}
         </button>
         <button aria-pressed=${this.floating || this.mini ? 'true' : 'false'} @click=${this.toggleFloating}>
-          <span class="icon" aria-hidden="true">⧉</span>${t('call.floating')}
+          <span class="icon" aria-hidden="true">${ICONS.floating}</span>${t('call.floating')}
         </button>
         <button
           aria-pressed=${this.keypad ? 'true' : 'false'}
           ?disabled=${!active}
           @click=${() => (this.keypad = !this.keypad)}
         >
-          <span class="icon" aria-hidden="true">⌗</span>${t('call.keypad')}
+          <span class="icon" aria-hidden="true">${ICONS.keypad}</span>${t('call.keypad')}
         </button>
       </div>
       ${speakerWhy ? html`<p class="why" id="speaker-why">${speakerWhy}</p>` : nothing}

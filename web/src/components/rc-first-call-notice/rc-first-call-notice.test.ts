@@ -19,7 +19,7 @@ describe('rc-first-call-notice', () => {
     await expect.element(dialog).toBeVisible();
     expect(notice.shadowRoot!.querySelector('dialog')!.matches(':modal')).toBe(true);
     expect(visibleText(notice)).toContain(
-      'The person you call will see you as: *三丰 ✔ Verified real name (partly hidden)',
+      'The person you call will see you as: *三丰 Verified real name (partly hidden)',
     );
     const callNow = dialog.getByRole('button', { name: 'Call now' });
     await expect.poll(deepActiveElement).toBe(callNow.element());
@@ -44,6 +44,6 @@ describe('rc-first-call-notice', () => {
     const notice = await mount('rc-first-call-notice', { shown });
     const dialog = within(notice).getByRole('dialog', { name: '第一次通话前' });
     await expect.element(dialog.getByRole('button', { name: '立即呼叫' })).toBeVisible();
-    expect(visibleText(notice)).toContain('对方将看到： *三丰 ✔ 已认证的真实姓名（部分隐藏）');
+    expect(visibleText(notice)).toContain('对方将看到： *三丰 已认证的真实姓名（部分隐藏）');
   });
 });

@@ -119,7 +119,7 @@ describe('rc-home', () => {
 
     const me = home.shadowRoot!.querySelector('.me')!;
     expect(mine).toEqual({ name: searcher.nickname, status: 'unverified', num: searcher.me.extension });
-    expect(visibleText(me)).toContain(`${searcher.nickname} ! Unverified`);
+    expect(visibleText(me)).toContain(`${searcher.nickname} Unverified`);
     expect(visibleText(me)).toContain(`Your extension: ${searcher.me.extension}`);
     await expect
       .element(s.getByRole('link', { name: 'Change in privacy settings' }))

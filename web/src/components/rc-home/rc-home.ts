@@ -11,6 +11,7 @@ import type { RecentCall } from '../../state/recents';
 import '../rc-avatar/rc-avatar';
 import '../rc-dialpad/rc-dialpad';
 import '../rc-name-badge/rc-name-badge';
+import { ICONS } from '../shared/icons';
 import { base } from '../shared/styles';
 
 export type DialEvent = CustomEvent<{ extension: string }>;
@@ -116,7 +117,9 @@ export class RcHome extends LitElement {
             @input=${(e: InputEvent) => (this.number = (e.target as HTMLInputElement).value.replace(/[^0-9]/g, '').slice(0, 10))}
             @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.dial(this.number)}
           />
-          <button aria-label=${t('home.delete')} @click=${() => (this.number = this.number.slice(0, -1))}>⌫</button>
+          <button aria-label=${t('home.delete')} @click=${() => (this.number = this.number.slice(0, -1))}>
+            ${ICONS.backspace}
+          </button>
         </div>
         <rc-dialpad
           label=${t('home.dial')}

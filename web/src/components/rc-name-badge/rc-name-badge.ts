@@ -9,6 +9,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { LocaleController, t } from '../../i18n/i18n';
 import type { NameStatus } from '../../phone/name-status';
+import { ICONS } from '../shared/icons';
 import { base } from '../shared/styles';
 
 @customElement('rc-name-badge')
@@ -68,7 +69,11 @@ export class RcNameBadge extends LitElement {
     const kind = this.status ?? 'directory';
     const shownName = kind === 'unavailable' ? '' : this.name;
     const icon =
-      kind === 'verified' || kind === 'masked' ? '✔' : kind === 'unavailable' || kind === 'unverified' ? '!' : '•';
+      kind === 'verified' || kind === 'masked'
+        ? ICONS.check
+        : kind === 'unavailable' || kind === 'unverified'
+          ? ICONS.alert
+          : ICONS.dot;
     return html`
       ${shownName ? html`<p class="name" part="name">${shownName}</p>` : nothing}
       <span class="mark ${kind}" part="mark" data-status=${kind}>
