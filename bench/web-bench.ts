@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../tests/support/chromium';
 import { build } from 'vite';
 import { findAsterisk } from '../asterisk/pbx.mjs';
 import { startStack } from '../asterisk/tests/stack';
@@ -58,20 +58,7 @@ export async function runWebBench(quick: boolean): Promise<Section> {
       return { title: 'Web: JavaScript sent, and page load to registered', lines };
     }
     const stack = await startStack(bin, { webDist: dist });
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--headless',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const res = await fetch(`${stack.api.publicUrl}/api/auth/sign-up`, {
         method: 'POST',

@@ -10,7 +10,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { build } from 'vite';
 import { makeAdmin } from '../../api/src/testing';
 import { startStack, type Stack } from '../../asterisk/tests/stack';
@@ -86,22 +87,10 @@ async function main(): Promise<void> {
     logLevel: 'error',
   });
   const stack = await startStack(bin!, { webDist });
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--headless',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      // Real host candidates, not mDNS names Asterisk cannot resolve.
-      '--disable-features=WebRtcHideLocalIpsWithMdns',
-    ],
-  });
+  const browser = await launchChromium([
+    // Real host candidates, not mDNS names Asterisk cannot resolve.
+    '--disable-features=WebRtcHideLocalIpsWithMdns',
+  ]);
   try {
     const api = (path: string, body: unknown, cookie?: string) =>
       fetch(`${stack.api.publicUrl}${path}`, {

@@ -10,7 +10,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { build } from 'vite';
 import { makeAdmin } from '../../api/src/testing';
 import { findAsterisk } from '../../asterisk/pbx.mjs';
@@ -38,20 +38,7 @@ async function main(): Promise<void> {
     logLevel: 'error',
   });
   const stack = await startStack(bin, { webDist });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--headless',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const post = async (path: string, body: unknown, cookie?: string, method = 'POST') => {
       const res = await fetch(`${stack.api.publicUrl}${path}`, {

@@ -12,14 +12,13 @@ import { LOCALES, type Locale } from '../../i18n/messages';
 import { PhoneSession } from '../../state/phone-session';
 import { clearRecents } from '../../state/recents';
 import '../rc-admin/rc-admin';
-import '../rc-call-screen/rc-call-screen';
-import '../rc-first-call-notice/rc-first-call-notice';
 import '../rc-home/rc-home';
 import '../rc-privacy-settings/rc-privacy-settings';
 import '../rc-profile/rc-profile';
 import '../rc-registration-status/rc-registration-status';
 import '../rc-sign-in/rc-sign-in';
 import '../rc-verification/rc-verification';
+import { callScreen, firstCallNotice } from '../shared/phone-views';
 import { base } from '../shared/styles';
 
 export const ROUTES = ['phone', 'privacy', 'verification', 'profile', 'admin'] as const;
@@ -236,28 +235,12 @@ export class RcApp extends LitElement {
     const call = this.session.snapshot.call;
     if (!call) return nothing;
     return html`<div class="call-layer ${this.floating ? 'floating' : ''}">
-      <rc-call-screen
-        .call=${call}
-        avatarSrc=${this.session.avatarSrc()}
-        directoryName=${this.session.peerCard?.extension === call.peer.number ? this.session.peerCard.nickname : ''}
-        ?soundBlocked=${this.session.soundBlocked}
-        @rc-answer=${() => void this.session.answer()}
-        @rc-decline=${() => void this.session.decline()}
-        @rc-hangup=${() => void this.session.hangup()}
-        @rc-mute=${(e: CustomEvent<{ muted: boolean }>) => void this.session.setMuted(e.detail.muted)}
-        @rc-dtmf=${(e: CustomEvent<{ tone: string }>) => this.session.sendDtmf(e.detail.tone)}
-        @rc-floating=${(e: CustomEvent<{ floating: boolean }>) => (this.floating = e.detail.floating)}
-      ></rc-call-screen>
+      ${callScreen(this.session, call, (floating) => (this.floating = floating))}
     </div>`;
   }
 
   private renderNotice() {
-    if (!this.session.pendingCall) return nothing;
-    return html`<rc-first-call-notice
-      .shown=${this.session.ownPresentation}
-      @rc-notice-continue=${() => void this.session.confirmFirstCall()}
-      @rc-notice-cancel=${() => this.session.cancelFirstCall()}
-    ></rc-first-call-notice>`;
+    return firstCallNotice(this.session);
   }
 }
 

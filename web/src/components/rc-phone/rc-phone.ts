@@ -15,8 +15,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { Api } from '../../api/client';
 import { LocaleController } from '../../i18n/i18n';
 import { PhoneSession } from '../../state/phone-session';
-import '../rc-call-screen/rc-call-screen';
-import '../rc-first-call-notice/rc-first-call-notice';
+import { callScreen, firstCallNotice } from '../shared/phone-views';
 import { base } from '../shared/styles';
 
 export type CallRequestEvent = CustomEvent<{ extension: string }>;
@@ -88,32 +87,8 @@ export class RcPhone extends LitElement {
   override render() {
     void this.locale;
     const call = this.session.snapshot.call;
-    return html`${
-      call
-        ? html`<div class="layer">
-            <rc-call-screen
-              .call=${call}
-              avatarSrc=${this.session.avatarSrc()}
-              directoryName=${this.session.peerCard?.extension === call.peer.number ? this.session.peerCard.nickname : ''}
-              ?soundBlocked=${this.session.soundBlocked}
-              @rc-answer=${() => void this.session.answer()}
-              @rc-decline=${() => void this.session.decline()}
-              @rc-hangup=${() => void this.session.hangup()}
-              @rc-mute=${(e: CustomEvent<{ muted: boolean }>) => void this.session.setMuted(e.detail.muted)}
-              @rc-dtmf=${(e: CustomEvent<{ tone: string }>) => this.session.sendDtmf(e.detail.tone)}
-            ></rc-call-screen>
-          </div>`
-        : nothing
-    }
-    ${
-      this.session.pendingCall
-        ? html`<rc-first-call-notice
-            .shown=${this.session.ownPresentation}
-            @rc-notice-continue=${() => void this.session.confirmFirstCall()}
-            @rc-notice-cancel=${() => this.session.cancelFirstCall()}
-          ></rc-first-call-notice>`
-        : nothing
-    }`;
+    return html`${call ? html`<div class="layer">${callScreen(this.session, call)}</div>` : nothing}
+    ${firstCallNotice(this.session)}`;
   }
 
   private fire(name: string, detail: unknown): void {
