@@ -3,10 +3,8 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 // The types of what the browser project provides to its tests (`provide` below).
 import type {} from './web/src/test-support/provided';
+import { CHROMIUM, CHROMIUM_ARGS } from './tests/support/chromium.ts';
 import * as sipPeer from './tests/support/sip-peer-commands.ts';
-
-/** Debian's Chromium: no browser is ever downloaded (CHROMIUM_PATH overrides). */
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** A free port on 127.0.0.1, asked of the system. */
 const freePort = () =>
@@ -59,18 +57,9 @@ export default defineConfig({
             screenshotFailures: false,
             provider: playwright({
               launchOptions: {
-                executablePath: chromium,
-                args: [
-                  '--no-sandbox',
-                  '--disable-gpu',
-                  '--disable-background-networking',
-                  '--disable-component-update',
-                  '--disable-sync',
-                  '--no-first-run',
-                  '--use-fake-ui-for-media-stream',
-                  '--use-fake-device-for-media-stream',
-                  '--allow-loopback-in-peer-connection',
-                ],
+                executablePath: CHROMIUM,
+                // headless is Vitest's own setting; WebRTC on loopback for the phone client's tests.
+                args: [...CHROMIUM_ARGS.filter((a) => a !== '--headless'), '--allow-loopback-in-peer-connection'],
               },
             }),
             instances: [{ browser: 'chromium' }],

@@ -5,7 +5,7 @@
  * with synchronous=FULL: a commit is on disk before the answer leaves; see
  * db/open.ts.)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ import { promoteToAdmin } from './services/admin-users';
 import { createPerson } from './services/people';
 import { deriveKeys } from './services/secrets';
 import { submitVerification } from './services/verifications';
-import { freeTcpPort, testEnv } from './testing';
+import { freeTcpPort, spawnApiServer, testEnv } from './testing';
 
 let dir: string;
 let child: ChildProcess | undefined;
@@ -25,25 +25,6 @@ afterEach(() => {
   child?.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function startServer(env: Record<string, string>): Promise<ChildProcess> {
-  // One process (node with tsx's loader), so SIGKILL kills the server itself.
-  const proc = spawn(process.execPath, ['--import', 'tsx', join('api', 'src', 'server.ts')], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not start')), 30_000);
-    proc.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('[api] database')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`server exited (${code})`)));
-  });
-  return proc;
-}
 
 describe('writes survive SIGKILL', () => {
   it('keeps every sign-up and every admin decision that was answered with success', async () => {
@@ -82,7 +63,7 @@ describe('writes survive SIGKILL', () => {
     });
     db.$client.close();
 
-    child = await startServer(env);
+    child = await spawnApiServer(env);
     const base = `http://127.0.0.1:${port}`;
     const signIn = await fetch(`${base}/api/auth/sign-in`, {
       method: 'POST',
@@ -130,7 +111,7 @@ describe('writes survive SIGKILL', () => {
     expect(signedUp.length).toBeGreaterThan(3);
 
     // Restart, and look.
-    child = await startServer(env);
+    child = await spawnApiServer(env);
     const after = openDatabase(config.dbPath);
     try {
       const status = after.$client.prepare('SELECT status FROM verifications WHERE id = ?');

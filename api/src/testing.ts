@@ -3,6 +3,7 @@
  * here is mocked; only the clock can be moved.
  */
 import { randomBytes } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -138,4 +139,27 @@ export function freeTcpPort(): Promise<number> {
       server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
     });
   });
+}
+
+/**
+ * `npm start`'s server as a process of its own, resolved once it listens.
+ * One process (node with tsx's loader, not tsx's CLI, which forwards into a
+ * child): a signal, SIGKILL included, reaches the server itself.
+ */
+export async function spawnApiServer(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join('api', 'src', 'server.ts')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error('the API process did not start within 30 s')), 30_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('[api] database')) {
+        clearTimeout(timer);
+        resolveReady();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the API process exited (${code})`)));
+  });
+  return child;
 }

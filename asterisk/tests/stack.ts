@@ -5,7 +5,7 @@
  * loopback ports. Nothing is faked. Used only when an Asterisk binary is
  * found (ASTERISK_BIN or PATH); see `asteriskOrSkip`.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
@@ -17,7 +17,7 @@ import { openDatabase, type Db } from '../../db/open';
 import { createApp } from '../../api/src/app';
 import { loadConfig, type Config } from '../../api/src/config';
 import { createAmiPbx, type AmiPbx } from '../../api/src/services/ami';
-import { freeTcpPort, testEnv } from '../../api/src/testing';
+import { freeTcpPort, spawnApiServer, testEnv } from '../../api/src/testing';
 
 export { freeTcpPort };
 import {
@@ -64,28 +64,13 @@ export type Api = {
  * loop). The test-side `db` is a second connection to the same file.
  */
 async function startApiProcess(env: Record<string, string>, publicPort: number, internalPort: number): Promise<Api> {
-  const childEnv = {
-    ...process.env,
+  const childEnv: Record<string, string> = {
     ...env,
     REALCALL_PUBLIC_PORT: String(publicPort),
     REALCALL_INTERNAL_PORT: String(internalPort),
   };
   const config = loadConfig(childEnv);
-  // One process (node with tsx's loader): a signal reaches the server itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', join('api', 'src', 'server.ts')], {
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error('the API process did not start')), 30_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('[api] database')) {
-        clearTimeout(timer);
-        resolveReady();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the API process exited (${code})`)));
-  });
+  const child = await spawnApiServer(childEnv);
   const db = openDatabase(config.dbPath);
   const pbx: AmiPbx = { forget: () => {}, flush: async () => {}, close: () => {} };
   return {
