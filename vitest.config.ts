@@ -22,6 +22,8 @@ const apiPort = await freePort();
 
 export default defineConfig({
   test: {
+    // The last line of every run says which real parts (Asterisk, Chromium, a namespace, sipp) were used.
+    reporters: ['default', './tests/support/real-parts-reporter.ts'],
     projects: [
       {
         test: {

@@ -11,7 +11,7 @@
  * (branches, tags, CSeq, digest, routing of in-dialog requests), not what
  * Asterisk will answer to them.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { safePolicy, startScriptedPbx, type Policy } from '../sip-tool/src/scripted-pbx.test-support';
 import { sdpShape } from '../sip-tool/src/sdp';
+import { realPartSuite } from '../../tests/support/real-parts';
 
 const DIR = fileURLToPath(new URL('.', import.meta.url));
 const read = (name: string) => readFile(join(DIR, name), 'utf8');
@@ -132,8 +133,7 @@ describe('scenario files', () => {
   });
 });
 
-const SIPP = spawnSync('sipp', ['-v'], { encoding: 'utf8' }).status !== null ? 'sipp' : undefined;
-if (!SIPP) console.log('[sipp] not installed: the sipp runs are skipped (Debian: apt-get install sip-tester)');
+const gate = realPartSuite('sipp: scenarios');
 
 function sipp(cwd: string, args: string[]): Promise<{ status: number | null; output: string }> {
   return new Promise((resolve, reject) => {
@@ -218,7 +218,7 @@ async function runCall(policy: Policy) {
   }
 }
 
-describe.skipIf(!SIPP)('sipp against the scripted PBX (UDP, 127.0.0.1)', () => {
+describe.skipIf(gate.skip)('sipp against the scripted PBX (UDP, 127.0.0.1)', () => {
   test.concurrent('callee registers and answers; caller and load caller authenticate and complete', async () => {
     const run = await runCall(safePolicy);
     expect(run.qualified).toBe(200);

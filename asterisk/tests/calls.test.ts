@@ -20,7 +20,7 @@ import {
 } from '../sip-tool/src';
 import { asteriskOrSkip, startStack, type Stack } from './stack';
 
-const bin = asteriskOrSkip('asterisk: calls through the PBX');
+const bin = asteriskOrSkip('asterisk: calls');
 
 type Person = { login: string; password: string; id: number; extension: string; cookie: string };
 

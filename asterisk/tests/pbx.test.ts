@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, makeAdmin } from '../../api/src/testing';
 import { asteriskOrSkip, startStack, type Stack } from './stack';
 
-const bin = asteriskOrSkip('asterisk: PBX config');
+const bin = asteriskOrSkip('asterisk: pbx');
 
 /** A JSON request to the stack's real public listener. */
 async function http(stack: Stack, method: string, path: string, body?: unknown, cookie?: string) {

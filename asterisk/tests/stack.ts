@@ -18,6 +18,7 @@ import { createApp } from '../../api/src/app';
 import { loadConfig, type Config } from '../../api/src/config';
 import { createAmiPbx, type AmiPbx } from '../../api/src/services/ami';
 import { freeTcpPort, spawnApiServer, testEnv } from '../../api/src/testing';
+import { realPartSuite, type RealPartSuiteName } from '../../tests/support/real-parts';
 
 export { freeTcpPort };
 import {
@@ -31,11 +32,13 @@ import {
 
 const run = promisify(execFile);
 
-/** The Asterisk binary the integration tests use, or undefined (they are then skipped with one line). */
-export function asteriskOrSkip(suite: string): string | undefined {
-  const bin = findAsterisk(process.env);
-  if (!bin) console.log(`[${suite}] skipped: no Asterisk binary (set ASTERISK_BIN or put asterisk on PATH)`);
-  return bin;
+/**
+ * The Asterisk binary a real-PBX suite uses, or undefined: the suite is then
+ * skipped with one line — or, when ASTERISK_BIN is set, fails with the reason
+ * (see tests/support/real-parts.ts).
+ */
+export function asteriskOrSkip(suite: RealPartSuiteName): string | undefined {
+  return realPartSuite(suite).skip ? undefined : findAsterisk(process.env);
 }
 
 export async function freeUdpPort(): Promise<number> {

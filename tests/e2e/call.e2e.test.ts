@@ -5,22 +5,17 @@
  * there is no Asterisk binary, no Chromium, or no way to make a namespace.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findAsterisk } from '../../asterisk/pbx.mjs';
-import { createNamespace, namespaceUnavailable } from './netns';
+import { CHROMIUM } from '../support/chromium';
+import { realPartSuite } from '../support/real-parts';
+import { createNamespace } from './netns';
 
+const gate = realPartSuite('e2e: call in the browser');
 const bin = findAsterisk(process.env);
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const why = !bin
-  ? 'no Asterisk binary (set ASTERISK_BIN or put asterisk on PATH)'
-  : !existsSync(chromium)
-    ? `no Chromium at ${chromium}`
-    : namespaceUnavailable();
-if (why) console.log(`[e2e: call in the browser] skipped: ${why}`);
 
-describe.skipIf(Boolean(why))('a call between two browsers', () => {
+describe.skipIf(gate.skip)('a call between two browsers', () => {
   it('shows the verified name, carries audio both ways, mutes, hangs up and releases everything', () => {
     const ns = createNamespace('e2e');
     let result: Record<string, any>;
@@ -34,7 +29,7 @@ describe.skipIf(Boolean(why))('a call between two browsers', () => {
           join('node_modules', '.bin', 'tsx'),
           join('tests', 'e2e', 'call-inside.ts'),
           bin!,
-          chromium,
+          CHROMIUM,
         ],
         { encoding: 'utf8', timeout: 150_000, env: { ...process.env, NODE_ENV: 'test' } },
       );

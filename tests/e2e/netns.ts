@@ -8,13 +8,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 
 export type Namespace = { name: string; address: string; remove: () => void };
 
-/** Why namespaces cannot be used here, or undefined when they can. */
-export function namespaceUnavailable(): string | undefined {
-  if (process.getuid?.() !== 0) return 'needs root for ip netns';
-  if (spawnSync('ip', ['-V']).status !== 0) return 'needs iproute2 (ip)';
-  return undefined;
-}
-
 export function createNamespace(tag: string): Namespace {
   const id = `${process.pid % 100000}`;
   const name = `rc-${tag}-${id}`;
