@@ -108,7 +108,7 @@ describe('writes survive SIGKILL', () => {
     expect(approved.length).toBeGreaterThan(10);
     // The kill landed while approvals were still coming: some were never answered.
     expect(approved.length).toBeLessThan(pending.length);
-    expect(signedUp.length).toBeGreaterThan(3);
+    expect(signedUp.length).toBeGreaterThanOrEqual(3);
 
     // Restart, and look.
     child = await spawnApiServer(env);

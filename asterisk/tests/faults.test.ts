@@ -31,13 +31,18 @@ describe.skipIf(!bin)('a PBX restart', () => {
   }, 30_000);
 
   it('is survived by a registered SIP tool agent: it reconnects, registers again and takes the next call', async () => {
-    const agent = await startAgent(people[1]!, { answer: 'accept', holdMs: 300 });
+    const lines: string[] = [];
+    const agent = await startAgent(people[1]!, {
+      answer: 'accept',
+      holdMs: 300,
+      log: (line) => lines.push(`${new Date().toISOString()} ${line}`),
+    });
     try {
       expect(agent.registrations).toBe(1);
       await stack.restartAsterisk();
       const deadline = Date.now() + 20_000;
       while (agent.registrations < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      expect(agent.registrations).toBeGreaterThanOrEqual(2);
+      expect(agent.registrations, `the agent's log:\n${lines.join('\n')}`).toBeGreaterThanOrEqual(2);
       const result = await placeCall(people[0]!, people[1]!.user, { timeoutMs: 8000, hangupAfterMs: 100 });
       expect(result.outcome).toBe('answered');
       const seen = await agent.nextCall(5000);

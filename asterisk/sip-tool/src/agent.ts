@@ -125,19 +125,22 @@ export async function startAgent(account: SipAccount, options: AgentOptions): Pr
   };
 
   // A PBX restart closes the socket: reconnect with backoff and register again, as a softphone does.
+  // A REGISTER refused on a live socket (a PBX still booting answers before its realtime backend is
+  // up) is retried on that socket: asking a connected transport to reconnect does nothing at all.
   let registrations = 0;
   let retry: NodeJS.Timeout | undefined;
   let attempts = 0;
   const held: { registerer?: Awaited<ReturnType<typeof registerConnection>>['registerer'] } = {};
-  const reconnect = () => {
+  const recover = (why: string) => {
     if (stopped) return;
-    const delay = Math.min(5000, 250 * 2 ** attempts);
+    const delay = Math.min(2000, 250 * 2 ** attempts);
     attempts += 1;
-    log?.(`connection lost; reconnecting in ${delay} ms`);
+    log?.(`${why}; trying again in ${delay} ms`);
     clearTimeout(retry);
     retry = setTimeout(() => {
       if (stopped) return;
-      connection.ua.reconnect().catch(() => reconnect());
+      if (connection.ua.isConnected()) onConnect();
+      else connection.ua.reconnect().catch(() => recover('reconnect failed'));
     }, delay);
   };
   const onConnect = () => {
@@ -150,16 +153,18 @@ export async function startAgent(account: SipAccount, options: AgentOptions): Pr
             registrations += 1;
             log?.('registered again');
           },
-          onReject: () => reconnect(),
+          onReject: (response) => recover(`REGISTER refused (${response.message.statusCode})`),
         },
       })
-      .catch(() => reconnect());
+      .catch((error: unknown) =>
+        recover(`REGISTER failed (${error instanceof Error ? error.message : String(error)})`),
+      );
   };
   const connection: Connection = await connect(account, {
     timeoutMs,
     onInvite,
     log,
-    onDisconnect: () => reconnect(),
+    onDisconnect: () => recover('connection lost'),
     onConnect,
   });
   connection.listen((direction, text, at) => {
