@@ -7,7 +7,7 @@ import wc from 'eslint-plugin-wc';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'web/dist/', '.runtime/', 'db/migrations/'] },
+  { ignores: ['node_modules/', 'data/', 'web/dist/', 'api/dist/', '.runtime/', 'db/migrations/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

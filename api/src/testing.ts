@@ -144,10 +144,13 @@ export function freeTcpPort(): Promise<number> {
 /**
  * `npm start`'s server as a process of its own, resolved once it listens.
  * One process (node with tsx's loader, not tsx's CLI, which forwards into a
- * child): a signal, SIGKILL included, reaches the server itself.
+ * child): a signal, SIGKILL included, reaches the server itself. With
+ * `compiled`, plain `node` runs that build of it instead (api/build.ts), as
+ * the production image does.
  */
-export async function spawnApiServer(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join('api', 'src', 'server.ts')], {
+export async function spawnApiServer(env: Record<string, string>, compiled?: string): Promise<ChildProcess> {
+  const args = compiled ? [compiled] : ['--import', 'tsx', join('api', 'src', 'server.ts')];
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
