@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { ENV_VARIABLES } from '../../api/src/config';
 import { AOR_DEFAULTS, endpointDefaults, USER_CONTEXT } from '../../api/src/services/realtime';
+import { ENTRIES } from '../../api/build';
+import { ALPINE_RELEASE, ASTERISK_VERSION, PACKAGE_MODULES, packageOf } from '../alpine-packages';
 import { CONF_DIR, fill, settingsFromEnv, VARIABLES } from '../pbx.mjs';
 import { dialplanSteps, loadConfDir, section, value, values, type ConfFile } from './conf';
 
@@ -283,6 +285,16 @@ describe('rendering', () => {
     }
   });
 
+  it('finds the API where REALCALL_INTERNAL_PORT puts it, unless told the URL', () => {
+    const where = { runtimeDir: '/tmp/rc', modulesDir: '/m' };
+    expect(settingsFromEnv(env, where).REALCALL_API_INTERNAL_URL).toBe('http://127.0.0.1:8081');
+    expect(settingsFromEnv({ ...env, REALCALL_INTERNAL_PORT: '18081' }, where).REALCALL_API_INTERNAL_URL).toBe(
+      'http://127.0.0.1:18081',
+    );
+    const told = { ...env, REALCALL_INTERNAL_PORT: '18081', REALCALL_API_INTERNAL_URL: 'http://10.0.0.5:8081' };
+    expect(settingsFromEnv(told, where).REALCALL_API_INTERNAL_URL).toBe('http://10.0.0.5:8081');
+  });
+
   it('refuses a missing secret, a value that would break a .conf line, and a bad port', () => {
     expect(() => settingsFromEnv({ NODE_ENV: 'production' }, { runtimeDir: '/tmp/rc', modulesDir: '/m' })).toThrow(
       /REALCALL_INTERNAL_SECRET: is required[\s\S]*REALCALL_AMI_SECRET: is required/,
@@ -377,7 +389,6 @@ describe('docker-compose.yml, the Dockerfiles and npm run pbx agree', () => {
   it('installs Asterisk from pinned distribution packages, renders with pbx.mjs, and paths match', () => {
     const dockerfile = readFileSync(join(ROOT, 'asterisk', 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^FROM alpine:\d+\.\d+$/m);
-    expect(dockerfile).toMatch(/apk add --no-cache 'asterisk~22'/);
     expect(dockerfile).not.toMatch(/\b(make|gcc|configure|git clone|wget|curl -)\b/);
     expect(dockerfile).toMatch(/COPY asterisk\/conf /);
     expect(dockerfile).toMatch(/COPY asterisk\/pbx\.mjs /);
@@ -396,7 +407,123 @@ describe('docker-compose.yml, the Dockerfiles and npm run pbx agree', () => {
     expect(entrypoint).toMatch(/exec asterisk -f/);
     const apiDockerfile = readFileSync(join(ROOT, 'api', 'Dockerfile'), 'utf8');
     expect(apiDockerfile).toMatch(/REALCALL_DB_PATH=\/data\/realcall\.db/);
-    expect(apiDockerfile).toMatch(/EXPOSE 8080/);
+    expect(apiDockerfile).toMatch(new RegExp(`^EXPOSE ${apiEnv.REALCALL_PUBLIC_PORT}$`, 'm'));
+    expect(apiDockerfile).toMatch(new RegExp(`^VOLUME ${dirnameOf(apiEnv.REALCALL_DB_PATH!)}$`, 'm'));
+    expect(dockerfile).toMatch(new RegExp(`^EXPOSE ${aEnv.ASTERISK_HTTP_PORT} ${aEnv.ASTERISK_HTTPS_PORT}$`, 'm'));
+  });
+
+  it('sets in the images only variables that the API or the renderer read', () => {
+    const envNames = (file: string) =>
+      [
+        ...dockerfileInstructions(readFileSync(join(ROOT, file), 'utf8'), 'ENV')
+          .join(' ')
+          .matchAll(/([A-Z_]+)=/g),
+      ].map((m) => m[1]!);
+    for (const name of envNames('asterisk/Dockerfile')) expect(Object.keys(VARIABLES), name).toContain(name);
+    for (const name of envNames('api/Dockerfile').filter((n) => n !== 'NODE_ENV'))
+      expect(ENV_VARIABLES, name).toContain(name);
+  });
+
+  it('checks the API the same way in the image and in compose', () => {
+    const apiDockerfile = readFileSync(join(ROOT, 'api', 'Dockerfile'), 'utf8');
+    const check = dockerfileInstructions(apiDockerfile, 'HEALTHCHECK')[0]!;
+    const composeTest = (api.healthcheck as { test: string[] }).test;
+    expect(composeTest.slice(0, 1)).toEqual(['CMD']);
+    const [command, ...args] = composeTest.slice(1);
+    expect(check).toContain(`CMD ${command} ${args[0]} "${args[1]}"`);
+  });
+});
+
+/** The arguments of every `INSTRUCTION …` in a Dockerfile, continuation lines joined. */
+function dockerfileInstructions(text: string, instruction: string): string[] {
+  return text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .filter((line) => line.startsWith(`${instruction} `))
+    .map((line) =>
+      line
+        .slice(instruction.length + 1)
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
+}
+
+describe('the Asterisk image ships every module modules.conf loads', () => {
+  const dockerfile = readFileSync(join(ROOT, 'asterisk', 'Dockerfile'), 'utf8');
+  const loaded = values(section(conf('modules.conf'), 'modules'), 'load');
+  const apk = dockerfileInstructions(dockerfile, 'RUN').find((r) => r.startsWith('apk add'))!;
+  const installed = [...apk.matchAll(/'([a-z0-9-]+)~([0-9.]+)'/g)].map((m) => ({ pkg: m[1]!, version: m[2]! }));
+
+  /** Loaded modules that no installed package ships, by the table. */
+  const unshipped = (modules: string[], packages: string[]) =>
+    modules.filter((m) => !packages.some((pkg) => PACKAGE_MODULES[pkg]?.includes(m)));
+
+  it(`pins Alpine ${ALPINE_RELEASE} and Asterisk ${ASTERISK_VERSION} in every Asterisk package`, () => {
+    expect(dockerfile).toMatch(new RegExp(`^FROM alpine:${ALPINE_RELEASE.replace('.', '\\.')}$`, 'm'));
+    expect(installed.map((i) => i.pkg).sort()).toEqual(Object.keys(PACKAGE_MODULES).sort());
+    for (const { pkg, version } of installed) expect(version, pkg).toBe(ASTERISK_VERSION);
+    // Nothing else from Alpine but what runs the renderer and makes the wss certificate.
+    expect(
+      apk
+        .replace(/'[^']+'/g, '')
+        .split(/\s+/)
+        .filter(Boolean),
+    ).toEqual(['apk', 'add', '--no-cache', 'nodejs', 'openssl', '&&', 'rm', '-rf', '/etc/asterisk/*']);
+  });
+
+  it('has a package for every loaded module, and lists nothing that is not loaded', () => {
+    expect(
+      unshipped(
+        loaded,
+        installed.map((i) => i.pkg),
+      ),
+    ).toEqual([]);
+    expect(Object.values(PACKAGE_MODULES).flat().sort()).toEqual([...loaded].sort());
+  });
+
+  it("puts each module in the package Alpine's split rules give it", () => {
+    for (const [pkg, modules] of Object.entries(PACKAGE_MODULES))
+      for (const module of modules) expect(packageOf(module), module).toBe(pkg);
+    expect(packageOf('res_config_pgsql.so')).toBe('asterisk-pgsql');
+    expect(packageOf('codec_opus_open_source.so')).toBe('asterisk-opus');
+    expect(packageOf('res_srtp.so')).toBe('asterisk-srtp');
+  });
+
+  it('catches a module added to modules.conf without its package', () => {
+    const packages = installed.map((i) => i.pkg);
+    expect(unshipped([...loaded, 'res_config_pgsql.so'], packages)).toEqual(['res_config_pgsql.so']);
+    expect(
+      unshipped(
+        loaded,
+        packages.filter((p) => p !== 'asterisk-srtp'),
+      ),
+    ).toEqual(['res_srtp.so']);
+  });
+});
+
+describe('the API image runs compiled JavaScript as an unprivileged user', () => {
+  const dockerfile = readFileSync(join(ROOT, 'api', 'Dockerfile'), 'utf8');
+  const stages = dockerfile.split(/^FROM /m).slice(1);
+  const runStage = stages.at(-1)!;
+
+  it('builds in one stage and runs node on the build output in the other', () => {
+    expect(stages).toHaveLength(2);
+    expect(stages[0]).toMatch(/RUN npm run build && npm prune --omit=dev/);
+    const cmd = JSON.parse(dockerfileInstructions(runStage, 'CMD')[0]!) as string[];
+    expect(cmd[0]).toBe('node');
+    expect(cmd.at(-1)).toBe(`api/dist/${Object.keys(ENTRIES)[0]}.js`);
+    expect(ENTRIES.server).toBe('api/src/server.ts');
+    expect(runStage).not.toMatch(/\btsx\b|\.ts\b/);
+    expect(dockerfileInstructions(runStage, 'USER')).toEqual(['node']);
+  });
+
+  it('copies into the run stage only the build output, production node_modules and package.json', () => {
+    expect(dockerfileInstructions(runStage, 'COPY')).toEqual([
+      '--from=build /app/package.json ./',
+      '--from=build /app/node_modules ./node_modules',
+      '--from=build /app/api/dist ./api/dist',
+      '--from=build /app/web/dist ./web/dist',
+    ]);
   });
 });
 
