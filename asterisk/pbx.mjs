@@ -120,6 +120,10 @@ export function settingsFromEnv(env, where) {
   const run = resolve(where.runtimeDir);
   /** @type {Record<string, string | undefined>} */
   const derived = {
+    // The API on this host, wherever REALCALL_INTERNAL_PORT (which the API reads too) put it.
+    REALCALL_API_INTERNAL_URL: env.REALCALL_INTERNAL_PORT
+      ? `http://127.0.0.1:${env.REALCALL_INTERNAL_PORT}`
+      : undefined,
     REALCALL_INTERNAL_SECRET: dev.internalSecret,
     REALCALL_AMI_SECRET: dev.amiSecret,
     ASTERISK_ETC_DIR: join(run, 'etc'),

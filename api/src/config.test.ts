@@ -92,6 +92,24 @@ describe('loadConfig', () => {
     expect(first.cookieSecure).toBe(false);
   });
 
+  it('in development, points its PBX defaults at the ports npm run pbx uses', () => {
+    const env = { NODE_ENV: 'development', REALCALL_DB_PATH: join(dir, 'data', 'realcall.db') };
+    const plain = loadConfig(env);
+    expect([plain.ami?.host, plain.ami?.port, plain.ami?.user]).toEqual(['127.0.0.1', 5038, 'realcall']);
+    expect(plain.sip.wsUrl).toBe('ws://127.0.0.1:8088/ws');
+    const moved = loadConfig({ ...env, ASTERISK_AMI_PORT: '15038', ASTERISK_HTTP_PORT: '18088' });
+    expect([moved.ami?.host, moved.ami?.port]).toEqual(['127.0.0.1', 15038]);
+    expect(moved.ami?.secret).toBe(plain.ami?.secret);
+    expect(moved.sip.wsUrl).toBe('ws://127.0.0.1:18088/ws');
+    // An explicit setting still wins, and a bad port is refused by name.
+    expect(
+      loadConfig({ ...env, ASTERISK_HTTP_PORT: '18088', REALCALL_SIP_WS_URL: 'wss://pbx.example.org/ws' }).sip.wsUrl,
+    ).toBe('wss://pbx.example.org/ws');
+    expect(error({ ...env, ASTERISK_AMI_PORT: '99999' })).toContain('ASTERISK_AMI_PORT');
+    // Outside development there is no implied PBX.
+    expect(loadConfig({ ...strong, ASTERISK_AMI_PORT: '15038' }).ami).toBeUndefined();
+  });
+
   it('derives the realm from the SIP domain unless given', () => {
     expect(loadConfig({ ...strong, REALCALL_SIP_DOMAIN: 'sip.example.org' }).sip.realm).toBe('sip.example.org');
     expect(

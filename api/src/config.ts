@@ -77,7 +77,8 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[\w.-]+$/)
     .optional(),
-  REALCALL_SIP_WS_URL: z.url({ protocol: /^wss?$/ }).default('ws://127.0.0.1:8088/ws'),
+  // Unset: the local PBX's WebSocket, on ASTERISK_HTTP_PORT (npm run pbx reads the same variable).
+  REALCALL_SIP_WS_URL: z.url({ protocol: /^wss?$/ }).optional(),
   REALCALL_ICE_SERVERS: iceServers.default([]),
   REALCALL_COOKIE_SECURE: bool.optional(),
   REALCALL_PUBLIC_ORIGINS: origins.default([]),
@@ -89,6 +90,9 @@ const EnvSchema = z.object({
     .regex(/^[\w.-]+$/)
     .optional(),
   REALCALL_AMI_SECRET: secret.optional(),
+  // Shared with `npm run pbx` (asterisk/pbx.mjs): the API's defaults for a PBX on this host follow them.
+  ASTERISK_AMI_PORT: port.optional(),
+  ASTERISK_HTTP_PORT: port.optional(),
 });
 
 /** Every variable the API reads (for the compose/static consistency tests and .env.example). */
@@ -159,9 +163,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const dev = devSecrets(e.REALCALL_DB_PATH);
     internalSecret ??= dev.internalSecret;
     secretKey ??= Buffer.from(dev.secretKey, 'hex');
-    // A development install talks to `npm run pbx` on this host, which reads the same file.
+    // A development install talks to `npm run pbx` on this host, which reads the same file and
+    // listens for AMI on ASTERISK_AMI_PORT.
     if (e.NODE_ENV === 'development') {
-      ami ??= { url: new URL('tcp://127.0.0.1:5038'), user: 'realcall', secret: dev.amiSecret };
+      const amiPort = e.ASTERISK_AMI_PORT ?? 5038;
+      ami ??= { url: new URL(`tcp://127.0.0.1:${amiPort}`), user: 'realcall', secret: dev.amiSecret };
     }
   }
 
@@ -175,7 +181,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sip: {
       domain: e.REALCALL_SIP_DOMAIN,
       realm: e.REALCALL_SIP_REALM ?? e.REALCALL_SIP_DOMAIN,
-      wsUrl: e.REALCALL_SIP_WS_URL,
+      wsUrl: e.REALCALL_SIP_WS_URL ?? `ws://127.0.0.1:${e.ASTERISK_HTTP_PORT ?? 8088}/ws`,
       iceServers: e.REALCALL_ICE_SERVERS,
     },
     cookieSecure: e.REALCALL_COOKIE_SECURE ?? production,
