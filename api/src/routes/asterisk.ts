@@ -73,13 +73,13 @@ export function asteriskRoutes(deps: Deps) {
         const name = familyOf(c.req.param('family'));
         const where = await conditions(readText(c, MAX_BODY));
         if (where.length === 0) throw badRequest('invalid_realtime_request', 'single needs at least one condition');
-        const [row] = findRows(db, ctx, name, where, 1);
+        const [row] = await findRows(db, ctx, name, where, 1);
         return c.body(row ? `${encodeRow(row)}\n` : '', 200, { 'Content-Type': KV });
       })
       .post('/realtime/:family/multi', async (c) => {
         const name = familyOf(c.req.param('family'));
         const where = await conditions(readText(c, MAX_BODY));
-        const rows = findRows(db, ctx, name, where);
+        const rows = await findRows(db, ctx, name, where);
         return c.body(rows.map((r) => `${encodeRow(r)}\n`).join(''), 200, { 'Content-Type': KV });
       })
       .post('/realtime/:family/require', valid('param', family), (c) => c.body('0\n', 200, { 'Content-Type': KV }))

@@ -111,29 +111,69 @@ function decodePart(part: string): string {
   }
 }
 
-/** Parses res_config_curl's request body into conditions (`id LIKE=10%25` → id LIKE "10%"). */
+/**
+ * Parses res_config_curl's request body into conditions (`id LIKE=10%25` →
+ * id LIKE "10%"): at most MAX_CONDITIONS, each value at most
+ * MAX_PATTERN_LENGTH characters, or a RealtimeRequestError saying which.
+ */
 export function parseConditions(body: string): Condition[] {
   if (body.trim() === '') return [];
-  return body
+  const pairs = body
     .trim()
     .split('&')
-    .filter((pair) => pair !== '')
-    .map((pair) => {
-      const eqAt = pair.indexOf('=');
-      const key = decodePart(eqAt < 0 ? pair : pair.slice(0, eqAt));
-      const value = eqAt < 0 ? '' : decodePart(pair.slice(eqAt + 1));
-      const match = /^([A-Za-z_][\w]*)(?: +(.+))?$/.exec(key.trim());
-      const op = (match?.[2]?.trim().toUpperCase() ?? '=') as Operator;
-      if (!match || !OPERATORS.includes(op)) throw new RealtimeRequestError(`cannot read condition "${key}"`);
-      return { field: match[1]!, op, value };
-    });
+    .filter((pair) => pair !== '');
+  if (pairs.length > MAX_CONDITIONS) {
+    throw new RealtimeRequestError(`at most ${MAX_CONDITIONS} conditions per request, got ${pairs.length}`);
+  }
+  return pairs.map((pair) => {
+    const eqAt = pair.indexOf('=');
+    const key = decodePart(eqAt < 0 ? pair : pair.slice(0, eqAt));
+    const value = eqAt < 0 ? '' : decodePart(pair.slice(eqAt + 1));
+    const match = /^([A-Za-z_][\w]*)(?: +(.+))?$/.exec(key.trim());
+    const op = (match?.[2]?.trim().toUpperCase() ?? '=') as Operator;
+    if (!match || !OPERATORS.includes(op)) throw new RealtimeRequestError(`cannot read condition "${key}"`);
+    if (value.length > MAX_PATTERN_LENGTH) {
+      throw new RealtimeRequestError(`the value for "${key}" is longer than ${MAX_PATTERN_LENGTH} characters`);
+    }
+    return { field: match[1]!, op, value };
+  });
 }
 
-function likeToRegExp(pattern: string): RegExp {
-  const body = Array.from(pattern, (ch) =>
-    ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
-  ).join('');
-  return new RegExp(`^${body}$`, 'is');
+/** Bounds on one realtime request: a PBX is not a trusted parser of its own input. */
+export const MAX_CONDITIONS = 8;
+export const MAX_PATTERN_LENGTH = 256;
+
+/**
+ * SQL LIKE without regular expressions: `%` is any run of characters, `_`
+ * any one (code point), everything else itself, case-insensitively. The
+ * greedy scan remembers only the last `%`, so it never backtracks further
+ * than that: at most (text length × pattern length) steps, both bounded.
+ */
+export function likeMatch(pattern: string, text: string): boolean {
+  const p = Array.from(pattern.toLowerCase());
+  const t = Array.from(text.toLowerCase());
+  let pi = 0;
+  let ti = 0;
+  let star = -1;
+  let resume = 0;
+  while (ti < t.length) {
+    if (pi < p.length && p[pi] !== '%' && (p[pi] === '_' || p[pi] === t[ti])) {
+      pi += 1;
+      ti += 1;
+    } else if (pi < p.length && p[pi] === '%') {
+      star = pi;
+      pi += 1;
+      resume = ti;
+    } else if (star >= 0) {
+      pi = star + 1;
+      resume += 1;
+      ti = resume;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.length && p[pi] === '%') pi += 1;
+  return pi === p.length;
 }
 
 /** Whether a row meets a condition. A column the row lacks never matches (`mailboxes !=` at start-up). */
@@ -146,9 +186,9 @@ export function matches(row: Row, c: Condition): boolean {
     case '!=':
       return actual !== c.value;
     case 'LIKE':
-      return likeToRegExp(c.value).test(actual);
+      return likeMatch(c.value, actual);
     case 'NOT LIKE':
-      return !likeToRegExp(c.value).test(actual);
+      return !likeMatch(c.value, actual);
     default: {
       const [a, b] = [Number(actual), Number(c.value)];
       const cmp = Number.isFinite(a) && Number.isFinite(b) ? a - b : actual.localeCompare(c.value);
@@ -157,13 +197,35 @@ export function matches(row: Row, c: Condition): boolean {
   }
 }
 
-/** Enabled people a set of conditions may select: by exact id when given, else everyone, in id order. */
-function* candidates(db: Db, conditions: Condition[]): Generator<Person> {
+const PAGE = 1000;
+
+/**
+ * Rows of `family` meeting every condition, at most `limit`: by exact id
+ * when a condition gives one, else every enabled person in id order, a page
+ * at a time. Between pages it yields to the event loop, so a `multi` over a
+ * million people never holds up the public listener.
+ */
+export async function findRows(
+  db: Db,
+  ctx: { keys: Keys; sip: Config['sip'] },
+  family: RealtimeFamily,
+  conditions: Condition[],
+  limit = Number.POSITIVE_INFINITY,
+): Promise<Row[]> {
+  const rows: Row[] = [];
+  const take = (people: Person[]) => {
+    for (const person of people) {
+      const row = rowFor(family, person, ctx);
+      if (conditions.every((c) => matches(row, c))) rows.push(row);
+      if (rows.length >= limit) return false;
+    }
+    return true;
+  };
   const exact = conditions.find((c) => c.field === 'id' && c.op === '=');
   if (exact) {
     const person = findSipAccount(db, exact.value);
-    if (person) yield person;
-    return;
+    take(person ? [person] : []);
+    return rows;
   }
   // Keyset pages keep memory flat however many people there are.
   let after = 0;
@@ -176,28 +238,10 @@ function* candidates(db: Db, conditions: Condition[]): Generator<Person> {
       .orderBy(sipAccounts.userId)
       .limit(PAGE)
       .all();
-    yield* page;
-    if (page.length < PAGE) return;
+    if (!take(page) || page.length < PAGE) return rows;
     after = page[page.length - 1]!.userId;
+    await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
   }
-}
-const PAGE = 1000;
-
-/** Rows of `family` meeting every condition; at most `limit`. */
-export function findRows(
-  db: Db,
-  ctx: { keys: Keys; sip: Config['sip'] },
-  family: RealtimeFamily,
-  conditions: Condition[],
-  limit = Number.POSITIVE_INFINITY,
-): Row[] {
-  const rows: Row[] = [];
-  for (const person of candidates(db, conditions)) {
-    const row = rowFor(family, person, ctx);
-    if (conditions.every((c) => matches(row, c))) rows.push(row);
-    if (rows.length >= limit) break;
-  }
-  return rows;
 }
 
 /** One row as res_config_curl reads it: `k=v&k=v`, every part percent-encoded (spaces as %20). */
