@@ -1,6 +1,9 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from './open';
 
@@ -64,6 +67,66 @@ describe('openDatabase', () => {
     expect(() =>
       sql.prepare("INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ('t', 99, 0)").run(),
     ).toThrow(/FOREIGN KEY/);
+    sql.close();
+  });
+
+  it('migrates a database from before 0002: outbox rows merged, a reused document revoked and audited, kinds set', () => {
+    // The database as 0000 and 0001 left it, with the rows 0002 must repair.
+    const old = join(dir, 'old-migrations');
+    cpSync(join(import.meta.dirname, 'migrations'), old, { recursive: true });
+    const journalFile = join(old, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
+    journal.entries = journal.entries.filter((e) => e.tag < '0002');
+    writeFileSync(journalFile, JSON.stringify(journal));
+    const path = join(dir, 'realcall.db');
+    const sqlite = new Database(path);
+    migrate(drizzle(sqlite), { migrationsFolder: old });
+    const insertUser = sqlite.prepare('INSERT INTO users (id, login, password_hash, nickname) VALUES (?, ?, ?, ?)');
+    insertUser.run(1, 'first@example.test', 'x', 'First');
+    insertUser.run(2, 'second@example.test', 'x', 'Second');
+    insertUser.run(3, '+8613800138000', 'x', 'Phone');
+    const verify = sqlite.prepare(
+      "INSERT INTO verifications (user_id, legal_name, id_hash, id_last4, status) VALUES (?, '张三丰', ?, '5678', 'verified')",
+    );
+    verify.run(1, 'same-document');
+    verify.run(2, 'same-document');
+    verify.run(3, 'other-document');
+    const queue = sqlite.prepare(
+      'INSERT INTO pbx_outbox (extension, hang_up, attempts, next_attempt_at) VALUES (?, ?, ?, ?)',
+    );
+    queue.run('1001', 0, 3, 5000);
+    queue.run('1001', 1, 0, 2000);
+    queue.run('1001', 0, 1, 9000);
+    queue.run('1002', 0, 0, 1000);
+    sqlite.close();
+
+    const db = openDatabase(path);
+    const sql = db.$client;
+    expect(sql.prepare('SELECT user_id, status, reason FROM verifications ORDER BY id').all()).toEqual([
+      { user_id: 1, status: 'verified', reason: null },
+      { user_id: 2, status: 'revoked', reason: 'The same identity document already verifies another person.' },
+      { user_id: 3, status: 'verified', reason: null },
+    ]);
+    expect(
+      sql.prepare('SELECT actor_login, action, target_user_id, before_status, after_status FROM audit_log').all(),
+    ).toEqual([
+      {
+        actor_login: 'system (migration 0002)',
+        action: 'verification.revoke.duplicate_document',
+        target_user_id: 2,
+        before_status: 'verified',
+        after_status: 'revoked',
+      },
+    ]);
+    expect(
+      sql.prepare('SELECT extension, hang_up, attempts, next_attempt_at FROM pbx_outbox ORDER BY extension').all(),
+    ).toEqual([
+      { extension: '1001', hang_up: 1, attempts: 0, next_attempt_at: 2000 },
+      { extension: '1002', hang_up: 0, attempts: 0, next_attempt_at: 1000 },
+    ]);
+    expect(sql.prepare('SELECT login_kind FROM users ORDER BY id').pluck().all()).toEqual(['email', 'email', 'phone']);
+    // From now on the database itself refuses a second verified person for one document.
+    expect(() => sql.prepare("UPDATE verifications SET status = 'verified' WHERE user_id = 2").run()).toThrow(/UNIQUE/);
     sql.close();
   });
 });

@@ -5,7 +5,10 @@
  * Invariants the database itself enforces (not just the services):
  * - one SIP account and one extension per person;
  * - at most one `pending` and at most one `verified` verification per person
- *   (partial unique indexes), so "the verified record" is never ambiguous.
+ *   (partial unique indexes), so "the verified record" is never ambiguous;
+ * - one identity document verifies one person: the document hash is unique
+ *   among verified records;
+ * - at most one PBX outbox row per extension (changes coalesce).
  */
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
@@ -18,6 +21,10 @@ export const NAME_PRIVACY = ['full', 'masked', 'hidden'] as const;
 export type NamePrivacy = (typeof NAME_PRIVACY)[number];
 
 export const VERIFICATION_STATUSES = ['pending', 'verified', 'rejected', 'revoked'] as const;
+
+/** What a login is: an e-mail address (lower-case, ASCII) or a phone number (E.164). */
+export const LOGIN_KINDS = ['email', 'phone'] as const;
+export type LoginKind = (typeof LOGIN_KINDS)[number];
 export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
 
 const timeDefaultNow = (column: string) =>
@@ -27,8 +34,11 @@ const timeDefaultNow = (column: string) =>
 
 export const users = sqliteTable('users', {
   id: integer('id').primaryKey({ autoIncrement: true }),
-  /** Normalised e-mail address or phone number; what a person signs in with. */
+  /** Normalised e-mail address or phone number (api/src/services/logins.ts); what a person signs in with. */
   login: text('login').notNull().unique(),
+  loginKind: text('login_kind', { enum: LOGIN_KINDS }).notNull().default('email'),
+  /** When the person proved they own the login (a one-time code); null = unproven, never trusted. */
+  loginProvenAt: integer('login_proven_at', { mode: 'timestamp_ms' }),
   /** `scrypt$<logN>$<r>$<p>$<salt b64>$<hash b64>` */
   passwordHash: text('password_hash').notNull(),
   nickname: text('nickname').notNull(),
@@ -77,8 +87,33 @@ export const verifications = sqliteTable(
     uniqueIndex('verifications_one_verified')
       .on(t.userId)
       .where(sql`status = 'verified'`),
+    // One document, one verified person; pending duplicates are allowed and flagged to the admin.
+    uniqueIndex('verifications_one_person_per_document')
+      .on(t.idHash)
+      .where(sql`status = 'verified'`),
+    index('verifications_id_hash_idx').on(t.idHash),
   ],
 );
+
+/**
+ * The one-time code that proves a person owns their login: at most one live
+ * code per person, kept only as a keyed hash, with its own attempt count and
+ * a send window that bounds how many codes a person may ask for.
+ */
+export const loginCodes = sqliteTable('login_codes', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  /** HMAC-SHA256 of the code and the login it was sent to. */
+  codeHash: text('code_hash').notNull(),
+  /** The login the code was sent to: a code proves that address, not a later one. */
+  sentTo: text('sent_to').notNull(),
+  expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  sentAt: integer('sent_at', { mode: 'timestamp_ms' }).notNull(),
+  sendsInWindow: integer('sends_in_window').notNull(),
+  windowStart: integer('window_start', { mode: 'timestamp_ms' }).notNull(),
+});
 
 export const sessions = sqliteTable(
   'sessions',
@@ -94,13 +129,21 @@ export const sessions = sqliteTable(
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
 
-/** Sign-in attempts per login, counted before the password is checked. */
-export const loginThrottle = sqliteTable('login_throttle', {
-  login: text('login').primaryKey(),
-  attempts: integer('attempts').notNull(),
-  windowStart: integer('window_start', { mode: 'timestamp_ms' }).notNull(),
-  lockedUntil: integer('locked_until', { mode: 'timestamp_ms' }),
-});
+/**
+ * Attempts counted per key before the work they guard is done: sign-ins per
+ * login, password checks per person, SIP secret rotations per person, …
+ * (the key says which: api/src/services/throttle.ts). Pruned when stale.
+ */
+export const loginThrottle = sqliteTable(
+  'login_throttle',
+  {
+    login: text('login').primaryKey(),
+    attempts: integer('attempts').notNull(),
+    windowStart: integer('window_start', { mode: 'timestamp_ms' }).notNull(),
+    lockedUntil: integer('locked_until', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('login_throttle_window_idx').on(t.windowStart)],
+);
 
 export const avatars = sqliteTable('avatars', {
   userId: integer('user_id')
@@ -142,12 +185,24 @@ export type AuditEntry = typeof auditLog.$inferSelect;
  * during a PBX outage is still carried out: a saved revocation that the PBX
  * has not heard of has not happened yet.
  */
-export const pbxOutbox = sqliteTable('pbx_outbox', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  extension: text('extension').notNull(),
-  hangUp: integer('hang_up', { mode: 'boolean' }).notNull(),
-  attempts: integer('attempts').notNull().default(0),
-  nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }).notNull(),
-  createdAt: timeDefaultNow('created_at'),
-  lastError: text('last_error'),
+export const pbxOutbox = sqliteTable(
+  'pbx_outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** One row per extension: a second change to the same person merges into it. */
+    extension: text('extension').notNull().unique(),
+    /** Hang up live calls too (disable, deletion): such rows are carried out before routine expiry. */
+    hangUp: integer('hang_up', { mode: 'boolean' }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }).notNull(),
+    createdAt: timeDefaultNow('created_at'),
+    lastError: text('last_error'),
+  },
+  (t) => [index('pbx_outbox_due_idx').on(t.hangUp, t.nextAttemptAt)],
+);
+
+/** Small facts about the database itself, e.g. which one-time data fixes have run. */
+export const appMeta = sqliteTable('app_meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
 });

@@ -19,6 +19,7 @@ import { peopleRoutes } from './routes/people';
 import { internalSecret, sameOriginWrites } from './routes/guards';
 import { webRoutes } from './routes/web';
 import { MAX_AVATAR_BYTES } from './services/avatars';
+import { sendersFromConfig, type CodeSenders } from './services/code-senders';
 import { noPbx, type Pbx } from './services/pbx';
 import { deriveKeys } from './services/secrets';
 
@@ -29,17 +30,26 @@ const BODY_LIMITS: [path: string, bytes: number][] = [
 ];
 const DEFAULT_BODY_LIMIT = 16 * 1024;
 
-export type CreateAppOptions = { db: Db; config: Config; pbx?: Pbx; now?: () => number; log?: (line: string) => void };
+export type CreateAppOptions = {
+  db: Db;
+  config: Config;
+  pbx?: Pbx;
+  /** Where login codes go; by default what the config names (services/code-senders.ts). */
+  senders?: CodeSenders;
+  now?: () => number;
+  log?: (line: string) => void;
+};
 
 export function createApp(options: CreateAppOptions): { public: Hono<PublicEnv>; internal: Hono } {
+  const log = options.log ?? ((line: string) => console.error(line));
   const deps: Deps = {
     db: options.db,
     config: options.config,
     pbx: options.pbx ?? noPbx,
     keys: deriveKeys(options.config.secretKey),
+    senders: options.senders ?? sendersFromConfig(options.config, log),
     now: options.now ?? Date.now,
   };
-  const log = options.log ?? ((line: string) => console.error(line));
 
   const pub = new Hono<PublicEnv>();
   pub.use(

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { isPhoneCountry, type LoginRules } from './services/logins';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const host = z.string().min(1);
@@ -83,6 +84,15 @@ const EnvSchema = z.object({
   REALCALL_COOKIE_SECURE: bool.optional(),
   REALCALL_PUBLIC_ORIGINS: origins.default([]),
   REALCALL_SCRYPT_LOG_N: z.coerce.number().int().min(14).max(20).default(16),
+  REALCALL_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  REALCALL_MAIL_FROM: z.email().optional(),
+  REALCALL_SMS_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  REALCALL_SMS_WEBHOOK_TOKEN: z.string().min(16).max(500).optional(),
+  REALCALL_PHONE_COUNTRY: z
+    .string()
+    .transform((v) => v.toUpperCase())
+    .refine(isPhoneCountry, 'must be an ISO 3166 country code such as CN or US')
+    .optional(),
   REALCALL_WEB_DIST: z.string().min(1).default('./web/dist'),
   REALCALL_AMI_URL: z.url({ protocol: /^tcp$/ }).optional(),
   REALCALL_AMI_USER: z
@@ -112,6 +122,10 @@ export type Config = {
   /** Extra origins allowed to send state-changing requests (besides same-origin). */
   publicOrigins: string[];
   scryptLogN: number;
+  /** How logins are read: phone numbers without a country code are in `defaultCountry`. */
+  logins: LoginRules;
+  /** Where one-time login codes are sent (services/code-senders.ts). */
+  codes: { smtpUrl?: string; mailFrom: string; smsWebhookUrl?: string; smsWebhookToken?: string };
   webDist: string;
   /** AMI, to expire Asterisk's cache and hang up the revoked; absent = no PBX control. */
   ami?: { host: string; port: number; user: string; secret: string };
@@ -187,6 +201,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     cookieSecure: e.REALCALL_COOKIE_SECURE ?? production,
     publicOrigins: e.REALCALL_PUBLIC_ORIGINS,
     scryptLogN: e.REALCALL_SCRYPT_LOG_N,
+    logins: { defaultCountry: e.REALCALL_PHONE_COUNTRY },
+    codes: {
+      ...(e.REALCALL_SMTP_URL ? { smtpUrl: e.REALCALL_SMTP_URL } : {}),
+      mailFrom: e.REALCALL_MAIL_FROM ?? `RealCall <no-reply@${e.REALCALL_SIP_DOMAIN}>`,
+      ...(e.REALCALL_SMS_WEBHOOK_URL ? { smsWebhookUrl: e.REALCALL_SMS_WEBHOOK_URL } : {}),
+      ...(e.REALCALL_SMS_WEBHOOK_TOKEN ? { smsWebhookToken: e.REALCALL_SMS_WEBHOOK_TOKEN } : {}),
+    },
     webDist: e.REALCALL_WEB_DIST,
     ...(ami
       ? { ami: { host: ami.url.hostname, port: Number(ami.url.port || 5038), user: ami.user, secret: ami.secret } }

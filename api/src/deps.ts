@@ -5,6 +5,7 @@
 import type { Db } from '../../db/open';
 import type { User } from '../../db/schema';
 import type { Config } from './config';
+import type { CodeSenders } from './services/code-senders';
 import type { Pbx } from './services/pbx';
 import type { Keys } from './services/secrets';
 
@@ -13,6 +14,8 @@ export type Deps = {
   config: Config;
   pbx: Pbx;
   keys: Keys;
+  /** Where one-time login codes go, per kind of login. */
+  senders: CodeSenders;
   /** Milliseconds since the epoch; tests move time with it. */
   now: () => number;
 };

@@ -53,6 +53,7 @@ describe('writes survive SIGKILL', () => {
           login: `p${i}@durable.test`,
           password: 'correct horse battery',
           nickname: `P${i}`,
+          loginProven: true,
         }),
       ),
     );

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { NAME_PRIVACY, VERIFICATION_STATUSES } from '../../db/schema';
 import { MAX_BYTES } from './services/display-name';
+import { LoginError, normaliseLogin, type LoginRules } from './services/logins';
 
 const graphemeCount = (s: string) =>
   Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)).length;
@@ -13,25 +14,24 @@ const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 /** Characters no name may hold: controls, format (bidi, zero-width), separators, unassigned… */
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}]/u;
 
-const EMAIL = /^[^\s@"\\<>()[\],;:]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/;
-const PHONE = /^\+?[0-9]{6,15}$/;
-
-/** An e-mail address (lower-cased) or a phone number (spaces, dashes and brackets removed). */
-export const login = z
-  .string({ error: 'login is required' })
-  .max(254, 'login is too long')
-  .transform((raw, ctx) => {
-    const v = raw.trim();
-    if (v.includes('@')) {
-      const email = v.toLowerCase();
-      if (EMAIL.test(email)) return email;
-    } else {
-      const phone = v.replace(/[\s\-()]/g, '');
-      if (PHONE.test(phone)) return phone;
-    }
-    ctx.addIssue({ code: 'custom', message: 'login must be an e-mail address or a phone number' });
-    return z.NEVER;
-  });
+/**
+ * A login in its canonical form (services/logins.ts): one spelling per
+ * address, so look-alikes are the same account or refused by name. Phone
+ * numbers without a country code are read in `rules.defaultCountry`.
+ */
+export const loginSchema = (rules: LoginRules) =>
+  z
+    .string({ error: 'login is required' })
+    .max(320, 'login is too long')
+    .transform((raw, ctx) => {
+      try {
+        return normaliseLogin(raw, rules).login;
+      } catch (err) {
+        if (!(err instanceof LoginError)) throw err;
+        ctx.addIssue({ code: 'custom', message: err.message });
+        return z.NEVER;
+      }
+    });
 
 export const password = z
   .string({ error: 'password is required' })
@@ -119,14 +119,31 @@ export const searchQuery = z
   .refine((v) => v.length >= 1 && v.length <= 32, 'q must be 1 to 32 characters')
   .refine((v) => !INVISIBLE.test(v), 'q must not contain control or format characters');
 
-export const signUpBody = z.strictObject({ login, password, nickname });
-export const signInBody = z.strictObject({
-  login: login,
-  password: z.string({ error: 'password is required' }).min(1, 'password is required').max(200),
-});
+/** The sign-up and sign-in bodies, with logins read under `rules`. */
+export const authBodies = (rules: LoginRules) => {
+  const login = loginSchema(rules);
+  return {
+    signUpBody: z.strictObject({ login, password, nickname }),
+    signInBody: z.strictObject({
+      login,
+      password: z.string({ error: 'password is required' }).min(1, 'password is required').max(200),
+    }),
+  };
+};
 export const deleteAccountBody = z.strictObject({ password: z.string().min(1, 'password is required').max(200) });
 export const profileBody = z.strictObject({ nickname });
+export const loginCodeBody = z.strictObject({
+  code: z
+    .string({ error: 'code is required' })
+    .max(40)
+    .transform((v) => v.normalize('NFKC').replace(/[\s-]/g, ''))
+    .refine((v) => /^[0-9]{6}$/.test(v), 'code must be the 6 digits you were sent'),
+});
 export const verificationBody = z.strictObject({ legalName, idNumber });
 export const privacyBody = z.strictObject({ namePrivacy });
-export const approveBody = z.strictObject({ reason: reason.optional() });
+export const approveBody = z.strictObject({
+  reason: reason.optional(),
+  /** Approve although the document verifies someone else: that verification is revoked, with the reason. */
+  revokeOther: z.boolean({ error: 'revokeOther must be true or false' }).optional(),
+});
 export const decisionBody = z.strictObject({ reason });

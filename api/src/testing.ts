@@ -96,10 +96,16 @@ export async function call(
 
 let counter = 0;
 
-/** Signs up a fresh person and returns their session cookie and account. */
+/**
+ * Signs up a fresh person and returns their session cookie and account.
+ * Their login counts as proven (written straight to the row, as the code
+ * check would) unless `proven: false`: proving by code has tests of its own
+ * (login-proof.test.ts) against a real SMTP server, and most tests are about
+ * what comes after it.
+ */
 export async function signUp(
   t: TestApp,
-  overrides: { login?: string; password?: string; nickname?: string } = {},
+  overrides: { login?: string; password?: string; nickname?: string; proven?: boolean } = {},
 ): Promise<{ cookie: string; me: any; login: string; password: string }> {
   counter += 1;
   const login = overrides.login ?? `person${counter}@example.test`;
@@ -108,6 +114,10 @@ export async function signUp(
     body: { login, password, nickname: overrides.nickname ?? `Person ${counter}` },
   });
   if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (overrides.proven !== false) {
+    markLoginProven(t.db, res.body.me.id);
+    res.body.me.loginProven = true;
+  }
   return { cookie: cookieFrom(res.headers), me: res.body.me, login, password };
 }
 
@@ -124,6 +134,11 @@ export function snapshot(db: Db): Record<string, unknown[]> {
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     .all() as { name: string }[];
   return Object.fromEntries(tables.map(({ name }) => [name, db.$client.prepare(`SELECT * FROM "${name}"`).all()]));
+}
+
+/** Marks a person's login proven, as a right code would (test set-up only). */
+export function markLoginProven(db: Db, userId: number): void {
+  db.$client.prepare('UPDATE users SET login_proven_at = ? WHERE id = ?').run(Date.now(), userId);
 }
 
 /** Makes a person an admin, as `npm run admin:create -- --promote` does. */

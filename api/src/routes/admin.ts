@@ -32,6 +32,7 @@ export function adminRoutes(deps: Deps) {
           'approve',
           c.req.valid('json').reason ?? null,
           deps.now(),
+          { revokeOther: c.req.valid('json').revokeOther ?? false },
         ),
       }),
     )
@@ -64,7 +65,7 @@ export function adminRoutes(deps: Deps) {
       if (type !== 'text/csv')
         throw new AppError(415, 'unsupported_media_type', 'Send the file as the body with Content-Type: text/csv.');
       const body = new Uint8Array(await c.req.arrayBuffer());
-      return c.json(importVerifications(db, deps.keys, actor(c.var.me), body, deps.now()));
+      return c.json(importVerifications(db, deps.keys, actor(c.var.me), body, deps.config.logins, deps.now()));
     })
     .get('/people', valid('query', page.extend({ q: searchQuery.optional() })), (c) =>
       c.json({ people: listPeople(db, c.req.valid('query')) }),

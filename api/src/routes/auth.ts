@@ -1,13 +1,14 @@
 /** /api/auth: sign up, sign in, sign out. */
 import { Hono } from 'hono';
 import type { Deps, PublicEnv } from '../deps';
-import { signInBody, signUpBody } from '../schemas';
+import { authBodies } from '../schemas';
 import { closeSession, createPerson, describeMe, openSession, signIn } from '../services/people';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './session';
 import { jsonOnly, valid } from './validate';
 
 export function authRoutes(deps: Deps) {
   const security = { keys: deps.keys, scryptLogN: deps.config.scryptLogN };
+  const { signUpBody, signInBody } = authBodies(deps.config.logins);
   return new Hono<PublicEnv>()
     .post('/sign-up', jsonOnly, valid('json', signUpBody), async (c) => {
       const person = await createPerson(deps.db, security, c.req.valid('json'));

@@ -2,7 +2,8 @@
 import { Hono } from 'hono';
 import type { Deps, PublicEnv } from '../deps';
 import { AppError } from '../errors';
-import { deleteAccountBody, privacyBody, profileBody, verificationBody } from '../schemas';
+import { deleteAccountBody, loginCodeBody, privacyBody, profileBody, verificationBody } from '../schemas';
+import { confirmLoginCode, requestLoginCode } from '../services/login-proof';
 import { MAX_AVATAR_BYTES, removeAvatar, setAvatar } from '../services/avatars';
 import { deleteOwnAccount, describeMe, setNickname } from '../services/people';
 import { previewNamePrivacy, setNamePrivacy } from '../services/privacy';
@@ -24,6 +25,13 @@ export function meRoutes(deps: Deps) {
       await deleteOwnAccount(db, deps.pbx, c.var.me.id, c.req.valid('json').password);
       clearSessionCookie(c, deps);
       return c.body(null, 204);
+    })
+    .post('/login/code', async (c) =>
+      c.json({ code: await requestLoginCode(db, deps.keys, deps.senders, c.var.me.id, deps.now()) }, 202),
+    )
+    .post('/login/confirm', jsonOnly, valid('json', loginCodeBody), (c) => {
+      confirmLoginCode(db, deps.keys, c.var.me.id, c.req.valid('json').code, deps.now());
+      return c.json({ me: describeMe(db, c.var.me.id) });
     })
     .get('/sip', (c) => {
       // The secret is for its owner's softphone only: never cache it anywhere.

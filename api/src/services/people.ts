@@ -10,6 +10,7 @@ import { avatars, sessions, sipAccounts, users, verifications, type Role, type U
 import { AppError, conflict, notFound, unauthorized } from '../errors';
 import type { Pbx } from './pbx';
 import { hashPassword, newSipSecret, seal, sha256Hex, verifyPassword, type Keys } from './secrets';
+import { loginKindOf } from './logins';
 import { throttleAttempt, throttleSuccess } from './throttle';
 
 export const SESSION_DAYS = 14;
@@ -23,6 +24,9 @@ export type SecurityDeps = { keys: Keys; scryptLogN: number };
 export type Me = {
   id: number;
   login: string;
+  loginKind: User['loginKind'];
+  /** Whether the person proved they own the login (needed before verification). */
+  loginProven: boolean;
   nickname: string;
   role: Role;
   extension: string;
@@ -42,14 +46,29 @@ export const sipSecretOwner = (userId: number) => `user:${userId}`;
 export async function createPerson(
   db: Db,
   deps: SecurityDeps,
-  input: { login: string; password: string; nickname: string; role?: Role },
+  input: {
+    login: string;
+    password: string;
+    nickname: string;
+    role?: Role;
+    /** Only for logins someone trusted already vouches for (the admin CLI, the demo seed). */
+    loginProven?: boolean;
+  },
+  now = Date.now(),
 ): Promise<{ id: number; extension: string }> {
   const passwordHash = await hashPassword(input.password, deps.scryptLogN);
   try {
     return db.transaction((tx) => {
       const created = tx
         .insert(users)
-        .values({ login: input.login, passwordHash, nickname: input.nickname, role: input.role ?? 'user' })
+        .values({
+          login: input.login,
+          loginKind: loginKindOf(input.login),
+          loginProvenAt: input.loginProven ? new Date(now) : null,
+          passwordHash,
+          nickname: input.nickname,
+          role: input.role ?? 'user',
+        })
         .returning({ id: users.id })
         .get();
       const extension = String(EXTENSION_BASE + created.id);
@@ -158,6 +177,8 @@ export function describeMe(db: Db, userId: number): Me {
   return {
     id: row.user.id,
     login: row.user.login,
+    loginKind: row.user.loginKind,
+    loginProven: row.user.loginProvenAt !== null,
     nickname: row.user.nickname,
     role: row.user.role,
     extension: row.extension,

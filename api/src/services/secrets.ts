@@ -14,17 +14,32 @@ import {
   timingSafeEqual,
 } from 'node:crypto';
 
-export type Keys = { idHash: Buffer; seal: Buffer };
+export type Keys = { idHash: Buffer; seal: Buffer; loginCode: Buffer };
 
 /** Separate keys for separate purposes, so one leaking does not give the other. */
 export function deriveKeys(root: Buffer): Keys {
   const derive = (info: string) => Buffer.from(hkdfSync('sha256', root, 'realcall', info, 32));
-  return { idHash: derive('id-number-hash v1'), seal: derive('sip-secret-seal v1') };
+  return {
+    idHash: derive('id-number-hash v1'),
+    seal: derive('sip-secret-seal v1'),
+    loginCode: derive('login-code-hash v1'),
+  };
 }
 
 /** HMAC-SHA256 of a normalised identity document number, hex. */
 export const hashIdNumber = (keys: Keys, normalised: string): string =>
   createHmac('sha256', keys.idHash).update(normalised, 'utf8').digest('hex');
+
+/** HMAC-SHA256 of a one-time login code, bound to the person and the address it was sent to, hex. */
+export const hashLoginCode = (keys: Keys, userId: number, sentTo: string, code: string): string =>
+  createHmac('sha256', keys.loginCode).update(`${userId}\n${sentTo}\n${code}`, 'utf8').digest('hex');
+
+/** Compares two hex digests in constant time. */
+export function sameHex(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
 
 /** A fresh SIP secret: 192 random bits, URL-safe. Never derived from the password. */
 export const newSipSecret = (): string => randomBytes(24).toString('base64url');

@@ -9,21 +9,27 @@
  *
  * Columns: `login,legal_name,id_number,status[,reason]` where status is
  * `verified` or `rejected` (a reason is required to reject). For each row:
+ * - the login is read like a sign-in (services/logins.ts) and matches only
+ *   a person who has **proven** they own it; an unproven login is refused,
+ *   so nobody can sign up with someone else's address and be verified by
+ *   an import meant for its owner;
  * - the person has a pending record → it is decided, provided the document
  *   number matches the one they submitted;
  * - no pending record → a new record is written with that decision;
- * - already verified → the row is refused (revoke first).
+ * - already verified → the row is refused (revoke first);
+ * - `verified` for a document that already verifies someone else → refused.
  */
 import { and, eq } from 'drizzle-orm';
 import type { ZodType } from 'zod';
 import type { Db } from '../../../db/open';
 import { users, verifications } from '../../../db/schema';
 import { badRequest } from '../errors';
-import { idNumber, legalName, login, reason } from '../schemas';
+import { idNumber, legalName, loginSchema, reason } from '../schemas';
+import type { LoginRules } from './logins';
 import { recordAudit, type Actor } from './audit';
 import { CsvError, parseCsv } from './csv';
 import { hashIdNumber, type Keys } from './secrets';
-import { transition } from './verifications';
+import { transition, verifiedElsewhere } from './verifications';
 
 export const MAX_IMPORT_ROWS = 5000;
 const HEADER = ['login', 'legal_name', 'id_number', 'status'];
@@ -52,8 +58,10 @@ export function importVerifications(
   keys: Keys,
   admin: Actor,
   body: Uint8Array,
+  rules: LoginRules,
   now = Date.now(),
 ): ImportResult {
+  const login = loginSchema(rules);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(body);
@@ -117,8 +125,22 @@ function applyRow(
   const idHash = hashIdNumber(keys, row.idNumber);
   const decision = row.status === 'verified' ? 'approve' : 'reject';
   db.transaction((tx) => {
-    const person = tx.select({ id: users.id }).from(users).where(eq(users.login, row.login)).get();
+    const person = tx
+      .select({ id: users.id, provenAt: users.loginProvenAt })
+      .from(users)
+      .where(eq(users.login, row.login))
+      .get();
     if (!person) throw new RowError('unknown_login', `no person signs in as ${row.login}`);
+    if (!person.provenAt) {
+      throw new RowError('login_unproven', `${row.login} has not proven they own that login; nothing was decided`);
+    }
+    const other = decision === 'approve' ? verifiedElsewhere(tx, idHash, person.id) : undefined;
+    if (other) {
+      throw new RowError(
+        'document_in_use',
+        `this id_number already verifies ${other.nickname} (extension ${other.extension}); revoke that first`,
+      );
+    }
     const open = tx
       .select()
       .from(verifications)

@@ -8,11 +8,20 @@
  * record is `pending` or `verified` (the database enforces one of each per
  * person). Identity document numbers are kept only as a keyed hash and their
  * last 4 characters.
+ *
+ * Two rules keep the name trustworthy against a hostile user:
+ * - only a person who proved they own their login (login-proof.ts) may
+ *   submit or be approved;
+ * - one document verifies one person (the database enforces it among
+ *   verified records). A submission whose document already belongs to
+ *   someone else is shown to the admin with that other person; approving it
+ *   needs `revokeOther`, which revokes the other verification in the same
+ *   audited transaction, with the admin's reason.
  */
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, ne, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/open';
 import { sipAccounts, users, verifications, type VerificationStatus } from '../../../db/schema';
-import { badRequest, conflict, notFound } from '../errors';
+import { AppError, badRequest, conflict, notFound } from '../errors';
 import { recordAudit, type Actor } from './audit';
 import { isUniqueViolation } from './people';
 import { hashIdNumber, type Keys } from './secrets';
@@ -69,7 +78,14 @@ export function myVerification(db: Db, userId: number): MyVerification {
   };
 }
 
-/** Submits a record for review; 409 while one is pending or verified. */
+export const loginUnproven = (login: string) =>
+  new AppError(
+    403,
+    'login_unproven',
+    `First prove that ${login} is yours: ask for a code on the Verification page and enter it there.`,
+  );
+
+/** Submits a record for review; 403 until the login is proven, 409 while one is pending or verified. */
 export function submitVerification(
   db: Db,
   keys: Keys,
@@ -80,6 +96,9 @@ export function submitVerification(
     conflict('already_verified', 'You are already verified; an admin must revoke it before you submit again.');
   try {
     db.transaction((tx) => {
+      const person = tx.select().from(users).where(eq(users.id, userId)).get();
+      if (!person) throw notFound('No such person.');
+      if (!person.loginProvenAt) throw loginUnproven(person.login);
       const verified = tx
         .select({ id: verifications.id })
         .from(verifications)
@@ -105,6 +124,13 @@ export function submitVerification(
   return myVerification(db, userId);
 }
 
+/** Another person's record of the same document, as the admin is shown it. */
+export type SameDocument = {
+  verificationId: number;
+  status: 'pending' | 'verified';
+  person: { id: number; nickname: string; extension: string };
+};
+
 export type VerificationListItem = {
   id: number;
   status: VerificationStatus;
@@ -113,7 +139,9 @@ export type VerificationListItem = {
   submittedAt: string;
   decidedAt: string | null;
   reason: string | null;
-  person: { id: number; login: string; nickname: string; extension: string };
+  person: { id: number; login: string; nickname: string; extension: string; loginProven: boolean };
+  /** Other people's pending or verified records of the same document: empty unless something is wrong. */
+  sameDocument: SameDocument[];
 };
 
 /** Newest first, optionally by status; `before` pages back by id. */
@@ -139,7 +167,13 @@ export function getVerification(db: Db, id: number): VerificationListItem {
 
 function selectItems(db: Db, where: SQL | undefined, limit: number): VerificationListItem[] {
   const rows = db
-    .select({ v: verifications, login: users.login, nickname: users.nickname, extension: sipAccounts.extension })
+    .select({
+      v: verifications,
+      login: users.login,
+      nickname: users.nickname,
+      extension: sipAccounts.extension,
+      provenAt: users.loginProvenAt,
+    })
     .from(verifications)
     .innerJoin(users, eq(users.id, verifications.userId))
     .innerJoin(sipAccounts, eq(sipAccounts.userId, users.id))
@@ -147,7 +181,11 @@ function selectItems(db: Db, where: SQL | undefined, limit: number): Verificatio
     .orderBy(desc(verifications.id))
     .limit(limit)
     .all();
-  return rows.map(({ v, login, nickname, extension }) => ({
+  const others = sameDocuments(
+    db,
+    rows.map(({ v }) => v.idHash),
+  );
+  return rows.map(({ v, login, nickname, extension, provenAt }) => ({
     id: v.id,
     status: v.status,
     legalName: v.legalName,
@@ -155,9 +193,71 @@ function selectItems(db: Db, where: SQL | undefined, limit: number): Verificatio
     submittedAt: v.submittedAt.toISOString(),
     decidedAt: v.decidedAt?.toISOString() ?? null,
     reason: v.reason,
-    person: { id: v.userId, login, nickname, extension },
+    person: { id: v.userId, login, nickname, extension, loginProven: provenAt !== null },
+    sameDocument: (others.get(v.idHash) ?? [])
+      .filter((o) => o.person.id !== v.userId)
+      .map(({ verificationId, status, person }) => ({ verificationId, status, person })),
   }));
 }
+
+/** Pending and verified records per document hash, with their people. */
+function sameDocuments(db: Db | Tx, hashes: string[]): Map<string, (SameDocument & { idHash: string })[]> {
+  const found = new Map<string, (SameDocument & { idHash: string })[]>();
+  if (hashes.length === 0) return found;
+  const rows = db
+    .select({
+      verificationId: verifications.id,
+      idHash: verifications.idHash,
+      status: verifications.status,
+      userId: users.id,
+      nickname: users.nickname,
+      extension: sipAccounts.extension,
+    })
+    .from(verifications)
+    .innerJoin(users, eq(users.id, verifications.userId))
+    .innerJoin(sipAccounts, eq(sipAccounts.userId, users.id))
+    .where(and(inArray(verifications.idHash, [...new Set(hashes)]), inArray(verifications.status, ['pending', 'verified'])))
+    .all();
+  for (const r of rows) {
+    const entry = {
+      verificationId: r.verificationId,
+      idHash: r.idHash,
+      status: r.status as 'pending' | 'verified',
+      person: { id: r.userId, nickname: r.nickname, extension: r.extension },
+    };
+    found.set(r.idHash, [...(found.get(r.idHash) ?? []), entry]);
+  }
+  return found;
+}
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/**
+ * The verified record of the same document held by someone other than
+ * `userId`, if any (there is at most one: the database enforces it).
+ */
+export function verifiedElsewhere(
+  tx: Db | Tx,
+  idHash: string,
+  userId: number,
+): { id: number; userId: number; extension: string; nickname: string } | undefined {
+  return tx
+    .select({ id: verifications.id, userId: verifications.userId, extension: sipAccounts.extension, nickname: users.nickname })
+    .from(verifications)
+    .innerJoin(users, eq(users.id, verifications.userId))
+    .innerJoin(sipAccounts, eq(sipAccounts.userId, users.id))
+    .where(and(eq(verifications.idHash, idHash), eq(verifications.status, 'verified'), ne(verifications.userId, userId)))
+    .get();
+}
+
+export const documentInUse = (other: { id: number; extension: string; nickname: string }) =>
+  new AppError(
+    409,
+    'document_in_use',
+    `This identity document already verifies ${other.nickname} (extension ${other.extension}). ` +
+      'Revoke that verification first, or approve with revokeOther and a reason.',
+    { other: { verificationId: other.id, extension: other.extension, nickname: other.nickname } },
+  );
 
 /**
  * Applies an admin's decision and writes the audit entry in one transaction.
@@ -171,12 +271,39 @@ export function decideVerification(
   decision: Decision,
   reason: string | null,
   now = Date.now(),
+  options: { revokeOther?: boolean } = {},
 ): VerificationListItem {
   if (decision !== 'approve' && !reason) throw badRequest('reason_required', `A reason is required to ${decision}.`);
+  if (options.revokeOther && !reason) {
+    throw badRequest('reason_required', 'A reason is required to revoke the other verification of this document.');
+  }
   db.transaction((tx) => {
     const row = tx.select().from(verifications).where(eq(verifications.id, id)).get();
     if (!row) throw notFound('No such verification.');
     const next = transition(decision, row.status);
+    if (decision === 'approve') {
+      const person = tx.select().from(users).where(eq(users.id, row.userId)).get();
+      if (!person?.loginProvenAt) {
+        throw conflict('login_unproven', `${person?.login ?? 'This person'} has not proven their login yet; it cannot be approved.`);
+      }
+      const other = verifiedElsewhere(tx, row.idHash, row.userId);
+      if (other && !options.revokeOther) throw documentInUse(other);
+      if (other) {
+        tx.update(verifications)
+          .set({ status: 'revoked', reason, decidedAt: new Date(now), decidedBy: admin.id })
+          .where(and(eq(verifications.id, other.id), eq(verifications.status, 'verified')))
+          .run();
+        recordAudit(tx, admin, {
+          action: 'verification.revoke.same_document',
+          targetType: 'verification',
+          targetId: other.id,
+          targetUserId: other.userId,
+          beforeStatus: 'verified',
+          afterStatus: 'revoked',
+          reason: `${reason} (the document was approved for verification ${id})`,
+        });
+      }
+    }
     const changed = tx
       .update(verifications)
       .set({ status: next, reason, decidedAt: new Date(now), decidedBy: admin.id })
