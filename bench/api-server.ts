@@ -15,6 +15,10 @@ const config = loadConfig({
   REALCALL_SECRET_KEY: keyHex,
   REALCALL_INTERNAL_SECRET: secret,
   REALCALL_SIP_DOMAIN: 'bench.realcall.test',
+  // Production requires PBX control; the bench's internal listener never uses it.
+  REALCALL_AMI_URL: 'tcp://127.0.0.1:9',
+  REALCALL_AMI_USER: 'realcall',
+  REALCALL_AMI_SECRET: secret,
 });
 const db = openDatabase(config.dbPath);
 const app = createApp({ db, config, log: () => {} });

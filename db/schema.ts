@@ -195,6 +195,8 @@ export const pbxOutbox = sqliteTable(
     hangUp: integer('hang_up', { mode: 'boolean' }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }).notNull(),
+    /** Bumped by every merged change: the worker removes the row only if no change came in meanwhile. */
+    version: integer('version').notNull().default(0),
     createdAt: timeDefaultNow('created_at'),
     lastError: text('last_error'),
   },

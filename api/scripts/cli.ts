@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { openDatabase, type Db } from '../../db/open';
 import { ConfigError, loadConfig, type Config } from '../src/config';
 import { AppError } from '../src/errors';
+import { normaliseStoredLogins } from '../src/services/logins';
 import { deriveKeys, type Keys } from '../src/services/secrets';
 
 export function flags<T extends NonNullable<ParseArgsConfig['options']>>(options: T, usage: string) {
@@ -19,7 +20,9 @@ export function flags<T extends NonNullable<ParseArgsConfig['options']>>(options
 export function open(): { config: Config; db: Db; keys: Keys } {
   try {
     const config = loadConfig(process.env);
-    return { config, db: openDatabase(config.dbPath), keys: deriveKeys(config.secretKey) };
+    const db = openDatabase(config.dbPath);
+    normaliseStoredLogins(db, config.logins);
+    return { config, db, keys: deriveKeys(config.secretKey) };
   } catch (err) {
     if (err instanceof ConfigError) fail(err.message, 78);
     throw err;

@@ -20,6 +20,7 @@ import { internalSecret, sameOriginWrites } from './routes/guards';
 import { webRoutes } from './routes/web';
 import { MAX_AVATAR_BYTES } from './services/avatars';
 import { sendersFromConfig, type CodeSenders } from './services/code-senders';
+import { createPasswordGate, type PasswordGateLimits } from './services/password-gate';
 import { noPbx, type Pbx } from './services/pbx';
 import { deriveKeys } from './services/secrets';
 
@@ -36,6 +37,8 @@ export type CreateAppOptions = {
   pbx?: Pbx;
   /** Where login codes go; by default what the config names (services/code-senders.ts). */
   senders?: CodeSenders;
+  /** Limits of the password gate; the defaults otherwise. */
+  gateLimits?: PasswordGateLimits;
   now?: () => number;
   log?: (line: string) => void;
 };
@@ -48,10 +51,18 @@ export function createApp(options: CreateAppOptions): { public: Hono<PublicEnv>;
     pbx: options.pbx ?? noPbx,
     keys: deriveKeys(options.config.secretKey),
     senders: options.senders ?? sendersFromConfig(options.config, log),
+    gate: createPasswordGate(options.gateLimits, options.now),
     now: options.now ?? Date.now,
   };
 
   const pub = new Hono<PublicEnv>();
+  // Registered before secureHeaders, so it has the last word on the way out: a route that sets a
+  // stricter policy of its own (an uploaded image: `sandbox`) keeps it.
+  pub.use(async (c, next) => {
+    await next();
+    const own = c.get('ownCsp');
+    if (own) c.res.headers.set('Content-Security-Policy', own);
+  });
   pub.use(
     secureHeaders({
       contentSecurityPolicy: {
@@ -69,11 +80,25 @@ export function createApp(options: CreateAppOptions): { public: Hono<PublicEnv>;
       permissionsPolicy: { microphone: ['self'], camera: [], geolocation: [] },
     }),
   );
+  // Everything under /api is about a person (or for admins): no shared or browser cache keeps any of it.
+  pub.use('/api/*', async (c, next) => {
+    await next();
+    c.res.headers.set('Cache-Control', 'no-store');
+  });
   pub.use('/api/*', sameOriginWrites(deps.config), async (c, next) => {
     const limit = BODY_LIMITS.find(([path]) => c.req.path === path)?.[1] ?? DEFAULT_BODY_LIMIT;
     return bodyLimit({ maxSize: limit, onError: () => tooLarge(limit) })(c, next);
   });
-  pub.get('/api/health', (c) => c.json({ ok: true }));
+  // What an operator (and a monitor) should know: whether a revocation reaches the PBX at once,
+  // and which kinds of login can be proven by code.
+  pub.get('/api/health', (c) =>
+    c.json({
+      ok: true,
+      pbxControl: deps.pbx !== noPbx,
+      revocation: deps.pbx !== noPbx ? 'immediate' : 'not immediate: no PBX control (AMI) configured',
+      loginProof: { email: Boolean(deps.senders.email), phone: Boolean(deps.senders.phone) },
+    }),
+  );
   pub.route('/api/auth', authRoutes(deps));
   pub.route('/api/me', meRoutes(deps));
   pub.route('/api/admin', adminRoutes(deps));

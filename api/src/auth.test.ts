@@ -10,7 +10,14 @@ import { call, createTestApp, makeAdmin, signUp, snapshot, type TestApp } from '
 
 let t: TestApp;
 beforeEach(() => {
-  t = createTestApp({ NODE_ENV: 'production', REALCALL_COOKIE_SECURE: 'true' });
+  t = createTestApp({
+    NODE_ENV: 'production',
+    REALCALL_COOKIE_SECURE: 'true',
+    // Production requires PBX control; these tests record what the PBX is asked instead.
+    REALCALL_AMI_URL: 'tcp://127.0.0.1:9',
+    REALCALL_AMI_USER: 'realcall',
+    REALCALL_AMI_SECRET: 'Zt5Qw8Er2Ty7Ui1Op4As6Df9Gh3Jk0Lz',
+  });
 });
 afterEach(() => t.close());
 

@@ -14,6 +14,11 @@ const strong = {
   REALCALL_INTERNAL_SECRET: 'Vq3r9ZkT2mXp7LwB8nYc4HdF6sJa1GeU',
   REALCALL_SECRET_KEY: 'a3f1c2e4b5d6978812345678abcdef0123456789abcdef0123456789abcdef01',
 };
+const amiVars = {
+  REALCALL_AMI_URL: 'tcp://127.0.0.1:5038',
+  REALCALL_AMI_USER: 'realcall',
+  REALCALL_AMI_SECRET: 'Zt5Qw8Er2Ty7Ui1Op4As6Df9Gh3Jk0Lz',
+};
 
 function error(env: Record<string, string>): string {
   try {
@@ -27,13 +32,35 @@ function error(env: Record<string, string>): string {
 
 describe('loadConfig', () => {
   it('has safe defaults: loopback listeners, an embedded database under ./data', () => {
-    const config = loadConfig({ ...strong, NODE_ENV: 'production' });
+    const config = loadConfig({ ...strong, ...amiVars, NODE_ENV: 'production' });
     expect(config.publicListener).toEqual({ host: '127.0.0.1', port: 8080 });
     expect(config.internalListener).toEqual({ host: '127.0.0.1', port: 8081 });
     expect(config.dbPath).toBe('./data/realcall.db');
     expect(config.cookieSecure).toBe(true);
     expect(config.sip.iceServers).toEqual([]);
-    expect(config.ami).toBeUndefined();
+    expect(config.trustProxy).toBe(false);
+    expect(config.logins.defaultCountry).toBeUndefined();
+    expect(config.ami?.host).toBe('127.0.0.1');
+  });
+
+  it('refuses to start in production without PBX control: a disable must reach the cached PBX at once', () => {
+    expect(error({ ...strong, NODE_ENV: 'production' })).toMatch(/REALCALL_AMI_URL.*required in production/);
+    expect(loadConfig({ ...strong, NODE_ENV: 'test' }).ami).toBeUndefined();
+  });
+
+  it('reads the code senders and the default phone country, refusing bad ones by name', () => {
+    const config = loadConfig({
+      ...strong,
+      REALCALL_SMTP_URL: 'smtp://mail.example.org:587',
+      REALCALL_MAIL_FROM: 'codes@example.org',
+      REALCALL_SMS_WEBHOOK_URL: 'https://sms.example.org/send',
+      REALCALL_PHONE_COUNTRY: 'cn',
+    });
+    expect(config.codes).toMatchObject({ smtpUrl: 'smtp://mail.example.org:587', mailFrom: 'codes@example.org' });
+    expect(config.logins.defaultCountry).toBe('CN');
+    expect(error({ ...strong, REALCALL_PHONE_COUNTRY: 'XX' })).toContain('REALCALL_PHONE_COUNTRY');
+    expect(error({ ...strong, REALCALL_SMTP_URL: 'http://mail.example.org' })).toContain('REALCALL_SMTP_URL');
+    expect(error({ ...strong, REALCALL_MAIL_FROM: 'not an address' })).toContain('REALCALL_MAIL_FROM');
   });
 
   it('refuses to start in production without secrets, naming the variables', () => {

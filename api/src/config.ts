@@ -83,6 +83,7 @@ const EnvSchema = z.object({
   REALCALL_ICE_SERVERS: iceServers.default([]),
   REALCALL_COOKIE_SECURE: bool.optional(),
   REALCALL_PUBLIC_ORIGINS: origins.default([]),
+  REALCALL_TRUST_PROXY: bool.optional(),
   REALCALL_SCRYPT_LOG_N: z.coerce.number().int().min(14).max(20).default(16),
   REALCALL_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   REALCALL_MAIL_FROM: z.email().optional(),
@@ -121,6 +122,8 @@ export type Config = {
   cookieSecure: boolean;
   /** Extra origins allowed to send state-changing requests (besides same-origin). */
   publicOrigins: string[];
+  /** Read the client's address from X-Forwarded-For (only behind a proxy that sets it). */
+  trustProxy: boolean;
   scryptLogN: number;
   /** How logins are read: phone numbers without a country code are in `defaultCountry`. */
   logins: LoginRules;
@@ -185,6 +188,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }
   }
 
+  // RealCall's Asterisk caches people (sorcery memory cache, asterisk/conf/sorcery.conf): without AMI
+  // nothing expires that cache, and a disable or revocation would not reach the PBX for hours.
+  if (production && !ami) {
+    throw new ConfigError(
+      'Invalid configuration:\n  REALCALL_AMI_URL, REALCALL_AMI_USER, REALCALL_AMI_SECRET: required in production, ' +
+        'so that a disable or revocation reaches the PBX at once',
+    );
+  }
+
   return {
     env: e.NODE_ENV,
     dbPath: e.REALCALL_DB_PATH,
@@ -200,6 +212,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     cookieSecure: e.REALCALL_COOKIE_SECURE ?? production,
     publicOrigins: e.REALCALL_PUBLIC_ORIGINS,
+    trustProxy: e.REALCALL_TRUST_PROXY ?? false,
     scryptLogN: e.REALCALL_SCRYPT_LOG_N,
     logins: { defaultCountry: e.REALCALL_PHONE_COUNTRY },
     codes: {

@@ -6,6 +6,7 @@ import type { Db } from '../../db/open';
 import type { User } from '../../db/schema';
 import type { Config } from './config';
 import type { CodeSenders } from './services/code-senders';
+import type { PasswordGate } from './services/password-gate';
 import type { Pbx } from './services/pbx';
 import type { Keys } from './services/secrets';
 
@@ -16,9 +17,17 @@ export type Deps = {
   keys: Keys;
   /** Where one-time login codes go, per kind of login. */
   senders: CodeSenders;
+  /** Every scrypt run goes through it (services/password-gate.ts). */
+  gate: PasswordGate;
   /** Milliseconds since the epoch; tests move time with it. */
   now: () => number;
 };
 
 /** Hono's environment for public routes: `me` is set by `requireSession`. */
-export type PublicEnv = { Variables: { me: User } };
+export type PublicEnv = {
+  Variables: {
+    me: User;
+    /** A Content-Security-Policy of a route's own that must survive the app-wide one (app.ts). */
+    ownCsp?: string;
+  };
+};

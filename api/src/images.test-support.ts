@@ -1,7 +1,11 @@
 /**
  * Real, decodable images built in memory for avatar tests (no fixtures on disk).
  */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { deflateSync } from 'node:zlib';
+import encodeJpeg, { init as initJpegEncode } from '@jsquash/jpeg/encode.js';
+import { encodeWebp } from './services/image-codec';
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -40,23 +44,43 @@ export function png(width: number, height: number, rgb: [number, number, number]
   ]);
 }
 
-/** A lossless WebP (VP8L) header with the given size; the bitstream after it is not decoded by the API. */
-export function webpHeader(width: number, height: number): Buffer {
-  const vp8l = Buffer.alloc(5);
-  vp8l[0] = 0x2f;
-  vp8l.writeUInt32LE(((width - 1) & 0x3fff) | (((height - 1) & 0x3fff) << 14), 1);
-  const payload = Buffer.concat([vp8l, Buffer.alloc(11)]);
-  const chunkHeader = Buffer.concat([Buffer.from('VP8L', 'latin1'), Buffer.from([payload.length, 0, 0, 0])]);
-  const body = Buffer.concat([Buffer.from('WEBP', 'latin1'), chunkHeader, payload]);
-  const riff = Buffer.concat([Buffer.from('RIFF', 'latin1'), Buffer.alloc(4), body]);
-  riff.writeUInt32LE(riff.length - 8, 4);
-  return riff;
+/** A PNG with an extra chunk of `payload` between IHDR and IDAT (a polyglot, as an attacker makes). */
+export function pngWithChunk(width: number, height: number, type: string, payload: string): Buffer {
+  const image = png(width, height);
+  // IHDR ends at 8 (signature) + 8 + 13 + 4.
+  const at = 8 + 8 + 13 + 4;
+  return Buffer.concat([image.subarray(0, at), chunk(type, Buffer.from(payload, 'latin1')), image.subarray(at)]);
 }
 
-/** A baseline JPEG's markers (SOI, SOF0 with the size, EOI). */
-export function jpegHeader(width: number, height: number): Buffer {
-  const sof = Buffer.from([0xff, 0xc0, 0x00, 0x0b, 0x08, 0, 0, 0, 0, 0x01, 0x01, 0x11, 0x00]);
-  sof.writeUInt16BE(height, 5);
-  sof.writeUInt16BE(width, 7);
-  return Buffer.concat([Buffer.from([0xff, 0xd8]), sof, Buffer.from([0xff, 0xd9])]);
+const solid = (width: number, height: number, rgb: [number, number, number]) => ({
+  data: new Uint8ClampedArray(Array.from({ length: width * height }, () => [...rgb, 255]).flat()),
+  width,
+  height,
+  colorSpace: 'srgb' as const,
+});
+
+/** A real WebP of the given size (encoded by the same maintained codec the API decodes with). */
+export async function webp(
+  width: number,
+  height: number,
+  rgb: [number, number, number] = [40, 120, 200],
+): Promise<Buffer> {
+  return Buffer.from(await encodeWebp(solid(width, height, rgb)));
 }
+
+/** A real baseline JPEG of the given size (mozjpeg, from npm). */
+export async function jpeg(
+  width: number,
+  height: number,
+  rgb: [number, number, number] = [40, 160, 60],
+): Promise<Buffer> {
+  jpegReady ??= (async () => {
+    const wasmBinary = await readFile(
+      createRequire(import.meta.url).resolve('@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm'),
+    );
+    await initJpegEncode({ wasmBinary, print: () => {}, printErr: () => {} });
+  })();
+  await jpegReady;
+  return Buffer.from(await encodeJpeg(solid(width, height, rgb) as Parameters<typeof encodeJpeg>[0], { quality: 90 }));
+}
+let jpegReady: Promise<void> | undefined;

@@ -8,10 +8,32 @@ import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createAmiPbx } from './services/ami';
 import { noPbx } from './services/pbx';
+import { reencodeStoredAvatars } from './services/avatars';
+import { normaliseStoredLogins, type StoredLoginReport } from './services/logins';
 import { pruneSessions } from './services/people';
+
+/** Says what bringing old logins into canonical form did, once, at the first start after the change. */
+function reportLogins(report: StoredLoginReport): void {
+  if (report.changed) console.log(`[api] ${report.changed} stored login(s) rewritten in canonical form`);
+  for (const c of report.conflicts) {
+    console.error(
+      `[api] login ${JSON.stringify(c.login)} (person ${c.userId}) is the same as ${c.wouldBe}, which someone else has: left as it is; see the audit log`,
+    );
+  }
+  for (const r of report.refused) {
+    console.error(
+      `[api] login ${JSON.stringify(r.login)} (person ${r.userId}) is refused by the login rules (${r.why}): left as it is; see the audit log`,
+    );
+  }
+}
 
 function start(config: Config) {
   const db = openDatabase(config.dbPath);
+  reportLogins(normaliseStoredLogins(db, config.logins));
+  void reencodeStoredAvatars(db).then(({ reencoded, removed }) => {
+    if (reencoded || removed)
+      console.log(`[api] stored avatars: ${reencoded} re-encoded, ${removed} removed (not whole images)`);
+  });
   pruneSessions(db);
   const ami = config.ami ? createAmiPbx(db, config.ami) : undefined;
   const pbx = ami ?? noPbx;

@@ -15,6 +15,7 @@ CREATE TABLE `login_codes` (
 	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
+ALTER TABLE `pbx_outbox` ADD `version` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `users` ADD `login_kind` text DEFAULT 'email' NOT NULL;--> statement-breakpoint
 ALTER TABLE `users` ADD `login_proven_at` integer;--> statement-breakpoint
 -- Hand-written data steps (RealCall): what each existing row becomes, before the new unique indexes.
@@ -42,8 +43,8 @@ UPDATE `verifications` SET
 	`decided_by` = NULL
 WHERE `status` = 'verified'
 	AND EXISTS (SELECT 1 FROM `verifications` w WHERE w.`status` = 'verified' AND w.`id_hash` = `verifications`.`id_hash` AND w.`id` < `verifications`.`id`);--> statement-breakpoint
-CREATE INDEX `login_throttle_window_idx` ON `login_throttle` (`window_start`);--> statement-breakpoint
 CREATE UNIQUE INDEX `pbx_outbox_extension_unique` ON `pbx_outbox` (`extension`);--> statement-breakpoint
 CREATE INDEX `pbx_outbox_due_idx` ON `pbx_outbox` (`hang_up`,`next_attempt_at`);--> statement-breakpoint
+CREATE INDEX `login_throttle_window_idx` ON `login_throttle` (`window_start`);--> statement-breakpoint
 CREATE UNIQUE INDEX `verifications_one_person_per_document` ON `verifications` (`id_hash`) WHERE status = 'verified';--> statement-breakpoint
 CREATE INDEX `verifications_id_hash_idx` ON `verifications` (`id_hash`);

@@ -3,21 +3,22 @@ import { Hono } from 'hono';
 import type { Deps, PublicEnv } from '../deps';
 import { authBodies } from '../schemas';
 import { closeSession, createPerson, describeMe, openSession, signIn } from '../services/people';
+import { clientAddress } from './client';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './session';
 import { jsonOnly, valid } from './validate';
 
 export function authRoutes(deps: Deps) {
-  const security = { keys: deps.keys, scryptLogN: deps.config.scryptLogN };
+  const security = { keys: deps.keys, scryptLogN: deps.config.scryptLogN, gate: deps.gate };
   const { signUpBody, signInBody } = authBodies(deps.config.logins);
   return new Hono<PublicEnv>()
     .post('/sign-up', jsonOnly, valid('json', signUpBody), async (c) => {
-      const person = await createPerson(deps.db, security, c.req.valid('json'));
+      const person = await createPerson(deps.db, security, c.req.valid('json'), deps.now(), clientAddress(c, deps));
       const session = openSession(deps.db, person.id, deps.now());
       setSessionCookie(c, deps, session.token, session.expiresAt);
       return c.json({ me: describeMe(deps.db, person.id) }, 201);
     })
     .post('/sign-in', jsonOnly, valid('json', signInBody), async (c) => {
-      const session = await signIn(deps.db, security, c.req.valid('json'), deps.now());
+      const session = await signIn(deps.db, security, c.req.valid('json'), deps.now(), clientAddress(c, deps));
       setSessionCookie(c, deps, session.token, session.expiresAt);
       return c.json({ me: describeMe(deps.db, session.userId) });
     })

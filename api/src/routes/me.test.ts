@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { jpegHeader, png, webpHeader } from '../images.test-support';
+import { jpeg, png, pngWithChunk, webp } from '../images.test-support';
+import { decode } from '../services/image-codec';
 import { call, createTestApp, makeAdmin, signUp, snapshot, type TestApp } from '../testing';
 
 let t: TestApp;
@@ -229,40 +230,64 @@ describe('avatar', () => {
   const put = (cookie: string, data: Buffer, type: string) =>
     call(t, 'PUT', '/api/me/avatar', { cookie, raw: new Uint8Array(data), headers: { 'content-type': type } });
 
-  it('stores a PNG, serves it by extension to signed-in people, and deletes it', async () => {
+  it('stores a PNG re-encoded as WebP, serves it by extension to signed-in people, and deletes it', async () => {
     const p = await signUp(t);
     const other = await signUp(t);
     const image = png(64, 64);
     const res = await put(p.cookie, image, 'image/png');
     expect(res.status).toBe(200);
-    expect(res.body.avatar).toEqual({ mime: 'image/png', width: 64, height: 64 });
+    expect(res.body.avatar).toEqual({
+      mime: 'image/webp',
+      width: 64,
+      height: 64,
+      uploaded: { mime: 'image/png', width: 64, height: 64 },
+    });
     expect((await call(t, 'GET', '/api/me', { cookie: p.cookie })).body.me.hasAvatar).toBe(true);
 
     const got = await t.public.request(`/api/people/${p.me.extension}/avatar`, { headers: { cookie: other.cookie } });
     expect(got.status).toBe(200);
-    expect(got.headers.get('content-type')).toBe('image/png');
+    expect(got.headers.get('content-type')).toBe('image/webp');
     expect(got.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(Buffer.from(await got.arrayBuffer()).equals(image)).toBe(true);
-    const etag = got.headers.get('etag') ?? '';
-    const again = await t.public.request(`/api/people/${p.me.extension}/avatar`, {
-      headers: { cookie: other.cookie, 'if-none-match': etag },
-    });
-    expect(again.status).toBe(304);
+    // The route's own policy, not the app's: an uploaded picture may never run anything.
+    expect(got.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(got.headers.get('cache-control')).toBe('no-store');
+    const served = Buffer.from(await got.arrayBuffer());
+    const pixels = await decode('webp', served);
+    expect([pixels.width, pixels.height]).toEqual([64, 64]);
+    // The colour survives (lossy, so roughly): 200, 40, 40.
+    expect(Math.abs(pixels.data[0]! - 200)).toBeLessThan(12);
 
     expect((await t.public.request(`/api/people/${p.me.extension}/avatar`)).status).toBe(401);
     expect((await call(t, 'DELETE', '/api/me/avatar', { cookie: p.cookie })).status).toBe(204);
     expect((await call(t, 'GET', `/api/people/${p.me.extension}/avatar`, { cookie: other.cookie })).status).toBe(404);
   });
 
-  it('recognises JPEG and WebP by their content, whatever the declared type says', async () => {
+  it('recognises JPEG and WebP by their content, whatever the declared type says, and shrinks big ones to 256', async () => {
     const p = await signUp(t);
-    expect((await put(p.cookie, jpegHeader(120, 90), 'image/jpeg')).body.avatar).toEqual({
-      mime: 'image/jpeg',
-      width: 120,
-      height: 90,
-    });
-    const webp = await put(p.cookie, webpHeader(32, 48), 'image/png');
-    expect(webp.body.avatar).toEqual({ mime: 'image/webp', width: 32, height: 48 });
+    const fromJpeg = await put(p.cookie, await jpeg(1200, 900), 'image/jpeg');
+    expect(fromJpeg.status).toBe(200);
+    expect(fromJpeg.body.avatar).toMatchObject({ mime: 'image/webp', width: 256, height: 192 });
+    expect(fromJpeg.body.avatar.uploaded).toEqual({ mime: 'image/jpeg', width: 1200, height: 900 });
+    const fromWebp = await put(p.cookie, await webp(32, 48), 'image/png');
+    expect(fromWebp.body.avatar).toMatchObject({ mime: 'image/webp', width: 32, height: 48 });
+    expect(fromWebp.headers.get('warning')).toContain('read as image/webp');
+  });
+
+  it('stores only pixels: an HTML payload hidden in a PNG chunk is gone from what is served', async () => {
+    const p = await signUp(t);
+    const other = await signUp(t);
+    const payload = '<html><script>alert(document.cookie)</script></html>';
+    const polyglot = pngWithChunk(16, 16, 'tEXt', `Comment\0${payload}`);
+    expect((await put(p.cookie, polyglot, 'image/png')).status).toBe(200);
+    const served = Buffer.from(
+      await (
+        await t.public.request(`/api/people/${p.me.extension}/avatar`, { headers: { cookie: other.cookie } })
+      ).arrayBuffer(),
+    );
+    expect(served.includes(Buffer.from('<script'))).toBe(false);
+    expect(served.includes(Buffer.from('html'))).toBe(false);
+    const stored = t.db.$client.prepare('SELECT data FROM avatars').pluck().get() as Buffer;
+    expect(stored.includes(Buffer.from('<script'))).toBe(false);
   });
 
   it.each([
@@ -271,6 +296,12 @@ describe('avatar', () => {
     ['a GIF', Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'), 'image/gif', 415],
     ['a truncated PNG', png(8, 8).subarray(0, 40), 'image/png', 415],
     ['a PNG of 4096×16', png(4096, 16), 'image/png', 415],
+    [
+      'a JPEG header with no picture after it',
+      Buffer.from([0xff, 0xd8, 0xff, 0xc0, 0, 11, 8, 0, 8, 0, 8, 1, 1, 0x11, 0, 0xff, 0xd9]),
+      'image/jpeg',
+      415,
+    ],
     ['a JSON body', Buffer.from('{}'), 'application/json', 415],
     ['an empty body', Buffer.alloc(0), 'image/png', 400],
     ['a body over 256 KiB', Buffer.concat([png(8, 8), Buffer.alloc(300 * 1024)]), 'image/png', 413],
@@ -290,7 +321,12 @@ describe('DELETE /api/me', () => {
     const before = snapshot(t.db);
     const wrong = await call(t, 'DELETE', '/api/me', { cookie: p.cookie, body: { password: 'not my password' } });
     expect(wrong.status).toBe(403);
-    expect(snapshot(t.db)).toEqual(before);
+    // Nothing changed but the count of wrong passwords (a stolen session is no password oracle).
+    const { login_throttle: counted, ...after } = snapshot(t.db);
+    const { login_throttle: none, ...unchanged } = before;
+    expect(none).toEqual([]);
+    expect(after).toEqual(unchanged);
+    expect(counted).toEqual([expect.objectContaining({ login: `password:${p.me.id}`, attempts: 1 })]);
     expect(t.pbxCalls).toEqual([]);
 
     const ok = await call(t, 'DELETE', '/api/me', { cookie: p.cookie, body: { password: p.password } });
@@ -301,5 +337,20 @@ describe('DELETE /api/me', () => {
     expect(rows.users).toEqual([]);
     expect(rows.sip_accounts).toEqual([]);
     expect(rows.sessions).toEqual([]);
+  });
+
+  it('locks deleting after 5 wrong passwords, even with the right one, so a stolen session cannot guess', async () => {
+    const p = await signUp(t);
+    for (let i = 0; i < 5; i++) {
+      const res = await call(t, 'DELETE', '/api/me', { cookie: p.cookie, body: { password: `guess ${i}` } });
+      expect(res.status).toBe(403);
+    }
+    const locked = await call(t, 'DELETE', '/api/me', { cookie: p.cookie, body: { password: p.password } });
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await call(t, 'GET', '/api/me', { cookie: p.cookie })).status).toBe(200);
+    t.clock.now += 16 * 60 * 1000;
+    const later = await call(t, 'DELETE', '/api/me', { cookie: p.cookie, body: { password: p.password } });
+    expect(later.status).toBe(204);
   });
 });

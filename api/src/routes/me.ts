@@ -9,6 +9,7 @@ import { deleteOwnAccount, describeMe, setNickname } from '../services/people';
 import { previewNamePrivacy, setNamePrivacy } from '../services/privacy';
 import { rotateSipSecret, sipRegistration } from '../services/sip-accounts';
 import { myVerification, submitVerification } from '../services/verifications';
+import { clientAddress } from './client';
 import { clearSessionCookie, requireSession } from './session';
 import { jsonOnly, valid } from './validate';
 
@@ -22,7 +23,15 @@ export function meRoutes(deps: Deps) {
       return c.json({ me: describeMe(db, c.var.me.id) });
     })
     .delete('/', jsonOnly, valid('json', deleteAccountBody), async (c) => {
-      await deleteOwnAccount(db, deps.pbx, c.var.me.id, c.req.valid('json').password);
+      const security = { keys: deps.keys, scryptLogN: deps.config.scryptLogN, gate: deps.gate, pbx: deps.pbx };
+      await deleteOwnAccount(
+        db,
+        security,
+        c.var.me.id,
+        c.req.valid('json').password,
+        deps.now(),
+        clientAddress(c, deps),
+      );
       clearSessionCookie(c, deps);
       return c.body(null, 204);
     })
@@ -39,7 +48,7 @@ export function meRoutes(deps: Deps) {
       return c.json(sipRegistration(db, deps.keys, deps.config.sip, c.var.me.id));
     })
     .post('/sip/rotate', (c) => {
-      rotateSipSecret(db, deps.keys, deps.pbx, c.var.me.id);
+      rotateSipSecret(db, deps.keys, deps.pbx, c.var.me.id, deps.now());
       c.header('Cache-Control', 'no-store');
       return c.json(sipRegistration(db, deps.keys, deps.config.sip, c.var.me.id));
     })
@@ -64,12 +73,12 @@ export function meRoutes(deps: Deps) {
       }
       const data = Buffer.from(await c.req.arrayBuffer());
       if (data.length === 0) throw new AppError(400, 'empty_body', 'The picture is empty.');
-      const info = setAvatar(db, c.var.me.id, data, deps.now());
-      if (info.mime !== declared) {
+      const stored = await setAvatar(db, c.var.me.id, data, deps.now());
+      if (stored.uploaded.mime !== declared) {
         // The content decides; a mismatch is worth telling the client about, not a reason to fail.
-        c.header('Warning', `199 - "stored as ${info.mime}"`);
+        c.header('Warning', `199 - "read as ${stored.uploaded.mime}"`);
       }
-      return c.json({ avatar: info, maxBytes: MAX_AVATAR_BYTES });
+      return c.json({ avatar: stored, maxBytes: MAX_AVATAR_BYTES });
     })
     .delete('/avatar', (c) => {
       removeAvatar(db, c.var.me.id);

@@ -9,9 +9,18 @@
  * (SorceryMemoryCacheExpireObject; "not in the cache" counts as done) and,
  * when asked, hang up their live channels (Hangup with a channel regex). A
  * failure is retried with backoff until it succeeds, also across restarts.
+ *
+ * Nothing can delay a revocation:
+ * - rows coalesce: one per extension, so a flood of changes to one person
+ *   (10,000 secret rotations) is one row, and the outbox never holds more
+ *   rows than there are people;
+ * - rows that hang up (disable, deletion) go first; the worker picks the
+ *   next row after every one it carries out, so a disable saved while a
+ *   long run of routine expiries is under way is next in line;
+ * - a failed attempt backs off every due row in one statement.
  */
 import { connect, type Socket } from 'node:net';
-import { asc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/open';
 import { pbxOutbox } from '../../../db/schema';
 import type { Config } from '../config';
@@ -181,22 +190,32 @@ export function createAmiPbx(
     timer.unref();
   };
 
-  const work = async () => {
-    const due = db
+  /** The next row to carry out: hang-ups first, then oldest first. */
+  const nextDue = () =>
+    db
       .select()
       .from(pbxOutbox)
       .where(lte(pbxOutbox.nextAttemptAt, new Date(now())))
-      .orderBy(asc(pbxOutbox.id))
-      .all();
-    if (due.length === 0) return;
+      .orderBy(desc(pbxOutbox.hangUp), asc(pbxOutbox.id))
+      .limit(1)
+      .get();
+
+  const work = async () => {
+    let row = nextDue();
+    if (!row) return;
     let conn: AmiConnection | undefined;
     try {
       conn = await AmiConnection.open(ami.host, ami.port);
       const [login] = await conn.action({ Action: 'Login', Username: ami.user, Secret: ami.secret, Events: 'off' });
       if (login?.Response !== 'Success') throw new Error(`AMI login refused: ${login?.Message ?? 'no answer'}`);
-      for (const row of due) {
-        await forgetOnPbx(conn, row.extension, row.hangUp);
-        db.delete(pbxOutbox).where(eq(pbxOutbox.id, row.id)).run();
+      while (row && !closed) {
+        const done = row;
+        await forgetOnPbx(conn, done.extension, done.hangUp);
+        // Only if nothing new arrived for this person meanwhile: a merged change must still be carried out.
+        db.delete(pbxOutbox)
+          .where(and(eq(pbxOutbox.id, done.id), eq(pbxOutbox.version, done.version)))
+          .run();
+        row = nextDue();
       }
       await conn.action({ Action: 'Logoff' }).catch(() => undefined);
       if (lastError) log('[pbx] AMI reachable again; pending changes carried out');
@@ -206,17 +225,16 @@ export function createAmiPbx(
       const message = err instanceof Error ? err.message : String(err);
       if (message !== lastError) log(`[pbx] ${message}; will retry`);
       lastError = message;
-      for (const row of db
-        .select()
-        .from(pbxOutbox)
-        .where(lte(pbxOutbox.nextAttemptAt, new Date(now())))
-        .all()) {
-        const backoff = Math.min(MAX_BACKOFF_MS, 500 * 2 ** row.attempts);
-        db.update(pbxOutbox)
-          .set({ attempts: row.attempts + 1, nextAttemptAt: new Date(now() + backoff), lastError: message })
-          .where(eq(pbxOutbox.id, row.id))
-          .run();
-      }
+      // One statement for every due row: 500 ms × 2^attempts, at most MAX_BACKOFF_MS.
+      const at = now();
+      db.update(pbxOutbox)
+        .set({
+          attempts: sql`${pbxOutbox.attempts} + 1`,
+          nextAttemptAt: sql`${at} + min(${MAX_BACKOFF_MS}, 500 * (1 << min(${pbxOutbox.attempts}, 16)))`,
+          lastError: message,
+        })
+        .where(lte(pbxOutbox.nextAttemptAt, new Date(at)))
+        .run();
     } finally {
       conn?.close();
     }
@@ -240,8 +258,19 @@ export function createAmiPbx(
   schedule(0);
   return {
     forget(extension, { hangUp }) {
+      // One row per person: a new change merges into a waiting one, due now, hanging up if either asks.
+      const at = new Date(now());
       db.insert(pbxOutbox)
-        .values({ extension, hangUp, nextAttemptAt: new Date(now()) })
+        .values({ extension, hangUp, nextAttemptAt: at })
+        .onConflictDoUpdate({
+          target: pbxOutbox.extension,
+          set: {
+            hangUp: sql`max(${pbxOutbox.hangUp}, excluded.hang_up)`,
+            nextAttemptAt: at,
+            attempts: 0,
+            version: sql`${pbxOutbox.version} + 1`,
+          },
+        })
         .run();
       // After the caller's transaction commits: a rolled-back change leaves no row to act on.
       setImmediate(() => void run());

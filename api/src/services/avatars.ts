@@ -1,16 +1,22 @@
 /**
  * Avatars: PNG, JPEG or WebP, recognised by their content (signature,
  * header structure, dimensions and end marker), never by a name or a
- * declared type. Without one, the web draws initials.
+ * declared type — then decoded and re-encoded (image-codec.ts) as one WebP
+ * of at most AVATAR_SIDE × AVATAR_SIDE, so only pixels are ever stored or
+ * served: no chunk, comment, metadata or trailing byte of the upload
+ * survives. Without one, the web draws initials.
  */
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import type { Db } from '../../../db/open';
-import { avatars, sipAccounts, users } from '../../../db/schema';
+import { appMeta, avatars, sipAccounts, users } from '../../../db/schema';
 import { AppError } from '../errors';
+import { decode, encodeWebp, fitWithin } from './image-codec';
 
 export const MAX_AVATAR_BYTES = 256 * 1024;
 export const MAX_AVATAR_SIDE = 2048;
+/** What is stored and served: at most this many pixels on each side. */
+export const AVATAR_SIDE = 256;
 
 export const AVATAR_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;
 export type AvatarType = (typeof AVATAR_TYPES)[number];
@@ -82,19 +88,64 @@ function inspectWebp(d: Buffer): ImageInfo | undefined {
   throw invalid('The WebP has no valid header.');
 }
 
-/** Stores (or replaces) a person's avatar after checking its content. */
-export function setAvatar(db: Db, userId: number, data: Buffer, now = Date.now()): ImageInfo {
+export type StoredAvatar = { mime: 'image/webp'; width: number; height: number; uploaded: ImageInfo };
+
+/** Checks, decodes and re-encodes an upload; what `setAvatar` stores. Throws 415 for anything that is not a whole image. */
+export async function reencodeAvatar(data: Buffer): Promise<{ webp: Buffer; stored: StoredAvatar }> {
   if (data.length > MAX_AVATAR_BYTES) {
     throw new AppError(413, 'too_large', `An avatar may be at most ${MAX_AVATAR_BYTES / 1024} KiB.`);
   }
-  const info = inspectImage(data);
-  const etag = createHash('sha256').update(data).digest('base64url').slice(0, 27);
-  const values = { mime: info.mime, data, etag, updatedAt: new Date(now) };
+  const uploaded = inspectImage(data);
+  const type = uploaded.mime === 'image/png' ? 'png' : uploaded.mime === 'image/jpeg' ? 'jpeg' : 'webp';
+  let pixels;
+  try {
+    pixels = await decode(type, data);
+  } catch {
+    throw invalid('The image could not be decoded.');
+  }
+  if (pixels.width !== uploaded.width || pixels.height !== uploaded.height) {
+    throw invalid('The image is not what its header says.');
+  }
+  const small = fitWithin(pixels, AVATAR_SIDE);
+  const webp = Buffer.from(await encodeWebp(small));
+  return { webp, stored: { mime: 'image/webp', width: small.width, height: small.height, uploaded } };
+}
+
+/** Stores (or replaces) a person's avatar: only the re-encoded pixels, never the uploaded bytes. */
+export async function setAvatar(db: Db, userId: number, data: Buffer, now = Date.now()): Promise<StoredAvatar> {
+  const { webp, stored } = await reencodeAvatar(data);
+  const etag = createHash('sha256').update(webp).digest('base64url').slice(0, 27);
+  const values = { mime: stored.mime, data: webp, etag, updatedAt: new Date(now) };
   db.insert(avatars)
     .values({ userId, ...values })
     .onConflictDoUpdate({ target: avatars.userId, set: values })
     .run();
-  return info;
+  return stored;
+}
+
+const REENCODED_MARK = 'avatars_reencoded';
+
+/**
+ * Re-encodes avatars stored before uploads were re-encoded, once per
+ * database; one that cannot be decoded is removed (it was never a whole
+ * image). Returns how many were re-encoded and removed.
+ */
+export async function reencodeStoredAvatars(db: Db): Promise<{ reencoded: number; removed: number }> {
+  const counts = { reencoded: 0, removed: 0 };
+  if (db.select().from(appMeta).where(eq(appMeta.key, REENCODED_MARK)).get()) return counts;
+  for (const row of db.select().from(avatars).where(ne(avatars.mime, 'image/webp')).all()) {
+    try {
+      const { webp } = await reencodeAvatar(row.data);
+      const etag = createHash('sha256').update(webp).digest('base64url').slice(0, 27);
+      db.update(avatars).set({ mime: 'image/webp', data: webp, etag }).where(eq(avatars.userId, row.userId)).run();
+      counts.reencoded += 1;
+    } catch {
+      db.delete(avatars).where(eq(avatars.userId, row.userId)).run();
+      counts.removed += 1;
+    }
+  }
+  db.insert(appMeta).values({ key: REENCODED_MARK, value: '1' }).onConflictDoNothing().run();
+  return counts;
 }
 
 export function removeAvatar(db: Db, userId: number): void {

@@ -61,7 +61,8 @@ export function logSender(log: (line: string) => void): CodeSender {
 export function sendersFromConfig(config: Config, log: (line: string) => void): CodeSenders {
   const senders: CodeSenders = {};
   if (config.codes.smtpUrl) senders.email = smtpSender(config.codes.smtpUrl, config.codes.mailFrom);
-  if (config.codes.smsWebhookUrl) senders.phone = webhookSender(config.codes.smsWebhookUrl, config.codes.smsWebhookToken);
+  if (config.codes.smsWebhookUrl)
+    senders.phone = webhookSender(config.codes.smsWebhookUrl, config.codes.smsWebhookToken);
   if (config.env === 'development') {
     senders.email ??= logSender(log);
     senders.phone ??= logSender(log);

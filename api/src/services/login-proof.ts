@@ -64,7 +64,13 @@ export async function requestLoginCode(
     const fresh = !last || now - last.windowStart.getTime() >= SEND_WINDOW_MS;
     if (last && now - last.sentAt.getTime() < RESEND_MS) {
       const wait = Math.ceil((RESEND_MS - (now - last.sentAt.getTime())) / 1000);
-      throw new AppError(429, 'too_many_requests', `A code was sent just now; ask again in ${wait} s.`, undefined, wait);
+      throw new AppError(
+        429,
+        'too_many_requests',
+        `A code was sent just now; ask again in ${wait} s.`,
+        undefined,
+        wait,
+      );
     }
     if (!fresh && last.sendsInWindow >= MAX_SENDS) {
       const wait = Math.ceil((last.windowStart.getTime() + SEND_WINDOW_MS - now) / 1000);
@@ -129,10 +135,7 @@ export function confirmLoginCode(db: Db, keys: Keys, userId: number, code: strin
       .where(eq(users.id, userId))
       .run();
     // Only the send window stays: a proven person never needs another code for this login.
-    tx.update(loginCodes)
-      .set({ codeHash: '', attempts: MAX_TRIES })
-      .where(eq(loginCodes.userId, userId))
-      .run();
+    tx.update(loginCodes).set({ codeHash: '', attempts: MAX_TRIES }).where(eq(loginCodes.userId, userId)).run();
     return undefined;
   });
   if (wrong) throw new AppError(400, 'login_code_wrong', wrong);

@@ -22,7 +22,10 @@
  */
 import { domainToASCII } from 'node:url';
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import type { LoginKind } from '../../../db/schema';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../../db/open';
+import { appMeta, users, type LoginKind } from '../../../db/schema';
+import { recordAudit, type Actor } from './audit';
 
 export type NormalLogin = { login: string; kind: LoginKind };
 export type LoginRules = { defaultCountry?: CountryCode | undefined };
@@ -89,4 +92,70 @@ function phone(value: string, rules: LoginRules): NormalLogin {
   const parsed = parsePhoneNumberFromString(text, rules.defaultCountry);
   if (!parsed?.isValid()) throw new LoginError('login: not a valid phone number');
   return { login: parsed.number, kind: 'phone' };
+}
+
+const NORMALISED_MARK = 'logins_normalised';
+const NORMALISED_VERSION = '1';
+
+export type StoredLoginReport = {
+  changed: number;
+  conflicts: { userId: number; login: string; wouldBe: string }[];
+  refused: { userId: number; login: string; why: string }[];
+};
+
+/**
+ * Brings logins stored before these rules into their canonical form, once
+ * per database (app_meta remembers it). A login whose canonical form belongs
+ * to someone else is left as it is and reported — never merged — in the
+ * audit log and the returned report, and so is one that the rules refuse;
+ * an admin decides. Returns what it did.
+ */
+export function normaliseStoredLogins(db: Db, rules: LoginRules): StoredLoginReport {
+  const report: StoredLoginReport = { changed: 0, conflicts: [], refused: [] };
+  const done = db.select().from(appMeta).where(eq(appMeta.key, NORMALISED_MARK)).get();
+  if (done?.value === NORMALISED_VERSION) return report;
+  const system: Actor = { id: null, login: 'system (login normalisation)' };
+  db.transaction((tx) => {
+    for (const person of tx.select({ id: users.id, login: users.login }).from(users).all()) {
+      let canonical: NormalLogin;
+      try {
+        canonical = normaliseLogin(person.login, rules);
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        report.refused.push({ userId: person.id, login: person.login, why });
+        recordAudit(tx, system, {
+          action: 'login.normalise.refused',
+          targetType: 'user',
+          targetId: person.id,
+          targetUserId: person.id,
+          beforeStatus: null,
+          afterStatus: null,
+          reason: `${JSON.stringify(person.login)}: ${why}; left as it is`,
+        });
+        continue;
+      }
+      if (canonical.login === person.login) continue;
+      const taken = tx.select({ id: users.id }).from(users).where(eq(users.login, canonical.login)).get();
+      if (taken) {
+        report.conflicts.push({ userId: person.id, login: person.login, wouldBe: canonical.login });
+        recordAudit(tx, system, {
+          action: 'login.normalise.conflict',
+          targetType: 'user',
+          targetId: person.id,
+          targetUserId: person.id,
+          beforeStatus: null,
+          afterStatus: null,
+          reason: `${JSON.stringify(person.login)} is the same login as person ${taken.id}'s ${canonical.login}; left as it is, not merged`,
+        });
+        continue;
+      }
+      tx.update(users).set({ login: canonical.login, loginKind: canonical.kind }).where(eq(users.id, person.id)).run();
+      report.changed += 1;
+    }
+    tx.insert(appMeta)
+      .values({ key: NORMALISED_MARK, value: NORMALISED_VERSION })
+      .onConflictDoUpdate({ target: appMeta.key, set: { value: NORMALISED_VERSION } })
+      .run();
+  });
+  return report;
 }

@@ -11,14 +11,24 @@ import { AppError, conflict, notFound, unauthorized } from '../errors';
 import type { Pbx } from './pbx';
 import { hashPassword, newSipSecret, seal, sha256Hex, verifyPassword, type Keys } from './secrets';
 import { loginKindOf } from './logins';
-import { throttleAttempt, throttleSuccess } from './throttle';
+import type { PasswordGate } from './password-gate';
+import { PASSWORD, throttleAttempt, throttleSuccess } from './throttle';
 
 export const SESSION_DAYS = 14;
 const SESSION_MS = SESSION_DAYS * 24 * 60 * 60 * 1000;
 /** Extensions are 1000 + the person's id: allocated in O(1), never reused. */
 const EXTENSION_BASE = 1000;
 
-export type SecurityDeps = { keys: Keys; scryptLogN: number };
+export type SecurityDeps = {
+  keys: Keys;
+  scryptLogN: number;
+  /** Bounds scrypt work per address and in all (the HTTP routes pass it; the command-line tools need not). */
+  gate?: PasswordGate;
+};
+
+/** Runs password work through the gate when there is one. */
+const gated = <T>(deps: SecurityDeps, address: string, work: () => Promise<T>): Promise<T> =>
+  deps.gate ? deps.gate.run(address, work) : work();
 
 /** What a signed-in person is, as the API shows it to them. */
 export type Me = {
@@ -55,8 +65,9 @@ export async function createPerson(
     loginProven?: boolean;
   },
   now = Date.now(),
+  address = 'local',
 ): Promise<{ id: number; extension: string }> {
-  const passwordHash = await hashPassword(input.password, deps.scryptLogN);
+  const passwordHash = await gated(deps, address, () => hashPassword(input.password, deps.scryptLogN));
   try {
     return db.transaction((tx) => {
       const created = tx
@@ -119,11 +130,13 @@ export async function signIn(
   deps: SecurityDeps,
   input: { login: string; password: string },
   now = Date.now(),
+  address = 'local',
 ): Promise<{ token: string; expiresAt: Date; userId: number }> {
   throttleAttempt(db, input.login, now);
   const person = db.select().from(users).where(eq(users.login, input.login)).get();
   decoyHash ??= hashPassword(randomBytes(16).toString('hex'), deps.scryptLogN);
-  const ok = await verifyPassword(input.password, person?.passwordHash ?? (await decoyHash));
+  const against = person?.passwordHash ?? (await decoyHash);
+  const ok = await gated(deps, address, () => verifyPassword(input.password, against));
   if (!person || !ok || person.disabled) {
     throw new AppError(401, 'invalid_credentials', 'Login or password is wrong.');
   }
@@ -197,7 +210,16 @@ export function setNickname(db: Db, userId: number, nickname: string): void {
  * account, verifications and avatar go with them (cascade); the audit log
  * keeps what admins did. The PBX forgets them and hangs up their calls.
  */
-export async function deleteOwnAccount(db: Db, pbx: Pbx, userId: number, password: string): Promise<void> {
+export async function deleteOwnAccount(
+  db: Db,
+  deps: SecurityDeps & { pbx: Pbx },
+  userId: number,
+  password: string,
+  now = Date.now(),
+  address = 'local',
+): Promise<void> {
+  // Counted before the check, as at sign-in: a stolen session is not a password oracle.
+  throttleAttempt(db, `password:${userId}`, now, PASSWORD);
   const person = db
     .select({ passwordHash: users.passwordHash, extension: sipAccounts.extension })
     .from(users)
@@ -205,12 +227,13 @@ export async function deleteOwnAccount(db: Db, pbx: Pbx, userId: number, passwor
     .where(eq(users.id, userId))
     .get();
   if (!person) throw unauthorized();
-  if (!(await verifyPassword(password, person.passwordHash))) {
+  if (!(await gated(deps, address, () => verifyPassword(password, person.passwordHash)))) {
     throw new AppError(403, 'wrong_password', 'The password is wrong; nothing was deleted.');
   }
   db.transaction(() => {
     db.delete(users).where(eq(users.id, userId)).run();
+    throttleSuccess(db, `password:${userId}`);
     // In the same transaction: the deletion and the duty to tell the PBX are saved together.
-    pbx.forget(person.extension, { hangUp: true });
+    deps.pbx.forget(person.extension, { hangUp: true });
   });
 }

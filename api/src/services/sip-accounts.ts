@@ -10,6 +10,7 @@ import { notFound } from '../errors';
 import { sipSecretOwner } from './people';
 import type { Pbx } from './pbx';
 import { newSipSecret, seal, unseal, type Keys } from './secrets';
+import { SIP_ROTATION, throttleAttempt } from './throttle';
 
 export type SipRegistration = {
   wsUrl: string;
@@ -35,10 +36,15 @@ export function sipRegistration(db: Db, keys: Keys, sip: Config['sip'], userId: 
   };
 }
 
-/** A new secret; the old one stops working at the PBX at once (its cache is expired). */
-export function rotateSipSecret(db: Db, keys: Keys, pbx: Pbx, userId: number): void {
+/**
+ * A new secret; the old one stops working at the PBX at once (its cache is
+ * expired). At most SIP_ROTATION.max per person per window: each one is work
+ * for the PBX, and no one person may crowd out a revocation.
+ */
+export function rotateSipSecret(db: Db, keys: Keys, pbx: Pbx, userId: number, now = Date.now()): void {
   const account = db.select().from(sipAccounts).where(eq(sipAccounts.userId, userId)).get();
   if (!account) throw notFound('No SIP account.');
+  throttleAttempt(db, `rotate:${userId}`, now, SIP_ROTATION);
   db.transaction(() => {
     db.update(sipAccounts)
       .set({ secretSealed: seal(keys, newSipSecret(), sipSecretOwner(userId)) })

@@ -216,7 +216,9 @@ function sameDocuments(db: Db | Tx, hashes: string[]): Map<string, (SameDocument
     .from(verifications)
     .innerJoin(users, eq(users.id, verifications.userId))
     .innerJoin(sipAccounts, eq(sipAccounts.userId, users.id))
-    .where(and(inArray(verifications.idHash, [...new Set(hashes)]), inArray(verifications.status, ['pending', 'verified'])))
+    .where(
+      and(inArray(verifications.idHash, [...new Set(hashes)]), inArray(verifications.status, ['pending', 'verified'])),
+    )
     .all();
   for (const r of rows) {
     const entry = {
@@ -242,11 +244,18 @@ export function verifiedElsewhere(
   userId: number,
 ): { id: number; userId: number; extension: string; nickname: string } | undefined {
   return tx
-    .select({ id: verifications.id, userId: verifications.userId, extension: sipAccounts.extension, nickname: users.nickname })
+    .select({
+      id: verifications.id,
+      userId: verifications.userId,
+      extension: sipAccounts.extension,
+      nickname: users.nickname,
+    })
     .from(verifications)
     .innerJoin(users, eq(users.id, verifications.userId))
     .innerJoin(sipAccounts, eq(sipAccounts.userId, users.id))
-    .where(and(eq(verifications.idHash, idHash), eq(verifications.status, 'verified'), ne(verifications.userId, userId)))
+    .where(
+      and(eq(verifications.idHash, idHash), eq(verifications.status, 'verified'), ne(verifications.userId, userId)),
+    )
     .get();
 }
 
@@ -284,7 +293,10 @@ export function decideVerification(
     if (decision === 'approve') {
       const person = tx.select().from(users).where(eq(users.id, row.userId)).get();
       if (!person?.loginProvenAt) {
-        throw conflict('login_unproven', `${person?.login ?? 'This person'} has not proven their login yet; it cannot be approved.`);
+        throw conflict(
+          'login_unproven',
+          `${person?.login ?? 'This person'} has not proven their login yet; it cannot be approved.`,
+        );
       }
       const other = verifiedElsewhere(tx, row.idHash, row.userId);
       if (other && !options.revokeOther) throw documentInUse(other);
