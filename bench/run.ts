@@ -6,7 +6,7 @@
  *
  *   npm run bench                 everything (1 thousand and 1 million people)
  *   npm run bench -- --quick      1 thousand and 100 thousand people, shorter runs
- *   npm run bench -- --only api|pbx|web
+ *   npm run bench -- --only api|pbx|revocation|web
  *
  * Sections:
  * - api: the caller-name lookup and the realtime lookups against a trivial
@@ -14,12 +14,15 @@
  *   the server's resident memory.
  * - pbx: call setup through a real Asterisk with the lookup, against the same
  *   dialplan with the lookup replaced by a constant (when Asterisk is found).
+ * - revocation: a disable reaching a real Asterisk with an empty outbox and
+ *   with 10,000 routine expiries queued ahead of it (when Asterisk is found).
  * - web: gzipped JavaScript the softphone page loads, and page load to
  *   registered against a real Asterisk (when found).
  */
 import { parseArgs } from 'node:util';
 import { runApiBench } from './api-bench';
 import { runPbxBench } from './pbx-bench';
+import { runRevocationBench } from './revocation-bench';
 import { runWebBench } from './web-bench';
 import { printMachine, type Section } from './report';
 
@@ -33,6 +36,7 @@ const only = values.only;
 const sections: Record<string, (quick: boolean) => Promise<Section>> = {
   api: runApiBench,
   pbx: runPbxBench,
+  revocation: runRevocationBench,
   web: runWebBench,
 };
 

@@ -38,6 +38,50 @@ export const password = z
   .min(10, 'password must be at least 10 characters')
   .max(200, 'password must be at most 200 characters');
 
+/** Code points one user-perceived character may hold: a letter and a few marks (Vietnamese needs two). */
+const MAX_POINTS_PER_GRAPHEME = 4;
+const overloadedGrapheme = (s: string) =>
+  Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)).some(
+    ({ segment }) => Array.from(segment).length > MAX_POINTS_PER_GRAPHEME,
+  );
+
+/**
+ * Words and marks that claim a status, in English and Chinese: a nickname is
+ * shown exactly where the status is, so it must not be able to pass for one.
+ * Matched case-insensitively after NFKC, ignoring spaces and punctuation.
+ */
+const STATUS_CLAIMS = [
+  'verified',
+  'unverified',
+  'realname',
+  'official',
+  'certified',
+  'authenticated',
+  'authentic',
+  '认证',
+  '認證',
+  '实名',
+  '實名',
+  '验证',
+  '驗證',
+  '官方',
+  '真名',
+  '真实姓名',
+  '真實姓名',
+];
+const STATUS_MARKS = /[\u2713\u2714\u2611\u2705\u{1F5F8}\u{1F197}\u{1F4DB}]/u;
+
+/** The status a nickname claims, or undefined. */
+export function claimedStatus(nickname: string): string | undefined {
+  const mark = STATUS_MARKS.exec(nickname)?.[0];
+  if (mark) return mark;
+  const squashed = nickname
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\p{P}\p{S}\p{Z}]/gu, '');
+  return STATUS_CLAIMS.find((word) => squashed.includes(word));
+}
+
 /** A nickname: what people see when no real name is shown. */
 export const nickname = z
   .string({ error: 'nickname is required' })
@@ -51,7 +95,17 @@ export const nickname = z
   .refine((v) => v.length > 0, 'nickname must not be empty')
   .refine((v) => !INVISIBLE.test(v), 'nickname must not contain control, format or invisible characters')
   .refine((v) => !/["\\<>]/.test(v), 'nickname must not contain quotes, backslashes or angle brackets')
-  .refine((v) => graphemeCount(v) <= 32, 'nickname must be at most 32 characters');
+  .refine((v) => graphemeCount(v) <= 32, 'nickname must be at most 32 characters')
+  .refine((v) => !overloadedGrapheme(v), 'nickname must not stack marks on a character (at most 3 per letter)')
+  .superRefine((v, ctx) => {
+    const claim = claimedStatus(v);
+    if (claim) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `nickname must not claim a status ("${claim}"): the call screen shows whether a name is verified`,
+      });
+    }
+  });
 
 /**
  * A legal name as on an identity document: letters and marks, parts joined

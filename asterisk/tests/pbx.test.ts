@@ -121,4 +121,44 @@ describe.skipIf(!bin)('Asterisk with RealCall config', () => {
     expect(await stack.cli('sorcery memory cache dump res_pjsip/endpoint')).not.toMatch(new RegExp(`\\b${ext}\\b`));
     expect(await stack.cli(`pjsip show endpoint ${ext}`)).toMatch(/Unable to find object/);
   });
+
+  it('lets nothing delay a disable: with 10,000 routine expiries queued it reaches the PBX ahead of them', async () => {
+    const admin = await http(stack, 'POST', '/api/auth/sign-up', {
+      login: 'boss2@example.test',
+      password: 'correct horse battery',
+      nickname: 'Boss',
+    });
+    makeAdmin(stack.api.db, admin.body.me.id);
+    const p = await http(stack, 'POST', '/api/auth/sign-up', {
+      login: 'revoked@example.test',
+      password: 'correct horse battery',
+      nickname: 'Revoked',
+    });
+    const ext = p.body.me.extension as string;
+    expect(await stack.cli(`pjsip show endpoint ${ext}`)).toMatch(new RegExp(`Endpoint:\\s+${ext}`));
+    // 10,000 routine rows (as rotations by many people would leave), due now, queued first.
+    const sql = stack.api.db.$client;
+    const now = Date.now();
+    sql.transaction(() => {
+      const insert = sql.prepare('INSERT INTO pbx_outbox (extension, hang_up, next_attempt_at) VALUES (?, 0, ?)');
+      for (let i = 0; i < 10_000; i++) insert.run(String(900000 + i), now);
+    })();
+    const disabled = await http(
+      stack,
+      'POST',
+      `/api/admin/people/${p.body.me.id}/disable`,
+      { reason: 'test' },
+      admin.cookie,
+    );
+    expect(disabled.status).toBe(204);
+    const pending = sql.prepare('SELECT count(*) FROM pbx_outbox WHERE extension = ?').pluck();
+    const routineLeft = sql.prepare('SELECT count(*) FROM pbx_outbox WHERE hang_up = 0').pluck();
+    while ((pending.get(ext) as number) > 0) await new Promise((r) => setTimeout(r, 5));
+    // The disable was carried out while nearly all the routine rows still waited.
+    expect(routineLeft.get() as number).toBeGreaterThan(9_000);
+    expect(await stack.cli('sorcery memory cache dump res_pjsip/endpoint')).not.toMatch(new RegExp(`\\b${ext}\\b`));
+    expect(await stack.cli(`pjsip show endpoint ${ext}`)).toMatch(/Unable to find object/);
+    // Leave the PBX as the other tests expect it.
+    sql.prepare('DELETE FROM pbx_outbox WHERE hang_up = 0').run();
+  }, 60_000);
 });

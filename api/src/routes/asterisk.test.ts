@@ -116,7 +116,7 @@ describe('GET /internal/asterisk/caller-name', () => {
     [
       'verified, masked (Latin)',
       { nickname: 'Johnny', legalName: 'John Smith', status: 'verified', privacy: 'masked' },
-      'John *',
+      'John S.',
       'masked',
     ],
     [

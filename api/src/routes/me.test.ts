@@ -205,7 +205,7 @@ describe('privacy', () => {
     const res = await call(t, 'PUT', '/api/me/privacy', { cookie: p.cookie, body: { namePrivacy: 'full' } });
     expect(res.status).toBe(200);
     expect(res.body.preview.current).toBe('full');
-    expect(res.body.preview.options.masked.name).toBe('John *');
+    expect(res.body.preview.options.masked.name).toBe('John S.');
   });
 
   it('previews an unverified person as unverified under every choice', async () => {

@@ -12,7 +12,7 @@ import { createAmiPbx, type AmiPbx } from './ami';
 type Action = Record<string, string>;
 
 /** Speaks enough AMI: banner, Login, SorceryMemoryCacheExpireObject, Hangup (a list answer), Logoff. */
-function fakeAmi(options: { secret: string; cached: Set<string> }) {
+function fakeAmi(options: { secret: string; cached: Set<string>; replyDelayMs?: number }) {
   const actions: Action[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
@@ -34,7 +34,10 @@ function fakeAmi(options: { secret: string; cached: Set<string> }) {
         buffer = buffer.slice(end + 4);
         actions.push(action);
         const id = `ActionID: ${action.ActionID}\r\n`;
-        const reply = (lines: string) => socket.write(`${lines}${id}\r\n`);
+        const reply = (lines: string) => {
+          if (options.replyDelayMs) setTimeout(() => socket.write(`${lines}${id}\r\n`), options.replyDelayMs);
+          else socket.write(`${lines}${id}\r\n`);
+        };
         if (action.Action === 'Login') {
           authed = action.Secret === options.secret;
           reply(
@@ -179,5 +182,93 @@ describe('the AMI outbox', () => {
     expect(outbox()).toEqual([]);
     expect(ami.actions.some((a) => a.Action === 'Hangup' && a.Channel === '/^PJSIP\\/1009-/')).toBe(true);
     await ami.close();
+  });
+
+  it('keeps one row per person however many changes come: 10,000 rotations are one row', () => {
+    pbx = createAmiPbx(
+      t.db,
+      { host: '127.0.0.1', port: 1, user: 'realcall', secret },
+      () => {},
+      () => t.clock.now,
+    );
+    pbx.close(); // no worker: only what forget() writes is looked at
+    for (let i = 0; i < 10_000; i++) pbx.forget('1005', { hangUp: false });
+    pbx.forget('1005', { hangUp: true });
+    pbx.forget('1005', { hangUp: false });
+    expect(outbox()).toEqual([expect.objectContaining({ extension: '1005', hangUp: true, attempts: 0 })]);
+    expect(outbox()[0]!.version).toBe(10_001);
+  });
+
+  it('carries out hang-ups first, and a disable saved during a long run of routine rows goes next', async () => {
+    const ami = fakeAmi({ secret, cached: new Set() });
+    const port = await ami.listen();
+    const at = new Date(t.clock.now);
+    // 300 routine expiries waiting (say, from secret rotations), then the worker starts.
+    t.db.$client.transaction(() => {
+      const insert = t.db.$client.prepare(
+        'INSERT INTO pbx_outbox (extension, hang_up, next_attempt_at) VALUES (?, 0, ?)',
+      );
+      for (let i = 0; i < 300; i++) insert.run(String(2000 + i), at.getTime());
+    })();
+    pbx = createAmiPbx(
+      t.db,
+      { host: '127.0.0.1', port, user: 'realcall', secret },
+      () => {},
+      () => t.clock.now,
+    );
+    // Once the worker is under way, an admin disables someone.
+    while (ami.actions.filter((a) => a.Action === 'SorceryMemoryCacheExpireObject').length < 30) {
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    pbx.forget('1777', { hangUp: true });
+    await pbx.flush();
+    expect(outbox()).toEqual([]);
+    const objects = ami.actions.filter((a) => a.Action === 'SorceryMemoryCacheExpireObject').map((a) => a.Object);
+    const disabledAt = objects.indexOf('1777');
+    const doneBefore = new Set(objects.slice(0, disabledAt)).size;
+    // It overtook everything still waiting: at most the one row in hand when it arrived came in between.
+    expect(doneBefore).toBeLessThanOrEqual(Math.ceil(30 / 3) + 2);
+    expect(new Set(objects).size).toBe(301);
+    await ami.close();
+  });
+
+  it('keeps a row that changed while it was being carried out, and carries out the change too', async () => {
+    // A slow PBX: the change below surely arrives while the first row is in hand.
+    const ami = fakeAmi({ secret, cached: new Set(), replyDelayMs: 20 });
+    const port = await ami.listen();
+    pbx = createAmiPbx(t.db, { host: '127.0.0.1', port, user: 'realcall', secret }, () => {});
+    pbx.forget('1003', { hangUp: false });
+    // The same person changes again right after the worker sent its first action.
+    while (!ami.actions.some((a) => a.Action === 'SorceryMemoryCacheExpireObject')) {
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    pbx.forget('1003', { hangUp: true });
+    await pbx.flush();
+    expect(outbox()).toEqual([]);
+    expect(ami.actions.filter((a) => a.Object === '1003' && a.Cache === 'res_pjsip/endpoint')).toHaveLength(2);
+    expect(ami.actions.some((a) => a.Action === 'Hangup' && a.Channel === '/^PJSIP\\/1003-/')).toBe(true);
+    await ami.close();
+  });
+
+  it('backs every due row off in one step while AMI is down, without a row per attempt', async () => {
+    const ami = fakeAmi({ secret, cached: new Set() });
+    const port = await ami.listen();
+    await ami.close();
+    pbx = createAmiPbx(
+      t.db,
+      { host: '127.0.0.1', port, user: 'realcall', secret },
+      () => {},
+      () => t.clock.now,
+    );
+    for (let i = 0; i < 50; i++) pbx.forget(String(3000 + i), { hangUp: i % 2 === 0 });
+    await new Promise((r) => setImmediate(r));
+    await pbx.flush();
+    const rows = outbox();
+    expect(rows).toHaveLength(50);
+    expect(new Set(rows.map((r) => r.attempts))).toEqual(new Set([1]));
+    expect(new Set(rows.map((r) => r.nextAttemptAt.getTime()))).toEqual(new Set([t.clock.now + 500]));
+    t.clock.now += 1000;
+    await pbx.flush();
+    expect(new Set(outbox().map((r) => r.nextAttemptAt.getTime()))).toEqual(new Set([t.clock.now + 1000]));
   });
 });

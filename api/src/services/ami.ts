@@ -276,8 +276,11 @@ export function createAmiPbx(
       setImmediate(() => void run());
     },
     async flush() {
-      await run();
-      while (running) await running;
+      // Until nothing is due: a change saved while a run was finishing needs a run of its own.
+      do {
+        await run();
+        while (running) await running;
+      } while (!closed && nextDue());
     },
     close() {
       closed = true;

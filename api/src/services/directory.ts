@@ -3,6 +3,7 @@
  * verified and whether they have an avatar — never a legal name.
  */
 import { and, eq, or, sql } from 'drizzle-orm';
+import { sanitizeDisplayName } from './display-name';
 import type { Db } from '../../../db/open';
 import { avatars, sipAccounts, users, verifications } from '../../../db/schema';
 
@@ -40,7 +41,8 @@ export function searchDirectory(db: Db, q: string): DirectoryEntry[] {
     .all();
   return rows.map((r) => ({
     extension: r.extension,
-    nickname: r.nickname,
+    // Made safe like every name a callee sees (rows from before the nickname rules included).
+    nickname: sanitizeDisplayName(r.nickname),
     verified: r.verifiedId !== null,
     hasAvatar: r.avatarOwner !== null,
   }));
@@ -64,7 +66,7 @@ export function directoryEntry(db: Db, extension: string): DirectoryEntry | unde
   return row
     ? {
         extension: row.extension,
-        nickname: row.nickname,
+        nickname: sanitizeDisplayName(row.nickname),
         verified: row.verifiedId !== null,
         hasAvatar: row.avatarOwner !== null,
       }

@@ -149,26 +149,51 @@ describe('sanitizeDisplayName', () => {
 });
 
 describe('maskName', () => {
-  it('hides the family name', () => {
+  it('hides the family name, in every script', () => {
     expect(maskName('张三丰')).toBe('*三丰');
     expect(maskName('张三')).toBe('*三');
     expect(maskName('张')).toBe('*');
     expect(maskName('欧阳娜娜')).toBe('*阳娜娜');
-    expect(maskName('John Smith')).toBe('John *');
-    expect(maskName('Mary Ann Lee')).toBe('Mary Ann *');
+    expect(maskName('김민준')).toBe('*민준');
+    expect(maskName('John Smith')).toBe('John S.');
+    expect(maskName('John.Smith')).toBe('John S.');
+    expect(maskName('Mary Ann Lee')).toBe('Mary A. L.');
+    expect(maskName("Mary O'Brien")).toBe('Mary O.');
+    expect(maskName('Jean-Luc Picard')).toBe('Jean-Luc P.');
+    expect(maskName('Иван Петров')).toBe('Иван П.');
+    expect(maskName('محمد عبد الله')).toBe('محمد ع. ا.');
     expect(maskName('约翰·史密斯')).toBe('约翰·*');
-    expect(maskName('Madonna')).toBe('*adonna');
+    expect(maskName('Madonna')).toBe('M*');
+    expect(maskName('A B')).toBe('A *');
   });
 
-  it('never reveals the whole name, and is itself a safe display name', () => {
+  /** The parts of a name as the rule reads them. */
+  const partsOf = (clean: string) => clean.split(/[ ·・.]/u).filter(Boolean);
+
+  it('never shows a later part in full, nor the whole name, and is itself a safe display name', () => {
+    const letter = fc.constantFrom(
+      ...'abcdefghijklmnopqrstuvwxyzéüßабвгдежзийклмнопрстуфхцчшщыэюяابتثجحخدذرزسشصضطظعغفقكلمنهوي'.split(''),
+    );
+    const part = fc.array(letter, { minLength: 1, maxLength: 10 }).map((l) => l.join(''));
+    const separator = fc.constantFrom(' ', '·', '.', ' ');
+    const name = fc
+      .tuple(part, fc.array(fc.tuple(separator, part), { minLength: 0, maxLength: 4 }))
+      .map(([head, rest]) => head + rest.map(([sep, p]) => sep + p).join(''));
     fc.assert(
-      fc.property(anyString, (name) => {
-        fc.pre(!name.includes('*'));
-        const clean = sanitizeDisplayName(name);
-        const masked = maskName(name);
-        expect(masked).toContain('*');
-        if (clean.length > 0) expect(masked.includes(clean)).toBe(false);
+      fc.property(fc.oneof(name, anyString), (raw) => {
+        fc.pre(!raw.includes('*'));
+        const clean = sanitizeDisplayName(raw);
+        const masked = maskName(raw);
         expect(sanitizeDisplayName(masked)).toBe(masked);
+        if (clean.length === 0) return;
+        expect(masked).not.toBe(clean);
+        expect(masked.includes(clean)).toBe(false);
+        const parts = partsOf(clean);
+        const shown = partsOf(masked);
+        // Every later part is at most its initial: never its whole self, when it has more than one letter.
+        for (const later of parts.slice(1)) {
+          if (graphemes(later).length > 1) expect(shown.slice(1)).not.toContain(later);
+        }
       }),
       { numRuns: 3000 },
     );

@@ -84,21 +84,25 @@ function capCodePoints(grapheme: string): string {
     : points.slice(0, MAX_CODE_POINTS_PER_GRAPHEME).join('');
 }
 
-/** Word separators in names: spaces and the interpunct of transliterated names. */
-const NAME_PARTS = new Set([' ', '·', '・']);
-
-function lastSeparator(name: string): number {
-  for (let i = name.length - 1; i >= 0; i--) if (NAME_PARTS.has(name[i]!)) return i;
-  return -1;
-}
+/** Where one part of a name ends and the next begins: spaces, interpuncts, dots (`John.Smith`). */
+const NAME_SEPARATOR = /([ ·・.])/u;
+/** Scripts whose names are written without spaces, family name first, and have no initials. */
+const IDEOGRAPHIC = /^[\p{sc=Hani}\p{sc=Hira}\p{sc=Kana}\p{sc=Hang}\p{sc=Bopo}]/u;
 
 /**
  * The masked form of a (sanitised) legal name. It never reveals the whole
- * name: the family name is replaced by `*`.
- * - Several parts (`John Smith`, `约翰·史密斯`): the last part is the family
- *   name → `John *`, `约翰·*`.
- * - One part (`张三丰`): the family name comes first → `*三丰`; a single
- *   character becomes `*`.
+ * name, and never the family name in full:
+ * - A name of several parts (written with spaces, interpuncts or dots, in
+ *   any script — `John Smith`, `Иван Петров`, `محمد عبد الله`, `约翰·史密斯`):
+ *   the first part stays, every later part becomes its initial and a dot, or
+ *   `*` in scripts without initials and for one-letter parts → `John S.`, `Иван П.`, `محمد ع. ا.`,
+ *   `约翰·*`. Dots between parts become spaces (`John.Smith` → `John S.`).
+ * - One part in Han, Kana or Hangul (`张三丰`): the family name comes first
+ *   → `*三丰`; a single character becomes `*`.
+ * - One part in any other script (`Madonna`): the first letter stays → `M*`.
+ * RealCall assumes the given name is the first part of a name written with
+ * spaces; a person whose family name comes first there sees exactly what
+ * callees will see in the privacy preview before choosing, and can hide it.
  */
 export function maskName(name: string): string {
   return maskWith(name, isPlain(name));
@@ -109,9 +113,32 @@ export const maskNameSlowly = (name: string): string => maskWith(name, false);
 
 function maskWith(name: string, plain: boolean): string {
   const clean = plain ? name : sanitizeSlowly(name);
-  const last = lastSeparator(clean);
-  if (last > 0 && last < clean.length - 1) return `${clean.slice(0, last + 1)}*`;
   // A plain name's code points are its graphemes.
-  const graphemes = plain ? Array.from(clean) : Array.from(segmenter.segment(clean), (s) => s.segment);
-  return graphemes.length <= 1 ? '*' : `*${graphemes.slice(1).join('')}`;
+  const graphemesOf = (s: string) => (plain ? Array.from(s) : Array.from(segmenter.segment(s), (g) => g.segment));
+  const pieces = clean.split(NAME_SEPARATOR); // part, separator, part, …
+  const parts = pieces.filter((piece, i) => i % 2 === 0 && piece !== '');
+  if (parts.length >= 2) {
+    let out = '';
+    let first = true;
+    for (let i = 0; i < pieces.length; i++) {
+      const piece = pieces[i]!;
+      if (i % 2 === 1) {
+        if (out !== '' && !out.endsWith(' ')) out += piece === '.' ? ' ' : piece;
+        continue;
+      }
+      if (piece === '') continue;
+      if (first) {
+        out += piece;
+        first = false;
+        continue;
+      }
+      // A one-letter part has no initial to keep apart from itself.
+      const letters = graphemesOf(piece);
+      out += IDEOGRAPHIC.test(letters[0]!) || letters.length === 1 ? '*' : `${letters[0]}.`;
+    }
+    return out.trimEnd();
+  }
+  const graphemes = graphemesOf(clean.replace(/[ ·・.]/gu, ''));
+  if (graphemes.length <= 1) return '*';
+  return IDEOGRAPHIC.test(graphemes[0]!) ? `*${graphemes.slice(1).join('')}` : `${graphemes[0]}*`;
 }

@@ -116,7 +116,7 @@ export function normaliseStoredLogins(db: Db, rules: LoginRules): StoredLoginRep
   if (done?.value === NORMALISED_VERSION) return report;
   const system: Actor = { id: null, login: 'system (login normalisation)' };
   db.transaction((tx) => {
-    for (const person of tx.select({ id: users.id, login: users.login }).from(users).all()) {
+    for (const person of tx.select({ id: users.id, login: users.login }).from(users).orderBy(users.id).all()) {
       let canonical: NormalLogin;
       try {
         canonical = normaliseLogin(person.login, rules);
