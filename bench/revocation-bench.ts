@@ -10,7 +10,13 @@ import { startStack, type Stack } from '../asterisk/tests/stack';
 import { makeAdmin } from '../api/src/testing';
 import { ms, ratio, table, type Section } from './report';
 
-async function json(stack: Stack, path: string, body: unknown, cookie?: string) {
+type Answer = {
+  status: number;
+  body: { me: { id: number; extension: string } } | undefined;
+  cookie: string | undefined;
+};
+
+async function json(stack: Stack, path: string, body: unknown, cookie?: string): Promise<Answer> {
   const res = await fetch(`${stack.api.publicUrl}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
@@ -19,7 +25,7 @@ async function json(stack: Stack, path: string, body: unknown, cookie?: string) 
   const text = await res.text();
   return {
     status: res.status,
-    body: text ? JSON.parse(text) : undefined,
+    body: text ? (JSON.parse(text) as Answer['body']) : undefined,
     cookie: /rc_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0],
   };
 }
@@ -35,7 +41,7 @@ export async function runRevocationBench(quick: boolean): Promise<Section> {
       password: 'correct horse battery',
       nickname: 'Admin',
     });
-    makeAdmin(stack.api.db, admin.body.me.id);
+    makeAdmin(stack.api.db, admin.body!.me.id);
     const sql = stack.api.db.$client;
     const pending = sql.prepare('SELECT count(*) FROM pbx_outbox WHERE extension = ?').pluck();
     const queue = (n: number) =>
@@ -57,12 +63,12 @@ export async function runRevocationBench(quick: boolean): Promise<Section> {
           password: 'correct horse battery',
           nickname: `R${n}`,
         });
-        const ext = person.body.me.extension as string;
+        const ext = person.body!.me.extension;
         await stack.cli(`pjsip show endpoint ${ext}`); // cached, as a registered person's is
         const started = performance.now();
         const res = await json(
           stack,
-          `/api/admin/people/${person.body.me.id}/disable`,
+          `/api/admin/people/${person.body!.me.id}/disable`,
           { reason: 'bench' },
           admin.cookie,
         );

@@ -11,6 +11,7 @@ import { noPbx } from './services/pbx';
 import { reencodeStoredAvatars } from './services/avatars';
 import { normaliseStoredLogins, type StoredLoginReport } from './services/logins';
 import { pruneSessions } from './services/people';
+import { pruneThrottle } from './services/throttle';
 
 /** Says what bringing old logins into canonical form did, once, at the first start after the change. */
 function reportLogins(report: StoredLoginReport): void {
@@ -51,7 +52,14 @@ function start(config: Config) {
       });
     });
 
-  const prune = setInterval(() => pruneSessions(db), 60 * 60 * 1000);
+  pruneThrottle(db);
+  const prune = setInterval(
+    () => {
+      pruneSessions(db);
+      pruneThrottle(db);
+    },
+    60 * 60 * 1000,
+  );
   prune.unref();
 
   return Promise.all([

@@ -92,6 +92,18 @@ describe('GET /api/me/sip', () => {
     expect(rotated.body.secret).not.toBe(before.body.secret);
     expect(t.pbxCalls).toEqual([{ extension: p.me.extension, hangUp: false }]);
   });
+
+  it('rotates at most 5 times in 10 minutes: a flood of rotations is refused, not queued for the PBX', async () => {
+    const p = await signUp(t);
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++)
+      statuses.push((await call(t, 'POST', '/api/me/sip/rotate', { cookie: p.cookie })).status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(5);
+    expect(statuses.slice(5).every((s) => s === 429)).toBe(true);
+    expect(t.pbxCalls).toHaveLength(5);
+    t.clock.now += 11 * 60 * 1000;
+    expect((await call(t, 'POST', '/api/me/sip/rotate', { cookie: p.cookie })).status).toBe(200);
+  });
 });
 
 describe('verification', () => {
