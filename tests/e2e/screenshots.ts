@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from '../support/chromium';
 import { build } from 'vite';
-import { makeAdmin } from '../../api/src/testing';
+import { makeAdmin, markLoginProven } from '../../api/src/testing';
 import { findAsterisk } from '../../asterisk/pbx.mjs';
 import { accountFromApi, placeCall } from '../../asterisk/sip-tool/src';
 import { startStack } from '../../asterisk/tests/stack';
@@ -54,6 +54,8 @@ async function main(): Promise<void> {
     const signUp = async (login: string, nickname: string) => {
       const r = await post('/api/auth/sign-up', { login, password: 'correct horse battery', nickname });
       if (!r.json.me) throw new Error(`sign-up of ${login} failed`);
+      // Proving the login by code is tested on its own (api/src/routes/login-proof.test.ts).
+      markLoginProven(stack.api.db, r.json.me.id);
       return { ...r.json.me, login, cookie: r.cookie };
     };
     const admin = await signUp('admin@shots.test', 'Admin');
@@ -63,7 +65,7 @@ async function main(): Promise<void> {
     for (const c of CALLERS) {
       const p = await signUp(`${c.status}@shots.test`, c.nickname);
       if (c.legalName) {
-        await post('/api/me/verification', { legalName: c.legalName, idNumber: 'S12345678' }, p.cookie);
+        await post('/api/me/verification', { legalName: c.legalName, idNumber: `S${10_000_000 + p.id}` }, p.cookie);
         const list = await fetch(`${stack.api.publicUrl}/api/admin/verifications?status=pending`, {
           headers: { cookie: admin.cookie },
         });
