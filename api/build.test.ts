@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi, ENTRIES } from './build';
+import { png } from './src/images.test-support';
 import { freeTcpPort, spawnApiServer, testEnv } from './src/testing';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -56,6 +57,15 @@ describe('the compiled API', () => {
       });
       expect(signUp.status).toBe(201);
       expect(((await signUp.json()) as { me: { extension: string } }).me.extension).toMatch(/^\d+$/);
+      // The image codecs' WebAssembly is found from the bundle's place, as in the image.
+      const cookie = /rc_session=[^;]+/.exec(signUp.headers.get('set-cookie') ?? '')![0];
+      const avatar = await fetch(`http://127.0.0.1:${port}/api/me/avatar`, {
+        method: 'PUT',
+        headers: { 'content-type': 'image/png', cookie },
+        body: new Uint8Array(png(40, 30)),
+      });
+      expect(avatar.status).toBe(200);
+      expect(((await avatar.json()) as { avatar: { mime: string } }).avatar.mime).toBe('image/webp');
     } finally {
       child?.kill('SIGTERM');
       if (child && child.exitCode === null) await new Promise((r) => child!.once('exit', r));
