@@ -33,6 +33,9 @@ describe.skipIf(!bin)('Asterisk with RealCall config', () => {
     await stack?.stop();
   }, 30_000);
 
+  const signUp = (login: string, nickname: string) =>
+    http(stack, 'POST', '/api/auth/sign-up', { login, password: 'correct horse battery', nickname });
+
   it('has no recorder, spy or audio exporter at runtime', async () => {
     for (const app of [
       'MixMonitor',
@@ -95,17 +98,9 @@ describe.skipIf(!bin)('Asterisk with RealCall config', () => {
   });
 
   it('forgets a disabled person at once over AMI: cache expired, endpoint gone', async () => {
-    const admin = await http(stack, 'POST', '/api/auth/sign-up', {
-      login: 'boss@example.test',
-      password: 'correct horse battery',
-      nickname: 'Boss',
-    });
+    const admin = await signUp('boss@example.test', 'Boss');
     makeAdmin(stack.api.db, admin.body.me.id);
-    const p = await http(stack, 'POST', '/api/auth/sign-up', {
-      login: 'gone@example.test',
-      password: 'correct horse battery',
-      nickname: 'Gone',
-    });
+    const p = await signUp('gone@example.test', 'Gone');
     const ext = p.body.me.extension as string;
     expect(await stack.cli(`pjsip show endpoint ${ext}`)).toMatch(new RegExp(`Endpoint:\\s+${ext}`));
     expect(await stack.cli('sorcery memory cache dump res_pjsip/endpoint')).toMatch(new RegExp(`\\b${ext}\\b`));
@@ -123,17 +118,9 @@ describe.skipIf(!bin)('Asterisk with RealCall config', () => {
   });
 
   it('lets nothing delay a disable: with 10,000 routine expiries queued it reaches the PBX ahead of them', async () => {
-    const admin = await http(stack, 'POST', '/api/auth/sign-up', {
-      login: 'boss2@example.test',
-      password: 'correct horse battery',
-      nickname: 'Boss',
-    });
+    const admin = await signUp('boss2@example.test', 'Boss');
     makeAdmin(stack.api.db, admin.body.me.id);
-    const p = await http(stack, 'POST', '/api/auth/sign-up', {
-      login: 'revoked@example.test',
-      password: 'correct horse battery',
-      nickname: 'Revoked',
-    });
+    const p = await signUp('revoked@example.test', 'Revoked');
     const ext = p.body.me.extension as string;
     expect(await stack.cli(`pjsip show endpoint ${ext}`)).toMatch(new RegExp(`Endpoint:\\s+${ext}`));
     // 10,000 routine rows (as rotations by many people would leave), due now, queued first.
