@@ -57,7 +57,7 @@ describe('proving a login by code', () => {
     for (let i = 1; i <= MAX_TRIES; i++) {
       const res = await call(t, 'POST', '/api/me/login/confirm', { cookie: p.cookie, body: { code: wrong } });
       expect(res.status).toBe(400);
-      expect(res.body.error.code).toBe('login_code_wrong');
+      expect(res.body.error).toMatchObject({ code: 'login_code_wrong', triesLeft: MAX_TRIES - i });
     }
     const late = await call(t, 'POST', '/api/me/login/confirm', { cookie: p.cookie, body: { code } });
     expect(late.status).toBe(410);

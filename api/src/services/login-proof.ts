@@ -113,7 +113,7 @@ export async function requestLoginCode(
 /** Checks a code; the right one in time proves the login. */
 export function confirmLoginCode(db: Db, keys: Keys, userId: number, code: string, now = Date.now()): void {
   // A wrong code is answered after the transaction commits, so its count is kept.
-  const wrong = db.transaction((tx): string | undefined => {
+  const wrong = db.transaction((tx): { message: string; triesLeft: number } | undefined => {
     const person = tx.select().from(users).where(eq(users.id, userId)).get();
     if (!person) throw notFound('No such person.');
     if (person.loginProvenAt) throw conflict('login_already_proven', `${person.login} is already proven.`);
@@ -128,7 +128,8 @@ export function confirmLoginCode(db: Db, keys: Keys, userId: number, code: strin
         .where(eq(loginCodes.userId, userId))
         .run();
       const left = MAX_TRIES - row.attempts - 1;
-      return left > 0 ? `That code is wrong; ${left} tries left.` : 'That code is wrong; ask for a new one.';
+      const message = left > 0 ? `That code is wrong; ${left} tries left.` : 'That code is wrong; ask for a new one.';
+      return { message, triesLeft: left };
     }
     tx.update(users)
       .set({ loginProvenAt: new Date(now) })
@@ -138,7 +139,7 @@ export function confirmLoginCode(db: Db, keys: Keys, userId: number, code: strin
     tx.update(loginCodes).set({ codeHash: '', attempts: MAX_TRIES }).where(eq(loginCodes.userId, userId)).run();
     return undefined;
   });
-  if (wrong) throw new AppError(400, 'login_code_wrong', wrong);
+  if (wrong) throw new AppError(400, 'login_code_wrong', wrong.message, { triesLeft: wrong.triesLeft });
 }
 
 /** Whether a person's login is proven (for the rules that need it). */

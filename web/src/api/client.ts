@@ -8,10 +8,14 @@ import type { NameStatus } from '../phone/name-status';
 
 export type NamePrivacy = 'full' | 'masked' | 'hidden';
 export type VerificationStatus = 'none' | 'pending' | 'verified' | 'rejected' | 'revoked';
+export type LoginKind = 'email' | 'phone';
 
 export type Me = {
   id: number;
   login: string;
+  loginKind: LoginKind;
+  /** Whether the person proved they own the login (by a code sent to it): needed before verification. */
+  loginProven: boolean;
   nickname: string;
   role: 'user' | 'admin';
   extension: string;
@@ -34,6 +38,14 @@ export type MyVerification =
       decidedAt: string | null;
       reason: string | null;
     };
+/** Where a login code went (masked), until when it works, and from when another may be asked for. */
+export type CodeSent = { sentTo: string; expiresAt: string; resendAfter: string };
+/** Another person's pending or verified record of the same identity document. */
+export type SameDocument = {
+  verificationId: number;
+  status: 'pending' | 'verified';
+  person: { id: number; nickname: string; extension: string };
+};
 export type VerificationItem = {
   id: number;
   status: Exclude<VerificationStatus, 'none'>;
@@ -42,7 +54,22 @@ export type VerificationItem = {
   submittedAt: string;
   decidedAt: string | null;
   reason: string | null;
-  person: { id: number; login: string; nickname: string; extension: string };
+  person: { id: number; login: string; nickname: string; extension: string; loginProven: boolean };
+  /** Empty unless the same document is someone else's too. */
+  sameDocument: SameDocument[];
+};
+/** The verification an approval would take away (the API's `document_in_use` answer, `error.other`). */
+export type DocumentInUse = { verificationId: number; extension: string; nickname: string };
+export type ApproveOptions = {
+  reason?: string;
+  /** Approve although the document verifies someone else: that verification is revoked (needs a reason). */
+  revokeOther?: boolean;
+};
+type ImageInfo = { mime: 'image/png' | 'image/jpeg' | 'image/webp'; width: number; height: number };
+/** What the API stored of an uploaded picture: always a WebP of at most 256 × 256, and what was sent. */
+export type StoredAvatar = {
+  avatar: { mime: 'image/webp'; width: number; height: number; uploaded: ImageInfo };
+  maxBytes: number;
 };
 export type AuditEntry = {
   id: number;
@@ -64,6 +91,10 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The error object's other fields (e.g. `problems`, `other`). */
+    readonly details: Readonly<Record<string, unknown>> = {},
+    /** Seconds, from the answer's Retry-After. */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -90,8 +121,14 @@ export class Api {
       throw new ApiError(0, 'network', 'network');
     }
     if (res.status === 204) return undefined as T;
-    const data = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
-    if (!res.ok) throw new ApiError(res.status, data.error?.code ?? 'unknown', data.error?.message ?? res.statusText);
+    const data = (await res.json().catch(() => ({}))) as {
+      error?: { code: string; message: string; [k: string]: unknown };
+    };
+    if (!res.ok) {
+      const { code = 'unknown', message = res.statusText, ...details } = data.error ?? {};
+      const retryAfter = Number(res.headers.get('retry-after') ?? NaN);
+      throw new ApiError(res.status, code, message, details, Number.isFinite(retryAfter) ? retryAfter : undefined);
+    }
     return data as T;
   }
 
@@ -106,13 +143,18 @@ export class Api {
   preview = async () => (await this.request<{ preview: PrivacyPreview }>('GET', '/api/me/privacy/preview')).preview;
   setPrivacy = async (namePrivacy: NamePrivacy) =>
     (await this.request<{ preview: PrivacyPreview }>('PUT', '/api/me/privacy', { namePrivacy })).preview;
+  /** Sends a one-time code to the person's own login (202), to prove it is theirs. */
+  requestLoginCode = async () => (await this.request<{ code: CodeSent }>('POST', '/api/me/login/code')).code;
+  /** Checks the code; the right one in time proves the login. */
+  confirmLoginCode = async (code: string) =>
+    (await this.request<{ me: Me }>('POST', '/api/me/login/confirm', { code })).me;
   myVerification = async () =>
     (await this.request<{ verification: MyVerification }>('GET', '/api/me/verification')).verification;
   submitVerification = async (legalName: string, idNumber: string) =>
     (await this.request<{ verification: MyVerification }>('POST', '/api/me/verification', { legalName, idNumber }))
       .verification;
   uploadAvatar = (file: Blob) =>
-    this.request<unknown>('PUT', '/api/me/avatar', undefined, {
+    this.request<StoredAvatar>('PUT', '/api/me/avatar', undefined, {
       data: file,
       type: file.type || 'application/octet-stream',
     });
@@ -137,5 +179,25 @@ export class Api {
         reason ? { reason } : {},
       )
     ).verification;
+  /**
+   * Approves a pending verification. Answers 409 `document_in_use` (with the other
+   * verification in `details.other`) when the document verifies someone else, unless
+   * `revokeOther` (with a reason) revokes that one in the same step.
+   */
+  approve = async (id: number, options: ApproveOptions = {}) =>
+    (
+      await this.request<{ verification: VerificationItem }>('POST', `/api/admin/verifications/${id}/approve`, {
+        ...(options.reason ? { reason: options.reason } : {}),
+        ...(options.revokeOther ? { revokeOther: true } : {}),
+      })
+    ).verification;
   audit = async () => (await this.request<{ entries: AuditEntry[] }>('GET', '/api/admin/audit')).entries;
+}
+
+/** The verification an approval would take away, when `err` is the API's `document_in_use` answer. */
+export function documentInUse(err: unknown): DocumentInUse | undefined {
+  if (!(err instanceof ApiError) || err.code !== 'document_in_use') return undefined;
+  const other = err.details.other as Partial<DocumentInUse> | undefined;
+  if (typeof other?.verificationId !== 'number' || typeof other.nickname !== 'string') return undefined;
+  return { verificationId: other.verificationId, nickname: other.nickname, extension: String(other.extension ?? '') };
 }

@@ -10,6 +10,12 @@ declare module 'vitest' {
     apiPort: number;
     /** An admin's sign-in (the API has no HTTP route to make one). */
     apiAdmin: { login: string; password: string };
+    /**
+     * api-server.ts's helper server beside the API (any origin may read it):
+     * `GET /login-code?to=<login>` → `{ code }`, the code in the last message the API mailed there;
+     * `POST /pre-proof-verification` `{ login, legalName, idLast4 }` → `{ id }`, a record from before login proof.
+     */
+    supportUrl: string;
   }
 }
 

@@ -1,17 +1,29 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { MyVerification } from '../../api/client';
+import type { AuditEntry, MyVerification } from '../../api/client';
 import { setLocale } from '../../i18n/i18n';
-import { expectKeyboardReachable, seriousViolations } from '../../test-support/a11y';
-import { api, signIn, signInAsAdmin, signUp, submitVerification, type Person } from '../../test-support/api';
+import { deepActiveElement, expectKeyboardReachable, seriousViolations } from '../../test-support/a11y';
+import {
+  api,
+  pendingVerifications,
+  preProofVerification,
+  proveLogin,
+  signIn,
+  signInAsAdmin,
+  signUp,
+  signUpProven,
+  submitVerification,
+  unique,
+  type Person,
+} from '../../test-support/api';
 import { mount, unmountAll, within } from '../../test-support/dom';
 import './rc-admin';
 
 let person: Person;
 let id: string;
 
-/** A new person with a pending verification; the page is then signed in as the admin. */
+/** A new person, their login proven, with a pending verification; the page is then signed in as the admin. */
 beforeEach(async () => {
-  person = await signUp(`Queue ${crypto.randomUUID().slice(0, 8)}`);
+  person = await signUpProven(`Queue ${unique()}`);
   id = `ID${crypto.randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
   await submitVerification('Grace Hopper', id);
   await signInAsAdmin();
@@ -21,11 +33,14 @@ afterEach(() => {
   setLocale('en');
 });
 
-/** The queue's row for this test's person (other tests' people may be queued too). */
-const rowOf = (el: HTMLElement) => within(el).getByRole('row').filter({ hasText: person.nickname });
+/**
+ * The queue's row for a person (other tests' people may be queued too): by
+ * login, which only their own row shows (another row may name them).
+ */
+const rowOf = (el: HTMLElement, who: Person = person) => within(el).getByRole('row').filter({ hasText: who.login });
 
-async function theirVerification(): Promise<MyVerification> {
-  await signIn(person);
+async function theirVerification(who: Person = person): Promise<MyVerification> {
+  await signIn(who);
   const { verification } = await api<{ verification: MyVerification }>('GET', '/api/me/verification');
   await signInAsAdmin();
   return verification;
@@ -73,6 +88,124 @@ describe('rc-admin (against the real API, signed in as an admin)', () => {
     await expect.element(within(el).getByRole('alert')).toHaveTextContent(/reason/);
     await expect.element(row).toBeVisible();
     expect(await theirVerification()).toMatchObject({ status: 'pending' });
+  });
+
+  test('a document that is someone else’s too: the row says whose; approving offers to revoke theirs, with a reason', async () => {
+    // Someone else submits the same document.
+    const other = await signUpProven(`Other ${unique()}`);
+    await submitVerification('Grace Hopper', id);
+    await signInAsAdmin();
+    const el = await mount('rc-admin');
+    const row = rowOf(el);
+    const approve = row.getByRole('button', { name: `Approve ${person.nickname}` });
+    await expect
+      .element(row)
+      .toHaveTextContent(
+        `This document also belongs to ${other.nickname} (ext ${other.me.extension}), waiting for review.`,
+      );
+    await expect
+      .element(rowOf(el, other))
+      .toHaveTextContent(
+        `This document also belongs to ${person.nickname} (ext ${person.me.extension}), waiting for review.`,
+      );
+
+    // The other is approved first: now the document verifies them.
+    const theirs = (await pendingVerifications()).find((v) => v.person.login === other.login)!;
+    await api('POST', `/api/admin/verifications/${theirs.id}/approve`, {});
+    await el.reload();
+    await expect.element(rowOf(el, other)).not.toBeInTheDocument();
+    await expect
+      .element(approve)
+      .toHaveAccessibleDescription(
+        `This document also belongs to ${other.nickname} (ext ${other.me.extension}), verified.`,
+      );
+
+    // Approving is refused by the API; the row offers the way out, and asks why.
+    await approve.click();
+    const reason = row.getByLabelText(`Reason to revoke the verification of ${other.nickname}`);
+    await expect.element(reason).toBeVisible();
+    await expect
+      .element(reason)
+      .toHaveAccessibleDescription(
+        `This document already verifies ${other.nickname} (ext ${other.me.extension}). ` +
+          `Approving ${person.nickname} revokes that verification: say why.`,
+      );
+    expect(deepActiveElement()).toBe(reason.element());
+    expect(await theirVerification()).toMatchObject({ status: 'pending' });
+    expect(await seriousViolations(el)).toEqual([]);
+
+    const revokeAndApprove = row.getByRole('button', { name: `Revoke the other and approve ${person.nickname}` });
+    await revokeAndApprove.click();
+    await expect
+      .element(within(el).getByRole('alert'))
+      .toHaveTextContent('A reason is needed to revoke the other verification.');
+    expect(await theirVerification(other)).toMatchObject({ status: 'verified' });
+
+    await reason.fill('The document is Grace Hopper’s own; the other account borrowed it.');
+    await revokeAndApprove.click();
+    await expect
+      .element(within(el).getByRole('status'))
+      .toHaveTextContent(`Approved ${person.nickname}; the verification of ${other.nickname} was revoked.`);
+    await expect.element(row).not.toBeInTheDocument();
+    expect(await theirVerification()).toMatchObject({ status: 'verified' });
+    expect(await theirVerification(other)).toMatchObject({
+      status: 'revoked',
+      reason: 'The document is Grace Hopper’s own; the other account borrowed it.',
+    });
+    const { entries } = await api<{ entries: AuditEntry[] }>('GET', '/api/admin/audit');
+    expect(
+      entries.find((e) => e.action === 'verification.revoke.same_document' && e.targetId === theirs.id),
+    ).toMatchObject({ beforeStatus: 'verified', afterStatus: 'revoked' });
+  });
+
+  test('Cancel puts the offer away and changes nothing', async () => {
+    const other = await signUpProven(`Other ${unique()}`);
+    await submitVerification('Grace Hopper', id);
+    await signInAsAdmin();
+    const theirs = (await pendingVerifications()).find((v) => v.person.login === other.login)!;
+    await api('POST', `/api/admin/verifications/${theirs.id}/approve`, {});
+    const el = await mount('rc-admin');
+    const row = rowOf(el);
+    await row.getByRole('button', { name: `Approve ${person.nickname}` }).click();
+    await expect
+      .element(row.getByRole('button', { name: `Revoke the other and approve ${person.nickname}` }))
+      .toBeVisible();
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    expect(row.getByRole('button', { name: `Revoke the other and approve ${person.nickname}` }).query()).toBeNull();
+    expect(await theirVerification()).toMatchObject({ status: 'pending' });
+    expect(await theirVerification(other)).toMatchObject({ status: 'verified' });
+  });
+
+  test('a login not proven: marked, and Approve is disabled with the reason until it is', async () => {
+    // A record from before login proof existed (no such record can be submitted now).
+    const legacy = await signUp(`Legacy ${unique()}`);
+    await preProofVerification(legacy.login, 'Ada Lovelace', '4321');
+    await signInAsAdmin();
+    const el = await mount('rc-admin');
+    const row = rowOf(el, legacy);
+    await expect.element(row).toHaveTextContent('Login not proven');
+    const approve = row.getByRole('button', { name: `Approve ${legacy.nickname}` });
+    await expect.element(approve).toBeDisabled();
+    await expect
+      .element(approve)
+      .toHaveAccessibleDescription(
+        `Cannot be approved until ${legacy.nickname} proves that ${legacy.login} is theirs.`,
+      );
+    await expect.element(row.getByRole('button', { name: `Reject ${legacy.nickname}` })).toBeEnabled();
+    // The person row of someone proven has neither.
+    expect(rowOf(el).element().textContent).not.toContain('Login not proven');
+    await expect.element(rowOf(el).getByRole('button', { name: `Approve ${person.nickname}` })).toBeEnabled();
+
+    // Once they prove it, they can be approved.
+    await signIn(legacy);
+    await proveLogin(legacy);
+    await signInAsAdmin();
+    await el.reload();
+    await expect.element(approve).toBeEnabled();
+    expect(row.element().textContent).not.toContain('Login not proven');
+    await approve.click();
+    await expect.element(row).not.toBeInTheDocument();
+    expect(await theirVerification(legacy)).toMatchObject({ status: 'verified', legalName: 'Ada Lovelace' });
   });
 
   test('in Chinese', async () => {

@@ -1,10 +1,23 @@
 /**
  * `<rc-admin>`: the verification queue (approve, reject, revoke, each with a
  * reason where one is required) and the audit log. A plain page that works.
+ *
+ * A record whose document is someone else's too says so, with whose; a
+ * person who has not proven their login cannot be approved, and the row says
+ * why. When approving is refused because the document already verifies
+ * someone else (`document_in_use`), the row offers to revoke that
+ * verification and approve in one step, with a reason.
  */
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { Api, ApiError, type AuditEntry, type VerificationItem } from '../../api/client';
+import {
+  Api,
+  ApiError,
+  documentInUse,
+  type AuditEntry,
+  type DocumentInUse,
+  type VerificationItem,
+} from '../../api/client';
 import { LocaleController, t } from '../../i18n/i18n';
 import { base } from '../shared/styles';
 
@@ -49,6 +62,34 @@ export class RcAdmin extends LitElement {
       select {
         width: auto;
       }
+      .warn {
+        color: var(--rc-warn);
+        font-weight: 600;
+        margin: 0.3rem 0 0;
+      }
+      .mark {
+        display: inline-block;
+        margin-top: 0.2rem;
+        padding: 0 0.4em;
+        border: 1px solid var(--rc-warn);
+        border-radius: 4px;
+        color: var(--rc-warn);
+        font-size: 0.85em;
+      }
+      .conflict {
+        margin-top: 0.5rem;
+        padding: 0.5rem;
+        border: 2px solid var(--rc-warn);
+        border-radius: var(--rc-radius);
+        display: grid;
+        gap: 0.4rem;
+      }
+      .conflict p {
+        margin: 0;
+      }
+      .conflict label {
+        margin: 0;
+      }
     `,
   ];
 
@@ -57,6 +98,9 @@ export class RcAdmin extends LitElement {
   @state() private items: VerificationItem[] = [];
   @state() private audit: AuditEntry[] = [];
   @state() private reasons: Record<number, string> = {};
+  /** Approvals refused because the document verifies someone else, by the record being approved. */
+  @state() private conflicts: Record<number, DocumentInUse> = {};
+  @state() private revokeReasons: Record<number, string> = {};
   @state() private error = '';
   @state() private message = '';
   private readonly locale = new LocaleController(this);
@@ -147,52 +191,173 @@ export class RcAdmin extends LitElement {
     const actions: Action[] =
       v.status === 'pending' ? ['approve', 'reject'] : v.status === 'verified' ? ['revoke'] : [];
     const reasonId = `reason-${v.id}`;
+    const unprovenId = `unproven-${v.id}`;
+    const sameId = `same-${v.id}`;
+    const unproven = !v.person.loginProven;
     return html`<tr data-id=${v.id}>
-      <td>${v.person.nickname}<br /><span class="hint">${v.person.login} · ${v.person.extension}</span></td>
+      <td>
+        ${v.person.nickname}<br /><span class="hint">${v.person.login} · ${v.person.extension}</span>
+        ${unproven ? html`<br /><span class="mark">${t('admin.unproven')}</span>` : nothing}
+      </td>
       <td>${v.legalName}</td>
-      <td>****${v.idLast4}</td>
+      <td>
+        ****${v.idLast4}
+        ${
+          v.sameDocument.length
+            ? html`<div id=${sameId}>
+                ${v.sameDocument.map(
+                  (o) =>
+                    html`<p class="warn">
+                      <span aria-hidden="true">⚠</span>
+                      ${t('admin.sameDocument', {
+                        nickname: o.person.nickname,
+                        extension: o.person.extension,
+                        status: t(`verify.${o.status}`),
+                      })}
+                    </p>`,
+                )}
+              </div>`
+            : nothing
+        }
+      </td>
       <td>${t(`verify.${v.status}`)}${v.reason ? html`<br /><span class="hint">${v.reason}</span>` : nothing}</td>
       <td><time datetime=${v.submittedAt}>${new Date(v.submittedAt).toLocaleString()}</time></td>
       <td>
         ${
           actions.length
             ? html`<div class="actions">
-                <label class="visually-hidden" for=${reasonId}
-                  >${t('admin.reasonFor', { action: actions.map((a) => t(`admin.${a}`)).join(' / ') })}</label
-                >
-                <input
-                  id=${reasonId}
-                  placeholder=${t('admin.reason')}
-                  .value=${this.reasons[v.id] ?? ''}
-                  @input=${(e: InputEvent) => (this.reasons = { ...this.reasons, [v.id]: (e.target as HTMLInputElement).value })}
-                />
-                ${actions.map(
-                  (a) =>
-                    html`<button
+                  <label class="visually-hidden" for=${reasonId}
+                    >${t('admin.reasonFor', { action: actions.map((a) => t(`admin.${a}`)).join(' / ') })}</label
+                  >
+                  <input
+                    id=${reasonId}
+                    placeholder=${t('admin.reason')}
+                    .value=${this.reasons[v.id] ?? ''}
+                    @input=${(e: InputEvent) => (this.reasons = { ...this.reasons, [v.id]: (e.target as HTMLInputElement).value })}
+                  />
+                  ${actions.map((a) => {
+                    const blocked = a === 'approve' && unproven;
+                    const described = [
+                      blocked ? unprovenId : '',
+                      a === 'approve' && v.sameDocument.length ? sameId : '',
+                    ]
+                      .filter(Boolean)
+                      .join(' ');
+                    return html`<button
                       class=${a === 'approve' ? 'ok' : 'danger'}
                       aria-label="${t(`admin.${a}`)} ${v.person.nickname}"
+                      aria-describedby=${described || nothing}
+                      ?disabled=${blocked}
                       @click=${() => this.decide(v, a)}
                     >
                       ${t(`admin.${a}`)}
-                    </button>`,
-                )}
-              </div>`
+                    </button>`;
+                  })}
+                </div>
+                ${
+                  unproven && actions.includes('approve')
+                    ? html`<p class="hint" id=${unprovenId}>
+                        ${t('admin.unprovenReason', { nickname: v.person.nickname, login: v.person.login })}
+                      </p>`
+                    : nothing
+                }
+                ${this.renderConflict(v)}`
             : nothing
         }
       </td>
     </tr>`;
   }
 
+  /** The offer to revoke the other verification of this document and approve this one. */
+  private renderConflict(v: VerificationItem) {
+    const other = this.conflicts[v.id];
+    if (!other || v.status !== 'pending') return nothing;
+    const noteId = `conflict-${v.id}`;
+    const inputId = `revoke-reason-${v.id}`;
+    return html`<div class="conflict" role="group" aria-labelledby=${noteId}>
+      <p class="warn" id=${noteId}>
+        ${t('admin.documentInUse', { nickname: other.nickname, extension: other.extension, person: v.person.nickname })}
+      </p>
+      <label for=${inputId}>${t('admin.revokeReason', { nickname: other.nickname })}</label>
+      <input
+        id=${inputId}
+        aria-describedby=${noteId}
+        required
+        .value=${this.revokeReasons[v.id] ?? ''}
+        @input=${(e: InputEvent) =>
+          (this.revokeReasons = { ...this.revokeReasons, [v.id]: (e.target as HTMLInputElement).value })}
+      />
+      <div class="actions">
+        <button
+          class="danger"
+          aria-label="${t('admin.revokeAndApprove')} ${v.person.nickname}"
+          @click=${() => this.revokeOtherAndApprove(v, other)}
+        >
+          ${t('admin.revokeAndApprove')}
+        </button>
+        <button @click=${() => this.dropConflict(v.id)}>${t('admin.cancel')}</button>
+      </div>
+    </div>`;
+  }
+
   private async decide(v: VerificationItem, action: Action): Promise<void> {
     const reason = (this.reasons[v.id] ?? '').trim();
     try {
-      await this.api.decide(v.id, action, reason || undefined);
+      if (action === 'approve') await this.api.approve(v.id, reason ? { reason } : {});
+      else await this.api.decide(v.id, action, reason || undefined);
       this.message = `${t(`admin.${action}`)}: ${v.person.nickname}`;
+      this.error = '';
       this.reasons = { ...this.reasons, [v.id]: '' };
       await this.reload();
     } catch (err) {
-      this.error = err instanceof ApiError ? err.message : String(err);
+      const other = documentInUse(err);
+      if (other) {
+        this.error = '';
+        this.conflicts = { ...this.conflicts, [v.id]: other };
+        // The reason typed in the row, if any, is a good start for why the other is revoked.
+        this.revokeReasons = { ...this.revokeReasons, [v.id]: this.revokeReasons[v.id] || reason };
+        await this.updateComplete;
+        this.renderRoot.querySelector<HTMLInputElement>(`#revoke-reason-${v.id}`)?.focus();
+        return;
+      }
+      await this.failed(v, err);
     }
+  }
+
+  private async revokeOtherAndApprove(v: VerificationItem, other: DocumentInUse): Promise<void> {
+    const reason = (this.revokeReasons[v.id] ?? '').trim();
+    if (!reason) {
+      this.error = t('admin.revokeReasonNeeded');
+      this.renderRoot.querySelector<HTMLInputElement>(`#revoke-reason-${v.id}`)?.focus();
+      return;
+    }
+    try {
+      await this.api.approve(v.id, { reason, revokeOther: true });
+      this.message = t('admin.revokedAndApproved', { person: v.person.nickname, other: other.nickname });
+      this.error = '';
+      this.dropConflict(v.id);
+      this.reasons = { ...this.reasons, [v.id]: '' };
+      await this.reload();
+    } catch (err) {
+      await this.failed(v, err);
+    }
+  }
+
+  private dropConflict(id: number): void {
+    const { [id]: _gone, ...conflicts } = this.conflicts;
+    const { [id]: _typed, ...revokeReasons } = this.revokeReasons;
+    this.conflicts = conflicts;
+    this.revokeReasons = revokeReasons;
+  }
+
+  private async failed(v: VerificationItem, err: unknown): Promise<void> {
+    if (err instanceof ApiError && err.code === 'login_unproven') {
+      // The row was out of date: show it as it is now, then say why.
+      await this.reload();
+      this.error = t('admin.loginUnproven', { nickname: v.person.nickname });
+      return;
+    }
+    this.error = err instanceof ApiError ? err.message : String(err);
   }
 }
 

@@ -206,7 +206,10 @@ export class RcApp extends LitElement {
           @rc-privacy-changed=${() => void this.session.refreshPresentation()}
         ></rc-privacy-settings>`;
       case 'verification':
-        return html`<rc-verification .api=${this.api}></rc-verification>`;
+        return html`<rc-verification
+          .api=${this.api}
+          @rc-me-changed=${(e: CustomEvent<{ me: Me }>) => (this.me = e.detail.me)}
+        ></rc-verification>`;
       case 'profile':
         return html`<rc-profile
           .api=${this.api}

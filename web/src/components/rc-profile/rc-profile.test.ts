@@ -11,14 +11,14 @@ beforeEach(async () => {
 });
 afterEach(unmountAll);
 
-/** A small PNG drawn by the browser itself. */
-async function png(): Promise<File> {
+/** A PNG drawn by the browser itself (small unless asked). */
+async function png(width = 8, height = 8): Promise<File> {
   const canvas = document.createElement('canvas');
-  canvas.width = 8;
-  canvas.height = 8;
+  canvas.width = width;
+  canvas.height = height;
   const ctx = canvas.getContext('2d')!;
   ctx.fillStyle = '#36648b';
-  ctx.fillRect(0, 0, 8, 8);
+  ctx.fillRect(0, 0, width, height);
   const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
   return new File([blob!], 'me.png', { type: 'image/png' });
 }
@@ -64,6 +64,25 @@ describe('rc-profile (against the real API)', () => {
     await s.getByRole('button', { name: 'Remove picture' }).click();
     await expect.poll(() => face().querySelector('img')).toBeNull();
     expect((await me()).hasAvatar).toBe(false);
+  });
+
+  test('a nickname that claims a status is refused with the API’s reason', async () => {
+    const el = await mount('rc-profile', { me: person.me });
+    const s = within(el);
+    await s.getByLabelText('Nickname').fill('Ada 实名');
+    await s.getByRole('button', { name: 'Save' }).click();
+    await expect.element(s.getByRole('alert')).toHaveTextContent(/must not claim a status/);
+    expect((await me()).nickname).toBe(person.nickname);
+  });
+
+  test('a picture larger than 256 × 256 is stored smaller, and the screen says so', async () => {
+    const el = await mount('rc-profile', { me: person.me });
+    const s = within(el);
+    const face = () => el.shadowRoot!.querySelector('rc-avatar')!.shadowRoot!;
+    await s.getByLabelText('Upload a picture (PNG, JPEG or WebP, up to 256 KiB)').upload(await png(600, 300));
+    await expect.element(s.getByRole('status')).toHaveTextContent('Saved, scaled down to 256 × 128 pixels.');
+    await expect.poll(() => face().querySelector('img')?.naturalWidth ?? 0).toBe(256);
+    expect(face().querySelector('img')!.naturalHeight).toBe(128);
   });
 
   test('a file that is not a picture is refused with the API’s reason', async () => {

@@ -1,6 +1,7 @@
 /**
  * `<rc-profile>`: nickname and picture. The picture's type and size are
- * checked by the API (by content); its answer is shown as given.
+ * checked by the API (by content), which stores it re-encoded as a WebP of
+ * at most 256 × 256; its answer is shown as given.
  */
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
@@ -75,10 +76,14 @@ export class RcProfile extends LitElement {
     if (!file || !this.me) return;
     this.error = '';
     try {
-      await this.api.uploadAvatar(file);
+      const { avatar } = await this.api.uploadAvatar(file);
       this.avatarVersion += 1;
       this.changed({ ...this.me, hasAvatar: true });
-      this.message = t('privacy.saved');
+      // The API keeps at most 256 × 256 pixels: say so when the picture was made smaller.
+      this.message =
+        avatar.width < avatar.uploaded.width || avatar.height < avatar.uploaded.height
+          ? t('profile.scaled', { width: avatar.width, height: avatar.height })
+          : t('privacy.saved');
     } catch (err) {
       this.error = err instanceof ApiError ? err.message : String(err);
     }

@@ -1,13 +1,34 @@
 /**
- * `<rc-verification>`: the person's verification status, and the form to
- * submit a legal name and an identity document number for review.
+ * `<rc-verification>`: the person's verification status and, once they have
+ * proved that their login is theirs, the form to submit a legal name and an
+ * identity document number for review.
+ *
+ *     login unproven ──Send code──▶ code sent ──Confirm, right code──▶ proven: the form
+ *          ▲                          │
+ *          └─── wrong, expired ───────┘ (said in words; ask for a new code)
+ *
+ * The proof step asks the API to send a one-time code to the login and checks
+ * the code typed; every refusal is said in the page's language. Fires
+ * `rc-me-changed` `{ me }` once the login is proven and
+ * `rc-verification-changed` once a verification is submitted.
  */
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { Api, ApiError, type MyVerification } from '../../api/client';
-import { LocaleController, t } from '../../i18n/i18n';
+import { Api, ApiError, type CodeSent, type Me, type MyVerification } from '../../api/client';
+import { locale, LocaleController, t } from '../../i18n/i18n';
 import { formText } from '../shared/form';
 import { base } from '../shared/styles';
+
+/** Something to say, read in the current language each time it is shown. */
+type Said = () => string;
+
+/** "45 s" or, past two minutes, "12 min". */
+function waitText(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  return seconds > 120 ? t('proof.minutes', { n: Math.ceil(seconds / 60) }) : t('proof.seconds', { n: seconds });
+}
+
+const clock = (iso: string) => new Date(iso).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' });
 
 @customElement('rc-verification')
 export class RcVerification extends LitElement {
@@ -29,26 +50,55 @@ export class RcVerification extends LitElement {
         font-size: 1.1rem;
         font-weight: 600;
       }
+      .send {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.6rem;
+        align-items: center;
+      }
+      #login-code {
+        max-width: 10rem;
+        letter-spacing: 0.2em;
+      }
     `,
   ];
 
   @property({ attribute: false }) api = new Api();
+  @state() private me: Me | null = null;
   @state() private verification: MyVerification | null = null;
-  @state() private error = '';
-  @state() private message = '';
+  @state() private error: Said | null = null;
+  @state() private note: Said | null = null;
+  @state() private sent: CodeSent | null = null;
+  /** This server has no way to send a code to this kind of login (the API's 503). */
+  @state() private unavailable = false;
+  @state() private codeInvalid = false;
+  /** When a new code may be asked for (ms), and the clock the countdown to it is drawn against. */
+  @state() private resendAt = 0;
+  @state() private now = Date.now();
+  private busy = false;
+  private tick: ReturnType<typeof setInterval> | undefined;
   private readonly locale = new LocaleController(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.api.myVerification().then(
-      (v) => (this.verification = v),
-      (err: Error) => (this.error = err.message),
+    Promise.all([this.api.me(), this.api.myVerification()]).then(
+      ([me, v]) => {
+        this.me = me;
+        this.verification = v;
+      },
+      (err: Error) => (this.error = () => err.message),
     );
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopCountdown();
   }
 
   override render() {
     void this.locale;
     const v = this.verification;
+    const me = this.me;
     const canSubmit = v !== null && (v.status === 'none' || v.status === 'rejected' || v.status === 'revoked');
     return html`
       <h1>${t('verify.title')}</h1>
@@ -61,10 +111,11 @@ export class RcVerification extends LitElement {
               ${'legalName' in v ? html`<p>${v.legalName} · ****${v.idLast4}</p>` : nothing}`
           : nothing
       }
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-      ${this.message ? html`<p role="status">${this.message}</p>` : nothing}
+      <p class="note" role="status" aria-live="polite">${this.note?.() ?? ''}</p>
+      ${this.error ? html`<p class="error" role="alert">${this.error()}</p>` : nothing}
+      ${me && !me.loginProven ? this.renderProof(me) : nothing}
       ${
-        canSubmit
+        me?.loginProven && canSubmit
           ? html`<form @submit=${this.submit} novalidate>
               <label for="legal-name">${t('verify.legalName')}</label>
               <input id="legal-name" name="legalName" autocomplete="name" required />
@@ -78,16 +129,195 @@ export class RcVerification extends LitElement {
     `;
   }
 
+  private renderProof(me: Me) {
+    const waiting = this.resendAt > this.now;
+    return html`<section aria-labelledby="proof-title">
+      <h2 id="proof-title">${t('proof.title', { login: me.login })}</h2>
+      <p>${t(me.loginKind === 'phone' ? 'proof.introPhone' : 'proof.introEmail')}</p>
+      <div class="send">
+        <button
+          class=${this.sent ? '' : 'primary'}
+          type="button"
+          ?disabled=${waiting}
+          aria-describedby=${waiting ? 'resend-wait' : nothing}
+          @click=${this.sendCode}
+        >
+          ${this.sent ? t('proof.sendAgain') : t('proof.send')}
+        </button>
+        ${
+          waiting
+            ? html`<span class="hint" id="resend-wait"
+                >${t('proof.resendIn', { wait: waitText(this.resendAt - this.now) })}</span
+              >`
+            : nothing
+        }
+      </div>
+      ${
+        this.unavailable
+          ? nothing
+          : html`<form @submit=${this.confirmCode} novalidate>
+              <label for="login-code">${t('proof.code')}</label>
+              <input
+                id="login-code"
+                name="code"
+                inputmode="numeric"
+                autocomplete="one-time-code"
+                aria-describedby="code-hint"
+                aria-invalid=${this.codeInvalid ? 'true' : 'false'}
+                required
+              />
+              <span class="hint" id="code-hint">${t('proof.codeHint')}</span>
+              <button class="primary" type="submit">${t('proof.confirm')}</button>
+            </form>`
+      }
+    </section>`;
+  }
+
+  private async sendCode(): Promise<void> {
+    if (this.busy || !this.me) return;
+    this.busy = true;
+    this.error = null;
+    this.note = () => t('proof.sending');
+    try {
+      const sent = await this.api.requestLoginCode();
+      this.sent = sent;
+      this.unavailable = false;
+      this.note = () => t('proof.sent', { sentTo: sent.sentTo, time: clock(sent.expiresAt) });
+      this.startCountdown(Date.parse(sent.resendAfter));
+      await this.focusField('#login-code');
+    } catch (err) {
+      this.note = null;
+      await this.proofFailed(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async confirmCode(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    if (this.busy) return;
+    const code = formText(new FormData(e.target as HTMLFormElement), 'code')
+      .normalize('NFKC')
+      .replace(/[\s-]/g, '');
+    this.error = null;
+    if (!/^[0-9]{6}$/.test(code)) {
+      this.codeInvalid = true;
+      this.error = () => t('proof.format');
+      return;
+    }
+    this.busy = true;
+    this.note = () => t('proof.confirming');
+    try {
+      await this.proven(await this.api.confirmLoginCode(code));
+    } catch (err) {
+      this.note = null;
+      await this.proofFailed(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** What each refusal of the proof means, in words; the code stays where it was typed. */
+  private async proofFailed(err: unknown): Promise<void> {
+    if (!(err instanceof ApiError)) {
+      this.error = () => String(err);
+      return;
+    }
+    const kind = this.me?.loginKind;
+    switch (err.code) {
+      case 'login_already_proven':
+        // Proven meanwhile (another tab): nothing left to do here.
+        await this.proven(await this.api.me());
+        return;
+      case 'login_code_wrong': {
+        this.codeInvalid = true;
+        const left = typeof err.details.triesLeft === 'number' ? err.details.triesLeft : 0;
+        this.error = () =>
+          left > 1 ? t('proof.wrong', { left }) : left === 1 ? t('proof.wrongOne') : t('proof.wrongLast');
+        return;
+      }
+      case 'invalid_input':
+        this.codeInvalid = true;
+        this.error = () => t('proof.format');
+        return;
+      case 'login_code_expired':
+        this.codeInvalid = true;
+        this.error = () => t('proof.expired');
+        return;
+      case 'too_many_requests': {
+        const ms = (err.retryAfter ?? 60) * 1000;
+        this.startCountdown(Date.now() + ms);
+        // Said once (an alert that counted down would be read out every second); the hint counts.
+        this.error = () => t('proof.tooMany', { wait: waitText(ms) });
+        await this.focusField('#login-code');
+        return;
+      }
+      case 'login_code_not_sent':
+        this.error = () => t('proof.notSent');
+        return;
+      case 'login_proof_unavailable':
+        this.unavailable = true;
+        this.error = () => t(kind === 'phone' ? 'proof.unavailablePhone' : 'proof.unavailableEmail');
+        return;
+      case 'network':
+        this.error = () => t('error.network');
+        return;
+      default:
+        this.error = () => t('error.generic', { message: err.message });
+    }
+  }
+
+  private async proven(me: Me): Promise<void> {
+    this.me = me;
+    this.sent = null;
+    this.codeInvalid = false;
+    this.error = null;
+    this.stopCountdown();
+    this.note = () => t('proof.proven', { login: me.login });
+    this.dispatchEvent(new CustomEvent('rc-me-changed', { detail: { me }, bubbles: true, composed: true }));
+    // The proof step is gone with the control that had focus: the form's first field takes it.
+    await this.focusField('#legal-name');
+  }
+
+  private startCountdown(until: number): void {
+    this.stopCountdown();
+    this.resendAt = until;
+    this.now = Date.now();
+    this.tick = setInterval(() => {
+      this.now = Date.now();
+      if (this.now >= this.resendAt) this.stopCountdown();
+    }, 1000);
+  }
+
+  private stopCountdown(): void {
+    clearInterval(this.tick);
+    this.tick = undefined;
+    this.now = Date.now();
+  }
+
+  private async focusField(selector: string): Promise<void> {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(selector)?.focus();
+  }
+
   private async submit(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     const form = new FormData(e.target as HTMLFormElement);
-    this.error = '';
+    this.error = null;
     try {
       this.verification = await this.api.submitVerification(formText(form, 'legalName'), formText(form, 'idNumber'));
-      this.message = t('verify.submitted');
+      this.note = () => t('verify.submitted');
       this.dispatchEvent(new CustomEvent('rc-verification-changed', { bubbles: true, composed: true }));
     } catch (err) {
-      this.error = err instanceof ApiError ? err.message : String(err);
+      if (err instanceof ApiError && err.code === 'login_unproven' && this.me) {
+        // Proof lost meanwhile (an operator reset it): back to the proof step.
+        const login = this.me.login;
+        this.me = { ...this.me, loginProven: false };
+        this.error = () => t('proof.unproven', { login });
+        return;
+      }
+      const message = err instanceof ApiError ? err.message : String(err);
+      this.error = () => message;
     }
   }
 }
