@@ -45,6 +45,12 @@ export default defineConfig({
         // Same origin for the browser: the Host header is kept (no changeOrigin), so the API's own
         // origin check sees the page's origin and cross-site write refusal stays fully on.
         server: { proxy: { '/api': { target: `http://127.0.0.1:${apiPort}` } } },
+        // Every dependency the pages and tests import is pre-bundled before the first test: a dependency
+        // Vite discovers mid-run makes it reload the page under a running test, which can hang the run.
+        optimizeDeps: {
+          entries: ['index.html', 'embed-demo.html', 'src/**/*.ts'],
+          include: ['lit', 'lit/decorators.js', 'sip.js', 'axe-core'],
+        },
         test: {
           name: 'browser',
           include: ['src/**/*.test.ts'],

@@ -62,6 +62,9 @@ export type Agent = {
   stop(): Promise<void>;
 };
 
+/** How long a re-REGISTER after a reconnect may go unanswered before it is sent again. */
+const REREGISTER_ANSWER_MS = 4000;
+
 /** Reads a raw initial INVITE into a record; undefined for anything else (responses, re-INVITEs, other methods). */
 export function readIncomingInvite(text: string, receivedAt: number, parsedBySipJs: boolean): IncomingCall | undefined {
   const message = parseSipMessage(text);
@@ -143,22 +146,27 @@ export async function startAgent(account: SipAccount, options: AgentOptions): Pr
       else connection.ua.reconnect().catch(() => recover('reconnect failed'));
     }, delay);
   };
+  // A REGISTER sent while the PBX is still booting can go unanswered (seen: a socket accepted, the
+  // REGISTER never answered): give each one a few seconds, then try again. Each try uses a fresh
+  // Registerer, because sip.js keeps an unanswered one "waiting" for its 32 s transaction timer and
+  // refuses to send another meanwhile. A replaced Registerer is left to lapse, never disposed:
+  // disposing sends an un-REGISTER for the contact the new one just bound.
+  let registering = false;
   const onConnect = () => {
-    if (stopped || !held.registerer) return;
-    held.registerer
-      .register({
-        requestDelegate: {
-          onAccept: () => {
-            attempts = 0;
-            registrations += 1;
-            log?.('registered again');
-          },
-          onReject: (response) => recover(`REGISTER refused (${response.message.statusCode})`),
-        },
-      })
-      .catch((error: unknown) =>
-        recover(`REGISTER failed (${error instanceof Error ? error.message : String(error)})`),
-      );
+    if (stopped || registering || !held.registerer) return;
+    registering = true;
+    void registerConnection(connection, REREGISTER_ANSWER_MS).then(({ result, registerer }) => {
+      registering = false;
+      if (stopped) return;
+      if (result.ok) {
+        held.registerer = registerer;
+        attempts = 0;
+        registrations += 1;
+        log?.('registered again');
+      } else {
+        recover(`REGISTER ${result.statusCode ?? ''} ${result.reason}`.replace(/\s+/g, ' '));
+      }
+    });
   };
   const connection: Connection = await connect(account, {
     timeoutMs,
