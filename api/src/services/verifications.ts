@@ -200,11 +200,11 @@ function selectItems(db: Db, where: SQL | undefined, limit: number): Verificatio
   }));
 }
 
-/** Pending and verified records per document hash, with their people. */
-function sameDocuments(db: Db | Tx, hashes: string[]): Map<string, (SameDocument & { idHash: string })[]> {
-  const found = new Map<string, (SameDocument & { idHash: string })[]>();
-  if (hashes.length === 0) return found;
-  const rows = db
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Records of documents, each with its person's nickname and extension: what both checks below read. */
+const documentHolders = (db: Db | Tx, where: SQL | undefined) =>
+  db
     .select({
       verificationId: verifications.id,
       idHash: verifications.idHash,
@@ -216,10 +216,16 @@ function sameDocuments(db: Db | Tx, hashes: string[]): Map<string, (SameDocument
     .from(verifications)
     .innerJoin(users, eq(users.id, verifications.userId))
     .innerJoin(sipAccounts, eq(sipAccounts.userId, users.id))
-    .where(
-      and(inArray(verifications.idHash, [...new Set(hashes)]), inArray(verifications.status, ['pending', 'verified'])),
-    )
-    .all();
+    .where(where);
+
+/** Pending and verified records per document hash, with their people. */
+function sameDocuments(db: Db | Tx, hashes: string[]): Map<string, (SameDocument & { idHash: string })[]> {
+  const found = new Map<string, (SameDocument & { idHash: string })[]>();
+  if (hashes.length === 0) return found;
+  const rows = documentHolders(
+    db,
+    and(inArray(verifications.idHash, [...new Set(hashes)]), inArray(verifications.status, ['pending', 'verified'])),
+  ).all();
   for (const r of rows) {
     const entry = {
       verificationId: r.verificationId,
@@ -232,8 +238,6 @@ function sameDocuments(db: Db | Tx, hashes: string[]): Map<string, (SameDocument
   return found;
 }
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-
 /**
  * The verified record of the same document held by someone other than
  * `userId`, if any (there is at most one: the database enforces it).
@@ -243,20 +247,11 @@ export function verifiedElsewhere(
   idHash: string,
   userId: number,
 ): { id: number; userId: number; extension: string; nickname: string } | undefined {
-  return tx
-    .select({
-      id: verifications.id,
-      userId: verifications.userId,
-      extension: sipAccounts.extension,
-      nickname: users.nickname,
-    })
-    .from(verifications)
-    .innerJoin(users, eq(users.id, verifications.userId))
-    .innerJoin(sipAccounts, eq(sipAccounts.userId, users.id))
-    .where(
-      and(eq(verifications.idHash, idHash), eq(verifications.status, 'verified'), ne(verifications.userId, userId)),
-    )
-    .get();
+  const row = documentHolders(
+    tx,
+    and(eq(verifications.idHash, idHash), eq(verifications.status, 'verified'), ne(verifications.userId, userId)),
+  ).get();
+  return row && { id: row.verificationId, userId: row.userId, extension: row.extension, nickname: row.nickname };
 }
 
 export const documentInUse = (other: { id: number; extension: string; nickname: string }) =>
