@@ -34,6 +34,7 @@ export const VARIABLES = /** @type {const} */ ({
   ASTERISK_TLS_CERT: undefined,
   ASTERISK_TLS_KEY: undefined,
   ASTERISK_UDP_PORT: '5060',
+  REALCALL_RING_SECONDS: '45',
   ASTERISK_RTP_START: '10000',
   ASTERISK_RTP_END: '10199',
   ASTERISK_ICE_HOST_CANDIDATES: '',
@@ -164,6 +165,9 @@ export function settingsFromEnv(env, where) {
   if (vars.REALCALL_API_INTERNAL_URL && !/^https?:\/\/[^\s/]+$/.test(vars.REALCALL_API_INTERNAL_URL)) {
     problems.push('REALCALL_API_INTERNAL_URL: must be http(s)://host:port with no path');
   }
+  const ring = Number(vars.REALCALL_RING_SECONDS);
+  if (!(Number.isInteger(ring) && ring >= 2 && ring <= 300))
+    problems.push('REALCALL_RING_SECONDS: must be a whole number of seconds from 2 to 300');
   if (vars.REALCALL_AMI_USER && !/^[\w.-]+$/.test(vars.REALCALL_AMI_USER))
     problems.push('REALCALL_AMI_USER: letters, digits, . _ - only');
   for (const [name, value] of Object.entries(vars)) {

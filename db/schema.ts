@@ -193,6 +193,8 @@ export const pbxOutbox = sqliteTable(
     extension: text('extension').notNull().unique(),
     /** Hang up live calls too (disable, deletion): such rows are carried out before routine expiry. */
     hangUp: integer('hang_up', { mode: 'boolean' }).notNull(),
+    /** Tell the callees of the person's live calls what they should see of them now (a name change mid-call). */
+    retell: integer('retell', { mode: 'boolean' }).notNull().default(false),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }).notNull(),
     /** Bumped by every merged change: the worker removes the row only if no change came in meanwhile. */

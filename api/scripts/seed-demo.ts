@@ -12,6 +12,7 @@ import { users, type NamePrivacy } from '../../db/schema';
 import { previewNamePrivacy, setNamePrivacy } from '../src/services/privacy';
 import { createPerson } from '../src/services/people';
 import { decideVerification, submitVerification } from '../src/services/verifications';
+import { noPbx } from '../src/services/pbx';
 import { fail, flags, open, run } from './cli';
 
 type Demo = {
@@ -89,10 +90,10 @@ await run(async () => {
       const idNumber = `DEMO${randomInt(10 ** 8, 10 ** 9)}`;
       const record = submitVerification(db, keys, person.id, { legalName: demo.legalName, idNumber });
       if (demo.verification === 'verified' && admin && record.status !== 'none') {
-        decideVerification(db, admin, record.id, 'approve', 'demo data');
+        decideVerification(db, noPbx, admin, record.id, 'approve', 'demo data');
       }
     }
-    if (demo.privacy) setNamePrivacy(db, person.id, demo.privacy);
+    if (demo.privacy) setNamePrivacy(db, noPbx, person.id, demo.privacy);
     const seen = previewNamePrivacy(db, person.id);
     const shown = seen.options[seen.current];
     created.push({

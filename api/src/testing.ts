@@ -20,7 +20,7 @@ export type TestApp = ReturnType<typeof createApp> & {
   dir: string;
   clock: { now: number };
   /** Calls the PBX was asked to make. */
-  pbxCalls: { extension: string; hangUp: boolean }[];
+  pbxCalls: { extension: string; hangUp: boolean; retell?: boolean }[];
   close: () => void;
 };
 
@@ -46,7 +46,9 @@ export function createTestApp(extraEnv: Record<string, string> = {}): TestApp {
   const clock = { now: Date.parse('2026-11-25T08:00:00Z') };
   const pbxCalls: TestApp['pbxCalls'] = [];
   // The PBX is an edge we do not own; recording what was asked of it is the honest test of this side.
-  const pbx: Pbx = { forget: (extension, { hangUp }) => void pbxCalls.push({ extension, hangUp }) };
+  const pbx: Pbx = {
+    forget: (extension, { hangUp, retell }) => void pbxCalls.push({ extension, hangUp, ...(retell ? { retell } : {}) }),
+  };
   const app = createApp({ db, config, pbx, now: () => clock.now, log: () => {} });
   return {
     ...app,

@@ -7,7 +7,7 @@
  * WebRTC-shaped SDP without candidates). Media is checked end to end by
  * tests/e2e/call.e2e.test.ts, inside a network namespace.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeAdmin, markLoginProven } from '../../api/src/testing';
 import {
   accountFromApi,
@@ -16,11 +16,14 @@ import {
   runSpoofMatrix,
   startAgent,
   type Agent,
+  type AgentOptions,
   type SipAccount,
 } from '../sip-tool/src';
 import { asteriskOrSkip, startStack, type Stack } from './stack';
 
 const bin = asteriskOrSkip('asterisk: calls');
+const RING_SECONDS = 3;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Person = { login: string; password: string; id: number; extension: string; cookie: string };
 
@@ -36,6 +39,17 @@ async function http(stack: Stack, method: string, path: string, body?: unknown, 
     body: text ? JSON.parse(text) : undefined,
     cookie: /rc_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0],
   };
+}
+
+/** What the PBX's NOTIFYs inside one call told the callee. */
+function notifiesOf(agent: Agent, callId: string) {
+  return agent.requests
+    .filter((r) => r.method === 'NOTIFY' && r.callId === callId)
+    .map((r) => ({
+      event: r.headers.event?.[0],
+      status: r.headers['x-realcall-name-status']?.[0],
+      name: decodeURIComponent(r.headers['x-realcall-name']?.[0] ?? ''),
+    }));
 }
 
 describe.skipIf(!bin)('calls through a real Asterisk', () => {
@@ -85,7 +99,8 @@ describe.skipIf(!bin)('calls through a real Asterisk', () => {
   }
 
   beforeAll(async () => {
-    stack = await startStack(bin!);
+    // Short ringing, so that "no answer" is seen in seconds.
+    stack = await startStack(bin!, { ringSeconds: RING_SECONDS });
     admin = await person('Admin');
     makeAdmin(stack.api.db, admin.id);
     const p = await person('Callee');
@@ -188,4 +203,161 @@ describe.skipIf(!bin)('calls through a real Asterisk', () => {
     const back = await callAndSee(account);
     expect([back.displayName, back.nameStatus]).toEqual([expected.name, expected.status]);
   }, 60_000);
+
+  /** A person with a registered agent (a device) of their own. */
+  async function withDevices(nickname: string, ...devices: AgentOptions[]) {
+    const p = await person(nickname);
+    const { account } = await accountFromApi(stack.api.publicUrl, p.login, p.password);
+    const agents: Agent[] = [];
+    for (const options of devices) agents.push(await startAgent(account, options));
+    return { person: p, account, agents, stop: () => Promise.all(agents.map((a) => a.stop())) };
+  }
+
+  it('rings every device of the callee; the first to answer takes the call, the others are cancelled as answered elsewhere', async () => {
+    const caller = await person('Multi caller');
+    const { account } = await accountFromApi(stack.api.publicUrl, caller.login, caller.password);
+    const bob = await withDevices(
+      'Bob two tabs',
+      { answer: 'accept', answerAfterMs: 400, holdMs: 1000 },
+      { answer: 'ring', holdMs: 0 },
+    );
+    try {
+      const result = await placeCall(account, bob.person.extension, { timeoutMs: 8000, hangupAfterMs: 200 });
+      expect(result.outcome, `${result.statusCode} ${result.reason}`).toBe('answered');
+      const [answering, other] = bob.agents as [Agent, Agent];
+      // Both rang, each with the PBX's name status.
+      expect(answering.calls).toHaveLength(1);
+      expect(other.calls).toHaveLength(1);
+      expect(other.calls[0]!.nameStatus).toBe('unverified');
+      // The one that did not answer was cancelled, saying why.
+      await vi.waitFor(() => expect(other.requests.some((r) => r.method === 'CANCEL')).toBe(true));
+      const cancel = other.requests.find((r) => r.method === 'CANCEL')!;
+      expect(cancel.headers.reason?.join(' ')).toMatch(/SIP;cause=200;text="Call completed elsewhere"/);
+    } finally {
+      await bob.stop();
+    }
+  });
+
+  it('ends each unanswered call with its own SIP status, so the caller can be told why', async () => {
+    const caller = await withDevices('Reason caller', { answer: 'ring', holdMs: 0 });
+    const declining = await withDevices('Declines', { answer: 'reject', rejectCode: 603, holdMs: 0 });
+    const busy = await withDevices('Busy one', { answer: 'reject', rejectCode: 486, holdMs: 0 });
+    const ringing = await withDevices('Never answers', { answer: 'ring', holdMs: 0 });
+    const bothDecline = await withDevices(
+      'Declines twice',
+      { answer: 'reject', rejectCode: 603, holdMs: 0 },
+      { answer: 'reject', rejectCode: 603, holdMs: 0 },
+    );
+    const oneDeclines = await withDevices(
+      'Declines on one',
+      { answer: 'reject', rejectCode: 603, holdMs: 0 },
+      { answer: 'ring', holdMs: 0 },
+    );
+    const nowhere = await person('Signed in nowhere');
+    try {
+      const call = (extension: string) =>
+        placeCall(caller.account, extension, { timeoutMs: (RING_SECONDS + 5) * 1000, hangupAfterMs: 100 });
+      const seen: Record<string, number | undefined> = {};
+      const noAnswer = await call(ringing.person.extension);
+      for (const [label, extension] of [
+        ['declined', declining.person.extension],
+        ['busy', busy.person.extension],
+        ['declined on every device', bothDecline.person.extension],
+        ['declined on one, nobody answered on the other', oneDeclines.person.extension],
+        ['signed in nowhere', nowhere.extension],
+        ['no such number', '4099999999'],
+        ['yourself', caller.person.extension],
+      ] as const) {
+        const result = await call(extension);
+        expect(result.outcome, label).toBe('rejected');
+        seen[label] = result.statusCode;
+      }
+      expect(seen).toEqual({
+        declined: 603,
+        busy: 486,
+        'declined on every device': 603,
+        'declined on one, nobody answered on the other': 408,
+        'signed in nowhere': 480,
+        'no such number': 404,
+        yourself: 403,
+      });
+      // No answer: after the ring time, not before.
+      expect([noAnswer.outcome, noAnswer.statusCode]).toEqual(['rejected', 408]);
+      expect(Date.now() - noAnswer.inviteSentAt).toBeGreaterThan(0);
+      // Calling yourself rings none of your own devices.
+      expect(caller.agents[0]!.calls).toHaveLength(0);
+    } finally {
+      await Promise.all([caller, declining, busy, ringing, bothDecline, oneDeclines].map((d) => d.stop()));
+    }
+  }, 60_000);
+
+  it('hangs up a call whose media stopped within seconds, telling the other side the connection was lost (Q.850 44)', async () => {
+    // The tool's calls carry no media at all: the PBX sees a vanished peer from the start.
+    const caller = await person('Vanishing caller');
+    const { account } = await accountFromApi(stack.api.publicUrl, caller.login, caller.password);
+    const bob = await withDevices('Vanishing callee', { answer: 'accept', holdMs: 30_000, silentMedia: true });
+    try {
+      const result = await placeCall(account, bob.person.extension, {
+        timeoutMs: 30_000,
+        hangupAfterMs: 25_000,
+        silentMedia: true,
+      });
+      expect(result.outcome).toBe('answered');
+      expect(result.remoteBye, 'the PBX ended the call').toBeDefined();
+      const after = result.remoteBye!.at - result.answeredAt!;
+      expect(after).toBeGreaterThan(6000);
+      expect(after).toBeLessThan(14_000);
+      expect(result.remoteBye!.reason).toMatch(/Q\.850;cause=44/);
+    } finally {
+      await bob.stop();
+    }
+  }, 40_000);
+
+  it('tells the callee of a call under way the new name and status after a revocation or a privacy change', async () => {
+    const caller = await person('Retold nick');
+    await verify(caller, '张三丰', 'approve', 'full');
+    const { account } = await accountFromApi(stack.api.publicUrl, caller.login, caller.password);
+    const bob = await withDevices('Retold callee', { answer: 'accept', holdMs: 6000 });
+    try {
+      // 1. A privacy change mid-call: the callee is told "hidden", with the nickname.
+      const first = placeCall(account, bob.person.extension, { timeoutMs: 10_000, hangupAfterMs: 3000 });
+      const call1 = await bob.agents[0]!.nextCall(5000);
+      expect([call1.displayName, call1.nameStatus]).toEqual(['张三丰', 'verified']);
+      await sleep(500);
+      expect((await http(stack, 'PUT', '/api/me/privacy', { namePrivacy: 'hidden' }, caller.cookie)).status).toBe(200);
+      await stack.api.pbx.flush();
+
+      await vi.waitFor(() => expect(notifiesOf(bob.agents[0]!, call1.callId)).toHaveLength(1));
+      expect(notifiesOf(bob.agents[0]!, call1.callId)[0]).toEqual({
+        event: 'x-realcall-presentation',
+        status: 'hidden',
+        name: 'Retold nick',
+      });
+      expect((await first).outcome).toBe('answered');
+
+      // 2. A revocation mid-call: "unverified", with the nickname.
+      await http(stack, 'PUT', '/api/me/privacy', { namePrivacy: 'full' }, caller.cookie);
+      await stack.api.pbx.flush();
+      const second = placeCall(account, bob.person.extension, { timeoutMs: 10_000, hangupAfterMs: 3000 });
+      const call2 = await bob.agents[0]!.nextCall(5000);
+      expect(call2.nameStatus).toBe('verified');
+      await sleep(500);
+      const list = await http(stack, 'GET', '/api/admin/verifications?status=verified', undefined, admin.cookie);
+      const record = list.body.verifications.find((v: { person: { id: number } }) => v.person.id === caller.id);
+      const revoked = await http(
+        stack,
+        'POST',
+        `/api/admin/verifications/${record.id}/revoke`,
+        { reason: 'stolen' },
+        admin.cookie,
+      );
+      expect(revoked.status).toBe(200);
+      await stack.api.pbx.flush();
+      await vi.waitFor(() => expect(notifiesOf(bob.agents[0]!, call2.callId)).toHaveLength(1));
+      expect(notifiesOf(bob.agents[0]!, call2.callId)[0]).toMatchObject({ status: 'unverified', name: 'Retold nick' });
+      expect((await second).outcome).toBe('answered');
+    } finally {
+      await bob.stop();
+    }
+  }, 40_000);
 });

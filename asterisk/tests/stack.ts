@@ -160,6 +160,8 @@ export type StackOptions = {
   webDist?: string;
   /** Run the API as its own process, as in production (benchmarks); in this process by default. */
   apiProcess?: boolean;
+  /** How long a callee's devices ring (REALCALL_RING_SECONDS); 45 by default, as in production. */
+  ringSeconds?: number;
 };
 
 export async function startStack(bin: string, options: StackOptions = {}): Promise<Stack> {
@@ -191,6 +193,7 @@ export async function startStack(bin: string, options: StackOptions = {}): Promi
       ASTERISK_HTTPS_PORT: String(await freeTcpPort()),
       ASTERISK_TLS_ENABLE: 'no',
       ASTERISK_UDP_PORT: String(udpPort),
+      REALCALL_RING_SECONDS: String(options.ringSeconds ?? 45),
       ASTERISK_RTP_START: String(rtpStart),
       ASTERISK_RTP_END: String(rtpStart + 99),
     },

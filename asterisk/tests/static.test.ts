@@ -169,15 +169,49 @@ describe('extensions.conf', () => {
   });
 
   it('never puts an API or caller value inside $[...], IF() or ExecIf() unfiltered', () => {
+    // What may appear in an expression: variables only ever set from FILTER()ed values (NAME_STATUS,
+    // NUM, CALLER), the extension the digit patterns matched, and functions whose result is a number.
+    const SAFE_VARIABLES = ['NAME_STATUS', 'NUM', 'CALLER', 'EXTEN'];
+    const NUMERIC_FUNCTIONS = ['LEN'];
+    let checked = 0;
     for (const step of steps) {
-      const expressions = [...step.args.matchAll(/\$\[([^\]]*)\]/g)].map((m) => m[1]!);
-      for (const e of expressions) {
-        for (const v of e.matchAll(/\$\{([^}]+)\}/g)) {
-          // Only variables set from FILTER()ed values may appear in expressions.
-          expect(['NAME_STATUS', 'NUM'], `line ${step.line}: ${e}`).toContain(v[1]);
+      for (const start of [...step.args.matchAll(/\$\[/g)].map((m) => m.index!)) {
+        // The expression up to its matching bracket, nested ${...} and $[...] included.
+        let depth = 0;
+        let end = start + 1;
+        for (; end < step.args.length; end++) {
+          if (step.args[end] === '[' || step.args[end] === '{') depth++;
+          if (step.args[end] === ']' || step.args[end] === '}') depth--;
+          if (depth === 0) break;
+        }
+        const e = step.args.slice(start + 2, end);
+        // Top-level ${NAME} or ${FUNC(...)} references of this expression (not those inside a function's arguments).
+        let level = 0;
+        for (let i = 0; i < e.length; i++) {
+          if (e.startsWith('${', i) && level === 0) {
+            const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(e.slice(i + 2))?.[0] ?? '';
+            const isFunction = e[i + 2 + name.length] === '(';
+            const filteredDigits = name === 'FILTER' && e.startsWith('0-9,', i + 2 + name.length + 1);
+            if (isFunction)
+              expect(NUMERIC_FUNCTIONS.includes(name) || filteredDigits, `line ${step.line}: ${e}`).toBe(true);
+            else expect(SAFE_VARIABLES, `line ${step.line}: ${e}`).toContain(name);
+            checked++;
+          }
+          if (e[i] === '{' || e[i] === '(') level++;
+          if (e[i] === '}' || e[i] === ')') level--;
         }
       }
     }
+    expect(checked).toBeGreaterThan(5);
+  });
+
+  it("sets the caller from the authenticated endpoint, digits only, and dials only the callee's own contacts", () => {
+    const text = readFileSync(join(CONF_DIR, 'extensions.conf'), 'utf8');
+    expect(text).toContain('Set(CALLER=${FILTER(0-9,${CHANNEL(endpoint)})})');
+    expect(text).toContain('Set(CONTACTS=${PJSIP_DIAL_CONTACTS(${EXTEN})})');
+    // Every Dial() is given the checked contacts (or the endpoint alone) and the pre-dial handler only.
+    const dials = steps.filter((s) => s.app === 'Dial');
+    expect(dials.map((d) => d.args)).toEqual(['${CONTACTS},${RING_SECONDS},b(realcall-callee^s^1(${NAME_STATUS}))']);
   });
 });
 

@@ -27,6 +27,7 @@ export function adminRoutes(deps: Deps) {
       c.json({
         verification: decideVerification(
           db,
+          deps.pbx,
           actor(c.var.me),
           c.req.valid('param').id,
           'approve',
@@ -40,6 +41,7 @@ export function adminRoutes(deps: Deps) {
       c.json({
         verification: decideVerification(
           db,
+          deps.pbx,
           actor(c.var.me),
           c.req.valid('param').id,
           'reject',
@@ -52,6 +54,7 @@ export function adminRoutes(deps: Deps) {
       c.json({
         verification: decideVerification(
           db,
+          deps.pbx,
           actor(c.var.me),
           c.req.valid('param').id,
           'revoke',

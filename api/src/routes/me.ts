@@ -19,7 +19,7 @@ export function meRoutes(deps: Deps) {
     .use(requireSession(deps))
     .get('/', (c) => c.json({ me: describeMe(db, c.var.me.id) }))
     .patch('/', jsonOnly, valid('json', profileBody), (c) => {
-      setNickname(db, c.var.me.id, c.req.valid('json').nickname);
+      setNickname(db, deps.pbx, c.var.me.id, c.req.valid('json').nickname);
       return c.json({ me: describeMe(db, c.var.me.id) });
     })
     .delete('/', jsonOnly, valid('json', deleteAccountBody), async (c) => {
@@ -58,7 +58,7 @@ export function meRoutes(deps: Deps) {
     )
     .get('/privacy', (c) => c.json({ namePrivacy: c.var.me.namePrivacy }))
     .put('/privacy', jsonOnly, valid('json', privacyBody), (c) => {
-      setNamePrivacy(db, c.var.me.id, c.req.valid('json').namePrivacy);
+      setNamePrivacy(db, deps.pbx, c.var.me.id, c.req.valid('json').namePrivacy);
       return c.json({ preview: previewNamePrivacy(db, c.var.me.id) });
     })
     .get('/privacy/preview', (c) => c.json({ preview: previewNamePrivacy(db, c.var.me.id) }))

@@ -7,7 +7,9 @@
  * the PBX are saved together — and a worker carries it out: expire the
  * person's endpoint, auth and AOR from Asterisk's sorcery memory caches
  * (SorceryMemoryCacheExpireObject; "not in the cache" counts as done) and,
- * when asked, hang up their live channels (Hangup with a channel regex). A
+ * when asked, hang up their live channels (Hangup with a channel regex) or
+ * retell the callees of their live calls what they see of them now
+ * (PJSIPNotify inside each callee's dialog, with the API's presentation). A
  * failure is retried with backoff until it succeeds, also across restarts.
  *
  * Nothing can delay a revocation:
@@ -24,6 +26,7 @@ import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/open';
 import { pbxOutbox } from '../../../db/schema';
 import type { Config } from '../config';
+import { callerName, type Presentation } from './caller-name';
 import type { Pbx } from './pbx';
 
 export type AmiMessage = Record<string, string>;
@@ -78,14 +81,20 @@ export class AmiConnection {
     });
   }
 
-  /** Sends an action; resolves with its response (and, for list answers, every event up to the list's end). */
-  action(fields: Record<string, string>): Promise<AmiMessage[]> {
+  /**
+   * Sends an action; resolves with its response (and, for list answers, every
+   * event up to the list's end). A field given a list is sent once per value
+   * (PJSIPNotify's `Variable`).
+   */
+  action(fields: Record<string, string | readonly string[]>): Promise<AmiMessage[]> {
     if (this.failure) return Promise.reject(this.failure);
     const id = `rc-${this.nextId++}`;
-    const lines = Object.entries({ ...fields, ActionID: id }).map(([k, v]) => {
-      if (/[\r\n]/.test(k + v)) throw new Error('AMI fields must not contain line breaks');
-      return `${k}: ${v}`;
-    });
+    const lines = Object.entries({ ...fields, ActionID: id }).flatMap(([k, values]) =>
+      (typeof values === 'string' ? [values] : values).map((v) => {
+        if (/[\r\n]/.test(k + v)) throw new Error('AMI fields must not contain line breaks');
+        return `${k}: ${v}`;
+      }),
+    );
     return new Promise((resolveAction, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
@@ -140,6 +149,56 @@ export class AmiConnection {
     for (const [id, entry] of this.waiting) {
       this.waiting.delete(id);
       entry.resolve([{ Response: 'Error', Message: err.message }]);
+    }
+  }
+}
+
+/** The Event package of the NOTIFY that retells a callee (web/src/phone/presentation-update.ts reads it). */
+export const PRESENTATION_EVENT = 'x-realcall-presentation';
+
+/**
+ * The callee legs of the calls `extension` is making now: channels sharing
+ * the linked id of a channel of theirs that started its call (uniqueid =
+ * linkedid), only those up (an early dialog cannot take a NOTIFY), each with
+ * the callee's endpoint id from its name.
+ */
+export async function calleeLegs(
+  conn: AmiConnection,
+  extension: string,
+): Promise<{ channel: string; callee: string }[]> {
+  const list = await conn.action({ Action: 'CoreShowChannels' });
+  const channels = list.filter((m) => m.Event === 'CoreShowChannel');
+  const own = (c: AmiMessage) => c.Channel?.startsWith(`PJSIP/${extension}-`) ?? false;
+  const calls = new Set(channels.filter((c) => own(c) && c.Uniqueid === c.Linkedid).map((c) => c.Linkedid));
+  return channels
+    .filter((c) => !own(c) && calls.has(c.Linkedid) && c.ChannelState === '6')
+    .map((c) => ({ channel: c.Channel!, callee: /^PJSIP\/(.+)-[^-]+$/.exec(c.Channel ?? '')?.[1] ?? '' }))
+    .filter((leg) => /^[0-9]+$/.test(leg.callee));
+}
+
+/** The PJSIPNotify for one callee leg: the presentation as headers, the name percent-encoded (UTF-8 on an ASCII line). */
+export function presentationNotify(channel: string, p: Presentation): Record<string, string | string[]> {
+  return {
+    Action: 'PJSIPNotify',
+    Channel: channel,
+    Variable: [
+      `Event=${PRESENTATION_EVENT}`,
+      `X-RealCall-Name-Status=${p.status}`,
+      `X-RealCall-Name=${encodeURIComponent(p.name)}`,
+    ],
+  };
+}
+
+/** Tells the callee of each of `extension`'s live calls what the API says they should see now. */
+export async function retellOnPbx(db: Db, conn: AmiConnection, extension: string): Promise<void> {
+  for (const leg of await calleeLegs(conn, extension)) {
+    const presentation = callerName(db, extension, leg.callee);
+    // A caller who is gone is hung up by the row that removed them, not retold.
+    if (!presentation) continue;
+    const [reply] = await conn.action(presentationNotify(leg.channel, presentation));
+    // The call may have ended since the list was read: nothing to tell then.
+    if (reply?.Response !== 'Success' && !/not found|no such channel|unable to find/i.test(reply?.Message ?? '')) {
+      throw new Error(`retelling ${leg.channel}: ${reply?.Message ?? 'no answer'}`);
     }
   }
 }
@@ -211,6 +270,7 @@ export function createAmiPbx(
       while (row && !closed) {
         const done = row;
         await forgetOnPbx(conn, done.extension, done.hangUp);
+        if (done.retell && !done.hangUp) await retellOnPbx(db, conn, done.extension);
         // Only if nothing new arrived for this person meanwhile: a merged change must still be carried out.
         db.delete(pbxOutbox)
           .where(and(eq(pbxOutbox.id, done.id), eq(pbxOutbox.version, done.version)))
@@ -257,15 +317,16 @@ export function createAmiPbx(
 
   schedule(0);
   return {
-    forget(extension, { hangUp }) {
-      // One row per person: a new change merges into a waiting one, due now, hanging up if either asks.
+    forget(extension, { hangUp, retell = false }) {
+      // One row per person: a new change merges into a waiting one, due now, hanging up or retelling if either asks.
       const at = new Date(now());
       db.insert(pbxOutbox)
-        .values({ extension, hangUp, nextAttemptAt: at })
+        .values({ extension, hangUp, retell, nextAttemptAt: at })
         .onConflictDoUpdate({
           target: pbxOutbox.extension,
           set: {
             hangUp: sql`max(${pbxOutbox.hangUp}, excluded.hang_up)`,
+            retell: sql`max(${pbxOutbox.retell}, excluded.retell)`,
             nextAttemptAt: at,
             attempts: 0,
             version: sql`${pbxOutbox.version} + 1`,

@@ -3,11 +3,10 @@
  * Written in the same transaction as the change it describes.
  */
 import { desc, lt } from 'drizzle-orm';
-import type { Db } from '../../../db/open';
+import type { Db, Tx } from '../../../db/open';
 import { auditLog, type AuditEntry } from '../../../db/schema';
 
 export type Actor = { id: number | null; login: string };
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export type AuditRecord = {
   action: string;

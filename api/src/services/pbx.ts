@@ -1,17 +1,46 @@
 /**
  * What the API asks of the PBX when a person changes in a way Asterisk must
  * not wait for: forget the cached endpoint, auth and AOR, and optionally
- * hang up the person's live calls. The AMI implementation lives in
+ * hang up the person's live calls or retell their callees. The AMI implementation lives in
  * `ami.ts`; without AMI configured nothing is cached on the PBX side that
  * outlives its expiry, so `noPbx` is honest.
  */
+import { eq } from 'drizzle-orm';
+import type { Db, Tx } from '../../../db/open';
+import { sipAccounts } from '../../../db/schema';
+
 export interface Pbx {
   /**
    * Records that the PBX must forget `extension` (and hang up its calls) and
    * returns at once. Call it inside the transaction that makes the change:
    * an implementation may write to the database, and retries until done.
    */
-  forget(extension: string, options: { hangUp: boolean }): void;
+  forget(extension: string, options: ForgetOptions): void;
 }
 
+export type ForgetOptions = {
+  /** Hang up the person's live calls (disable, deletion). */
+  hangUp: boolean;
+  /**
+   * Tell the callee of each call the person is making now what they should
+   * see of the caller from now on (a verification decision, a privacy or
+   * nickname change): the PBX sends an in-dialog NOTIFY with the API's
+   * presentation, as it sent the first one with the INVITE.
+   */
+  retell?: boolean;
+};
+
 export const noPbx: Pbx = { forget: () => {} };
+
+/**
+ * After a change to what callees see of a person (inside its transaction):
+ * their live calls' callees are told the new name and status.
+ */
+export function retellCallees(db: Db | Tx, pbx: Pbx, userId: number): void {
+  const account = db
+    .select({ extension: sipAccounts.extension })
+    .from(sipAccounts)
+    .where(eq(sipAccounts.userId, userId))
+    .get();
+  if (account) pbx.forget(account.extension, { hangUp: false, retell: true });
+}

@@ -8,7 +8,7 @@ import { and, eq, gt, lt } from 'drizzle-orm';
 import type { Db } from '../../../db/open';
 import { avatars, sessions, sipAccounts, users, verifications, type Role, type User } from '../../../db/schema';
 import { AppError, conflict, notFound, unauthorized } from '../errors';
-import type { Pbx } from './pbx';
+import { retellCallees, type Pbx } from './pbx';
 import { hashPassword, newSipSecret, seal, sha256Hex, verifyPassword, type Keys } from './secrets';
 import { loginKindOf } from './logins';
 import type { PasswordGate } from './password-gate';
@@ -201,8 +201,12 @@ export function describeMe(db: Db, userId: number): Me {
   };
 }
 
-export function setNickname(db: Db, userId: number, nickname: string): void {
-  db.update(users).set({ nickname }).where(eq(users.id, userId)).run();
+/** Saves the nickname; callees who see it (unverified, hidden) in a call under way are told at once. */
+export function setNickname(db: Db, pbx: Pbx, userId: number, nickname: string): void {
+  db.transaction((tx) => {
+    tx.update(users).set({ nickname }).where(eq(users.id, userId)).run();
+    retellCallees(tx, pbx, userId);
+  });
 }
 
 /**

@@ -7,10 +7,15 @@ import type { Db } from '../../../db/open';
 import { NAME_PRIVACY, sipAccounts, users, verifications, type NamePrivacy } from '../../../db/schema';
 import { notFound } from '../errors';
 import { present, type Presentation } from './caller-name';
+import { retellCallees, type Pbx } from './pbx';
 
-export function setNamePrivacy(db: Db, userId: number, namePrivacy: NamePrivacy): void {
-  const changed = db.update(users).set({ namePrivacy }).where(eq(users.id, userId)).run().changes;
-  if (changed === 0) throw notFound('No such person.');
+/** Saves the choice; the callees of calls under way are told at once (an in-dialog NOTIFY). */
+export function setNamePrivacy(db: Db, pbx: Pbx, userId: number, namePrivacy: NamePrivacy): void {
+  db.transaction((tx) => {
+    const changed = tx.update(users).set({ namePrivacy }).where(eq(users.id, userId)).run().changes;
+    if (changed === 0) throw notFound('No such person.');
+    retellCallees(tx, pbx, userId);
+  });
 }
 
 export type PrivacyPreview = {

@@ -53,8 +53,13 @@ export function endpointDefaults(sip: Config['sip']): Row {
     send_history_info: 'no',
     // Without this the callee sees the PBX's host name in From.
     from_domain: sip.domain,
-    // A dead browser tab must not hold a call open: hang up after 60 s without RTP.
-    rtp_timeout: '60',
+    // A vanished browser (tab closed or reloaded, network gone) must not hold a call open: its
+    // leg is hung up after 8 s without a packet (RTP, RTCP or ICE consent check, which a muted
+    // browser still sends every few seconds), with cause 44, which the other side's BYE carries
+    // as 'Reason: Q.850;cause=44' and the page reads as "connection lost".
+    rtp_timeout: '8',
+    // On hold nothing flows but RTCP and consent checks; a held browser that vanished goes too.
+    rtp_timeout_hold: '30',
     // Nobody subscribes to presence or transfers calls here; refusing closes more doors.
     allow_subscribe: 'no',
     allow_transfer: 'no',

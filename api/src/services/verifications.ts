@@ -18,8 +18,9 @@
  *   needs `revokeOther`, which revokes the other verification in the same
  *   audited transaction, with the admin's reason.
  */
+import { retellCallees, type Pbx } from './pbx';
 import { and, desc, eq, inArray, lt, ne, type SQL } from 'drizzle-orm';
-import type { Db } from '../../../db/open';
+import type { Db, Tx } from '../../../db/open';
 import { sipAccounts, users, verifications, type VerificationStatus } from '../../../db/schema';
 import { AppError, badRequest, conflict, notFound } from '../errors';
 import { recordAudit, type Actor } from './audit';
@@ -200,8 +201,6 @@ function selectItems(db: Db, where: SQL | undefined, limit: number): Verificatio
   }));
 }
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-
 /** Records of documents, each with its person's nickname and extension: what both checks below read. */
 const documentHolders = (db: Db | Tx, where: SQL | undefined) =>
   db
@@ -270,6 +269,7 @@ export const documentInUse = (other: { id: number; extension: string; nickname: 
  */
 export function decideVerification(
   db: Db,
+  pbx: Pbx,
   admin: Actor,
   id: number,
   decision: Decision,
@@ -300,6 +300,7 @@ export function decideVerification(
           .set({ status: 'revoked', reason, decidedAt: new Date(now), decidedBy: admin.id })
           .where(and(eq(verifications.id, other.id), eq(verifications.status, 'verified')))
           .run();
+        retellCallees(tx, pbx, other.userId);
         recordAudit(tx, admin, {
           action: 'verification.revoke.same_document',
           targetType: 'verification',
@@ -318,6 +319,8 @@ export function decideVerification(
       .run().changes;
     if (changed !== 1)
       throw conflict('invalid_transition', 'The verification changed meanwhile; reload and try again.');
+    // Approval and revocation change what callees see, in calls already under way too.
+    if (decision !== 'reject') retellCallees(tx, pbx, row.userId);
     recordAudit(tx, admin, {
       action: `verification.${decision}`,
       targetType: 'verification',

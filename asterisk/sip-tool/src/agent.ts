@@ -39,8 +39,22 @@ export type IncomingCall = {
   parsedBySipJs: boolean;
 };
 
+/** A request the PBX sent within (or to cancel) a call: how the tests see a call end or change. */
+export type CallRequest = {
+  method: 'CANCEL' | 'BYE' | 'NOTIFY';
+  callId: string;
+  /** Every header's values by lower-cased name. */
+  headers: Record<string, string[]>;
+  receivedAt: number;
+};
+
 export type AgentOptions = {
-  answer: 'accept' | 'reject';
+  /** accept: 200 OK; reject: `rejectCode`; ring: never answer (the PBX gives up or cancels). */
+  answer: 'accept' | 'reject' | 'ring';
+  /** Wait this long before accepting (another device of the same person may answer first). */
+  answerAfterMs?: number;
+  /** See ConnectOptions.silentMedia. */
+  silentMedia?: boolean;
   /** After answering, hang up after this long (unless the caller does first). */
   holdMs: number;
   /** The rejection's status code; 486 Busy Here by default. */
@@ -54,6 +68,8 @@ export type Agent = {
   readonly account: SipAccount;
   /** Every incoming call so far, oldest first. */
   readonly calls: readonly IncomingCall[];
+  /** Every CANCEL, BYE and NOTIFY the PBX sent, oldest first. */
+  readonly requests: readonly CallRequest[];
   /** Successful registrations so far: 1 after start, more after each reconnect (a PBX restart). */
   readonly registrations: number;
   /** The next call not yet taken with `nextCall` (possibly one already recorded); rejects with TimeoutError after `timeoutMs`. */
@@ -93,6 +109,7 @@ export async function startAgent(account: SipAccount, options: AgentOptions): Pr
   const timeoutMs = options.timeoutMs ?? 10_000;
   const log = options.log;
   const calls: IncomingCall[] = [];
+  const requests: CallRequest[] = [];
   const seen = new Set<string>();
   const waiters: { resolve: (call: IncomingCall) => void; reject: (error: Error) => void }[] = [];
   const hangups = new Set<NodeJS.Timeout>();
@@ -114,8 +131,13 @@ export async function startAgent(account: SipAccount, options: AgentOptions): Pr
       invitation.reject({ statusCode: options.rejectCode ?? 486 }).catch(warn('reject'));
       return;
     }
-    invitation
-      .accept()
+    if (options.answer === 'ring') return;
+    const accept = async () => {
+      if (options.answerAfterMs) await new Promise((r) => setTimeout(r, options.answerAfterMs));
+      if (stopped || invitation.state !== SessionState.Initial) return;
+      await invitation.accept();
+    };
+    accept()
       .then(() => {
         if (stopped || invitation.state !== SessionState.Established) return;
         hangup = setTimeout(() => {
@@ -170,13 +192,22 @@ export async function startAgent(account: SipAccount, options: AgentOptions): Pr
   };
   const connection: Connection = await connect(account, {
     timeoutMs,
+    silentMedia: options.silentMedia,
     onInvite,
     log,
     onDisconnect: () => recover('connection lost'),
     onConnect,
   });
   connection.listen((direction, text, at) => {
-    if (direction !== 'received' || !text.startsWith('INVITE ')) return;
+    if (direction !== 'received') return;
+    const method = /^(CANCEL|BYE|NOTIFY) /.exec(text)?.[1] as CallRequest['method'] | undefined;
+    if (method) {
+      const message = parseSipMessage(text);
+      if (message)
+        requests.push({ method, callId: header(message, 'call-id') ?? '', headers: message.headers, receivedAt: at });
+      return;
+    }
+    if (!text.startsWith('INVITE ')) return;
     const call = readIncomingInvite(text, at, sipJsParses(connection, text));
     if (!call) return;
     // Over a WebSocket nothing is retransmitted, but a proxy in between may; count each call once.
@@ -203,6 +234,7 @@ export async function startAgent(account: SipAccount, options: AgentOptions): Pr
   return {
     account,
     calls,
+    requests,
     get registrations() {
       return registrations;
     },

@@ -11,7 +11,14 @@
  *   await agent.stop();
  */
 export { accountFromApi, NAME_STATUSES, type Expected, type NameStatus, type SipAccount } from './account';
-export { startAgent, NAME_STATUS_HEADER, type Agent, type AgentOptions, type IncomingCall } from './agent';
+export {
+  startAgent,
+  NAME_STATUS_HEADER,
+  type Agent,
+  type AgentOptions,
+  type CallRequest,
+  type IncomingCall,
+} from './agent';
 export { runLoad, percentiles, type LoadKind, type LoadOptions, type LoadResult, type Percentiles } from './load';
 export { placeCall, CALL_OUTCOMES, type CallOutcome, type CallResult, type PlaceCallOptions } from './place-call';
 export { register, type RegisterOptions, type RegisterResult } from './register';

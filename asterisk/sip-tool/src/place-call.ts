@@ -33,6 +33,8 @@ export type CallResult = {
   ringingAt?: number;
   /** The 2xx arrived. */
   answeredAt?: number;
+  /** The PBX ended the answered call: when, and its Reason header (e.g. `Q.850;cause=44`), if any. */
+  remoteBye?: { at: number; reason: string | null };
 };
 
 export type PlaceCallOptions = {
@@ -48,6 +50,8 @@ export type PlaceCallOptions = {
   timeoutMs: number;
   /** How long to stay in the call once answered before sending BYE (0: at once). */
   hangupAfterMs: number;
+  /** See ConnectOptions.silentMedia. */
+  silentMedia?: boolean;
   log?: (line: string) => void;
 };
 
@@ -60,7 +64,11 @@ export async function placeCall(
   const started = now();
   let connection: Connection;
   try {
-    connection = await connect(account, { timeoutMs: options.timeoutMs, log: options.log });
+    connection = await connect(account, {
+      timeoutMs: options.timeoutMs,
+      log: options.log,
+      silentMedia: options.silentMedia,
+    });
   } catch (error) {
     return { outcome: 'failed', reason: message(error), inviteSentAt: started };
   }
@@ -93,11 +101,14 @@ export async function placeCallOn(
   }
 
   const callId = inviter.request.callId;
-  const times: { inviteSentAt?: number; ringingAt?: number; answeredAt?: number } = {};
+  const times: Partial<Pick<CallResult, 'inviteSentAt' | 'ringingAt' | 'answeredAt' | 'remoteBye'>> = {};
   const stopListening = connection.listen((direction, text, at) => {
     if (!text.includes(callId)) return;
     const msg = parseSipMessage(text);
-    if (!msg || header(msg, 'call-id') !== callId || !/\bINVITE$/i.test(header(msg, 'cseq') ?? '')) return;
+    if (!msg || header(msg, 'call-id') !== callId) return;
+    if (direction === 'received' && msg.method === 'BYE')
+      times.remoteBye ??= { at, reason: header(msg, 'reason') ?? null };
+    if (!/\bINVITE$/i.test(header(msg, 'cseq') ?? '')) return;
     if (direction === 'sent' && msg.method === 'INVITE') times.inviteSentAt ??= at;
     if (direction === 'received' && msg.status !== undefined) {
       if (msg.status === 180 || msg.status === 183) times.ringingAt ??= at;

@@ -54,7 +54,11 @@ export type ScriptedPbx = {
   /** Sends an INVITE to a registered user; resolves with the final status (a 2xx is ACKed). */
   ring(user: string, invite: { fromHeader: string; extraHeaders?: string[] }): Promise<number>;
   /** Sends BYE on every answered call the PBX placed with `ring` (the remote side hangs up). */
-  hangUpRung(): void;
+  hangUpRung(extraHeaders?: string[]): void;
+  /** CANCELs the calls `ring` placed that are still ringing, with extra header lines (e.g. a Reason). */
+  cancelRung(extraHeaders: string[]): void;
+  /** Sends a NOTIFY inside each answered call `ring` placed, with these header lines. */
+  notifyRung(extraHeaders: string[]): void;
   /** Closes every WebSocket connection, as an Asterisk restart would; the server keeps listening. */
   dropConnections(): void;
   close(): Promise<void>;
@@ -108,6 +112,8 @@ type CalleeLeg = {
   caller?: CallerLeg;
   finished: boolean;
   onFinal?: (status: number) => void;
+  /** The CSeq of the last request the PBX sent in this dialog. */
+  cseq: number;
 };
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
@@ -257,6 +263,7 @@ export async function startScriptedPbx(options: ScriptedPbxOptions): Promise<Scr
       branch: `z9hG4bK${token()}`,
       caller,
       finished: false,
+      cseq: 1,
     };
     calleeLegs.set(leg.callId, leg);
     send(
@@ -351,18 +358,43 @@ export async function startScriptedPbx(options: ScriptedPbxOptions): Promise<Scr
     }
   };
 
-  const byeCallee = (leg: CalleeLeg) => {
-    if (leg.finished || !leg.answeredTo) return;
-    leg.finished = true;
+  /** A request inside the callee's dialog (BYE, NOTIFY), with extra header lines. */
+  const inDialog = (leg: CalleeLeg, method: string, extra: string[] = []) => {
+    leg.cseq += 1;
     send(
       leg.peer,
-      build(`BYE ${leg.remoteTarget ?? leg.requestUri} SIP/2.0`, [
+      build(`${method} ${leg.remoteTarget ?? leg.requestUri} SIP/2.0`, [
         via(leg.peer, `z9hG4bK${token()}`),
         'Max-Forwards: 70',
         `From: ${leg.fromHeader}`,
         `To: ${leg.answeredTo}`,
         `Call-ID: ${leg.callId}`,
-        'CSeq: 2 BYE',
+        `CSeq: ${leg.cseq} ${method}`,
+        ...extra,
+      ]),
+    );
+  };
+
+  const byeCallee = (leg: CalleeLeg, extra: string[] = []) => {
+    if (leg.finished || !leg.answeredTo) return;
+    leg.finished = true;
+    inDialog(leg, 'BYE', extra);
+  };
+
+  /** Stops a leg that is still ringing, as Asterisk does when another device answered. */
+  const cancelCallee = (leg: CalleeLeg, extra: string[]) => {
+    if (leg.finished || leg.answeredTo) return;
+    leg.finished = true;
+    send(
+      leg.peer,
+      build(`CANCEL ${leg.requestUri} SIP/2.0`, [
+        via(leg.peer, leg.branch),
+        'Max-Forwards: 70',
+        `From: ${leg.fromHeader}`,
+        `To: ${leg.to}`,
+        `Call-ID: ${leg.callId}`,
+        'CSeq: 1 CANCEL',
+        ...extra,
       ]),
     );
   };
@@ -534,9 +566,19 @@ export async function startScriptedPbx(options: ScriptedPbxOptions): Promise<Scr
         leg.onFinal = resolve;
       });
     },
-    hangUpRung() {
+    hangUpRung(extraHeaders = []) {
       for (const leg of calleeLegs.values()) {
-        if (!leg.caller && leg.answeredTo && !leg.finished) byeCallee(leg);
+        if (!leg.caller && leg.answeredTo && !leg.finished) byeCallee(leg, extraHeaders);
+      }
+    },
+    cancelRung(extraHeaders) {
+      for (const leg of calleeLegs.values()) {
+        if (!leg.caller && !leg.answeredTo && !leg.finished) cancelCallee(leg, extraHeaders);
+      }
+    },
+    notifyRung(extraHeaders) {
+      for (const leg of calleeLegs.values()) {
+        if (!leg.caller && leg.answeredTo && !leg.finished) inDialog(leg, 'NOTIFY', extraHeaders);
       }
     },
     dropConnections() {

@@ -27,11 +27,24 @@ function fingerprint(): string {
   return Array.from(randomBytes(32), (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(':');
 }
 
-/** Identity of one side's session: `o=` stays the same across offers, its version grows (RFC 3264 §8). */
-export type SdpOrigin = { sessionId: string; version: number; iceUfrag: string; icePwd: string; fingerprint: string };
+/**
+ * Identity of one side's session: `o=` stays the same across offers, its version grows (RFC 3264 §8).
+ * `address` is the connection address: 0.0.0.0 (which Asterisk takes as "on hold", so its RTP
+ * timeout never applies) or 127.0.0.1 with the discard port (a peer that should send and sends
+ * nothing: the PBX hangs up after its rtp_timeout, as for a vanished browser).
+ */
+export type SdpOrigin = {
+  sessionId: string;
+  version: number;
+  iceUfrag: string;
+  icePwd: string;
+  fingerprint: string;
+  address: '0.0.0.0' | '127.0.0.1';
+};
 
-export function newOrigin(): SdpOrigin {
+export function newOrigin(address: SdpOrigin['address'] = '0.0.0.0'): SdpOrigin {
   return {
+    address,
     sessionId: String(randomInt(1, 2 ** 47)),
     version: 1,
     iceUfrag: iceString(8),
@@ -51,8 +64,8 @@ function render(origin: SdpOrigin, setup: 'actpass' | 'active', mid: string, cod
     `a=group:BUNDLE ${mid}`,
     'a=msid-semantic: WMS',
     `m=audio 9 UDP/TLS/RTP/SAVPF ${codecs.map((c) => c.pt).join(' ')}`,
-    'c=IN IP4 0.0.0.0',
-    'a=rtcp:9 IN IP4 0.0.0.0',
+    `c=IN IP4 ${origin.address}`,
+    `a=rtcp:9 IN IP4 ${origin.address}`,
     `a=ice-ufrag:${origin.iceUfrag}`,
     `a=ice-pwd:${origin.icePwd}`,
     `a=fingerprint:sha-256 ${origin.fingerprint}`,

@@ -15,7 +15,7 @@ import { newOrigin, sdpShape, webrtcAnswer, webrtcOffer, type SdpOrigin } from '
 const SDP = 'application/sdp';
 
 export class WebRtcShapedSdh implements SessionDescriptionHandler {
-  private readonly origin: SdpOrigin = newOrigin();
+  private readonly origin: SdpOrigin;
   /** A remote offer waiting for our answer. */
   private remoteOffer: string | undefined;
   /** True after we sent an offer and until its answer arrives. */
@@ -23,6 +23,10 @@ export class WebRtcShapedSdh implements SessionDescriptionHandler {
   private closed = false;
   /** The last SDP the other side sent, for reports. */
   remoteSdp: string | undefined;
+
+  constructor(address: SdpOrigin['address'] = '0.0.0.0') {
+    this.origin = newOrigin(address);
+  }
 
   close(): void {
     this.closed = true;
@@ -76,3 +80,7 @@ export class WebRtcShapedSdh implements SessionDescriptionHandler {
 
 /** The factory a sip.js UserAgent takes (`sessionDescriptionHandlerFactory`). */
 export const webrtcShapedFactory: SessionDescriptionHandlerFactory = (_session: Session) => new WebRtcShapedSdh();
+
+/** The same, with a loopback connection address: calls the PBX expects media on (see SdpOrigin). */
+export const silentMediaFactory: SessionDescriptionHandlerFactory = (_session: Session) =>
+  new WebRtcShapedSdh('127.0.0.1');

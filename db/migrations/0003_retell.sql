@@ -1,0 +1,1 @@
+ALTER TABLE `pbx_outbox` ADD `retell` integer DEFAULT false NOT NULL;
