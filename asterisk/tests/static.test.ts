@@ -175,7 +175,7 @@ describe('extensions.conf', () => {
     const NUMERIC_FUNCTIONS = ['LEN'];
     let checked = 0;
     for (const step of steps) {
-      for (const start of [...step.args.matchAll(/\$\[/g)].map((m) => m.index!)) {
+      for (const start of [...step.args.matchAll(/\$\[/g)].map((m) => m.index)) {
         // The expression up to its matching bracket, nested ${...} and $[...] included.
         let depth = 0;
         let end = start + 1;

@@ -36,8 +36,16 @@ export const sipPeerRing: BrowserCommand<[user: string, fromHeader: string, extr
   extraHeaders,
 ) => peer(sessionId).ring(user, { fromHeader, extraHeaders });
 
-export const sipPeerHangUp: BrowserCommand<[]> = ({ sessionId }) => {
-  peer(sessionId).hangUpRung();
+export const sipPeerHangUp: BrowserCommand<[extraHeaders?: string[]]> = ({ sessionId }, extraHeaders) => {
+  peer(sessionId).hangUpRung(extraHeaders);
+};
+
+export const sipPeerCancel: BrowserCommand<[extraHeaders: string[]]> = ({ sessionId }, extraHeaders) => {
+  peer(sessionId).cancelRung(extraHeaders);
+};
+
+export const sipPeerNotify: BrowserCommand<[extraHeaders: string[]]> = ({ sessionId }, extraHeaders) => {
+  peer(sessionId).notifyRung(extraHeaders);
 };
 
 export const sipPeerDrop: BrowserCommand<[]> = ({ sessionId }) => {

@@ -98,7 +98,7 @@ export class AmiConnection {
     return new Promise((resolveAction, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
-        reject(new Error(`AMI action ${fields.Action} timed out`));
+        reject(new Error(`AMI action ${String(fields.Action)} timed out`));
       }, this.timeoutMs);
       this.waiting.set(id, {
         messages: [],

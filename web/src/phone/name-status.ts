@@ -28,3 +28,33 @@ export function presentCaller(
   const name = status === 'unavailable' ? '' : (displayName ?? '').trim();
   return { name, status, number };
 }
+
+/**
+ * A name change during a call. The PBX sends it inside the callee's dialog
+ * as a NOTIFY of this event package (api/src/services/ami.ts), when a
+ * revocation, an approval or a privacy or nickname change reaches a call
+ * under way. Only the PBX is in the callee's dialog: a caller cannot send it.
+ */
+export const PRESENTATION_EVENT = 'x-realcall-presentation';
+/** The new name, percent-encoded UTF-8. */
+export const NAME_HEADER = 'X-RealCall-Name';
+
+/**
+ * The presentation a NOTIFY carries, or undefined when it is not one (another
+ * event package). A name that does not decode shows the number only.
+ */
+export function readPresentationUpdate(
+  event: string | undefined,
+  statusHeader: string | undefined,
+  nameHeader: string | undefined,
+  number: string,
+): PresentedCaller | undefined {
+  if (event?.split(';')[0]?.trim().toLowerCase() !== PRESENTATION_EVENT) return undefined;
+  let name: string;
+  try {
+    name = decodeURIComponent(nameHeader ?? '');
+  } catch {
+    return { name: '', status: 'unavailable', number };
+  }
+  return presentCaller(name, statusHeader, number);
+}

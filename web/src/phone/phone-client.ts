@@ -10,9 +10,12 @@
  * - after a reconnect or a failed ICE connection during a call, a re-INVITE
  *   with an ICE restart, so media comes back after a network change;
  * - the caller's name exactly as the PBX sent it (From display name and the
- *   X-RealCall-Name-Status header), never upgraded;
+ *   X-RealCall-Name-Status header), never upgraded, and changed mid-call
+ *   only by the PBX's own NOTIFY (name-status.ts);
+ * - how a call ended, read off the PBX's answer (end-reasons.ts);
  * - RFC 4733 DTMF through the media path, mute that stops sending audio,
- *   and a release of every track and peer connection when a call ends.
+ *   and a release of every track and peer connection when a call ends
+ *   (call-media.ts).
  */
 import {
   type Core,
@@ -24,10 +27,14 @@ import {
   UserAgent,
   type Session,
   type UserAgentOptions,
-  Web,
 } from 'sip.js';
-import { type NameStatus, NAME_STATUS_HEADER, presentCaller } from './name-status';
+import { type Backoff, reconnectDelay } from './backoff';
+import { CallMedia } from './call-media';
+import { type EndReason, reasonForBye, reasonForCancel, reasonForResponse } from './end-reasons';
+import { NAME_HEADER, type NameStatus, NAME_STATUS_HEADER, presentCaller, readPresentationUpdate } from './name-status';
 import { type CallState, nextCall, nextRegistration, type RegistrationState } from './states';
+
+export { END_REASONS, type EndReason } from './end-reasons';
 
 /** What GET /api/me/sip gives the signed-in person. */
 export type SipAccount = {
@@ -40,20 +47,6 @@ export type SipAccount = {
   iceServers: RTCIceServer[];
 };
 
-export const END_REASONS = [
-  'hangup',
-  'remote-hangup',
-  'declined',
-  'busy',
-  'no-answer',
-  'unavailable',
-  'not-found',
-  'cancelled',
-  'missed',
-  'failed',
-] as const;
-export type EndReason = (typeof END_REASONS)[number];
-
 export type CallView = {
   id: number;
   direction: 'outgoing' | 'incoming';
@@ -64,6 +57,8 @@ export type CallView = {
    * `name` empty: the UI may show the directory's card, labelled as such.
    */
   peer: { number: string; name: string; status: NameStatus | null };
+  /** When the PBX last told us, mid-call, a new name or status for the other party (null: never). */
+  peerChangedAt: number | null;
   startedAt: number;
   answeredAt: number | null;
   endedAt: number | null;
@@ -84,7 +79,7 @@ export type PhoneSnapshot = {
 export type PhoneOptions = {
   /** Extra sip.js options (tests pass a logger level; nothing here changes identity). */
   userAgentOptions?: Partial<UserAgentOptions>;
-  backoff?: { initialMs: number; maxMs: number };
+  backoff?: Backoff;
   now?: () => number;
   /** How long sip.js waits for ICE candidates before sending an offer or answer. */
   iceGatheringTimeoutMs?: number;
@@ -92,14 +87,18 @@ export type PhoneOptions = {
 
 const AUDIO_ONLY = { constraints: { audio: true, video: false } };
 
-/** The browser's session description handler (peer connection, streams), when the session has one. */
-function webSdh(session: Session | undefined): Web.SessionDescriptionHandler | undefined {
-  const sdh = session?.sessionDescriptionHandler;
-  return sdh instanceof Web.SessionDescriptionHandler ? sdh : undefined;
-}
+/** Why the phone refused to do something; `code` is for the page to put in words. */
+export const PHONE_ERRORS = ['not-extension', 'not-registered', 'busy-here', 'self', 'no-call'] as const;
+export type PhoneErrorCode = (typeof PHONE_ERRORS)[number];
 
 export class PhoneError extends Error {
   override name = 'PhoneError';
+  constructor(
+    readonly code: PhoneErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export class PhoneClient {
@@ -108,14 +107,14 @@ export class PhoneClient {
   private ua: UserAgent | undefined;
   private registerer: Registerer | undefined;
   private session: Session | undefined;
+  private media: CallMedia | undefined;
   private sessionEndedByUs = false;
-  private mutedTrack: MediaStreamTrack | null = null;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private attempts = 0;
   private stopping = false;
   private callIds = 0;
   private readonly now: () => number;
-  private readonly backoff: { initialMs: number; maxMs: number };
+  private readonly backoff: Backoff;
 
   constructor(
     private readonly account: SipAccount,
@@ -142,7 +141,7 @@ export class PhoneClient {
     this.stopping = false;
     const domain = UserAgent.makeURI(this.account.uri)?.host;
     const uri = UserAgent.makeURI(this.account.uri);
-    if (!uri || !domain) throw new PhoneError(`not a SIP URI: ${this.account.uri}`);
+    if (!uri || !domain) throw new PhoneError('not-extension', `not a SIP URI: ${this.account.uri}`);
     const ua = new UserAgent({
       uri,
       transportOptions: { server: this.account.wsUrl, connectionTimeout: 5, keepAliveInterval: 25 },
@@ -204,14 +203,18 @@ export class PhoneClient {
     }
   }
 
-  /** Calls an extension. Refused while another call exists or when not registered. */
+  /** Calls an extension. Refused for one's own number, while another call exists, or when not registered. */
   async call(extension: string): Promise<void> {
-    if (!/^[0-9]{3,10}$/.test(extension)) throw new PhoneError('An extension is 3 to 10 digits.');
-    if (!this.ua || this.snapshot.registration !== 'registered') throw new PhoneError('The phone is not registered.');
-    if (this.session) throw new PhoneError('Hang up the current call first.');
+    if (!/^[0-9]{3,10}$/.test(extension)) throw new PhoneError('not-extension', 'An extension is 3 to 10 digits.');
+    // The PBX refuses it too (403); asking would only ring one's own other devices.
+    if (extension === this.account.extension) throw new PhoneError('self', 'That is your own number.');
+    if (!this.ua || this.snapshot.registration !== 'registered') {
+      throw new PhoneError('not-registered', 'The phone is not registered.');
+    }
+    if (this.session) throw new PhoneError('busy-here', 'Hang up the current call first.');
     const host = UserAgent.makeURI(this.account.uri)!.host;
     const target = UserAgent.makeURI(`sip:${extension}@${host}`);
-    if (!target) throw new PhoneError('Cannot call that number.');
+    if (!target) throw new PhoneError('not-extension', 'Cannot call that number.');
     const inviter = new Inviter(this.ua, target, { sessionDescriptionHandlerOptions: AUDIO_ONLY });
     this.adopt(inviter, 'outgoing', { number: extension, name: '', status: null });
     await inviter.invite({
@@ -228,7 +231,7 @@ export class PhoneClient {
   /** Accepts the incoming call. */
   async answer(): Promise<void> {
     if (!(this.session instanceof Invitation) || this.snapshot.call?.state !== 'incoming') {
-      throw new PhoneError('There is no call to answer.');
+      throw new PhoneError('no-call', 'There is no call to answer.');
     }
     await this.session.accept({ sessionDescriptionHandlerOptions: AUDIO_ONLY });
   }
@@ -262,21 +265,14 @@ export class PhoneClient {
 
   /** Mute stops sending audio altogether (the track is taken off the sender), and unmute puts it back. */
   async setMuted(muted: boolean): Promise<void> {
-    const sender = this.audioSender();
-    if (!sender || !this.snapshot.call || this.snapshot.call.muted === muted) return;
-    if (muted) {
-      this.mutedTrack = sender.track;
-      await sender.replaceTrack(null);
-    } else {
-      await sender.replaceTrack(this.mutedTrack);
-      this.mutedTrack = null;
-    }
-    this.update({ call: { ...this.snapshot.call, muted } });
+    const call = this.snapshot.call;
+    if (!this.media || !call || call.muted === muted) return;
+    if (await this.media.setMuted(muted)) this.update({ call: { ...this.snapshot.call!, muted } });
   }
 
   /** Sends one DTMF tone as RFC 4733 telephone-events in the media stream (what Asterisk expects). */
   sendDtmf(tone: string): boolean {
-    if (!/^[0-9*#A-D]$/.test(tone)) throw new PhoneError('DTMF is one of 0-9 * # A-D.');
+    if (!/^[0-9*#A-D]$/.test(tone)) throw new PhoneError('not-extension', 'DTMF is one of 0-9 * # A-D.');
     if (this.snapshot.call?.state !== 'active' || !this.session?.sessionDescriptionHandler) return false;
     return this.session.sessionDescriptionHandler.sendDtmf(tone, { duration: 120, interToneGap: 70 });
   }
@@ -311,19 +307,47 @@ export class PhoneClient {
       invitation.remoteIdentity.uri.user ?? '',
     );
     this.adopt(invitation, 'incoming', presented);
+    invitation.delegate = {
+      ...invitation.delegate,
+      // Another device of this person answered, or the caller gave up: the CANCEL's Reason says which.
+      onCancel: (cancel) => {
+        if (this.session === invitation) this.endReasonOverride = reasonForCancel(cancel.request.getHeader('reason'));
+      },
+    };
   }
 
   private adopt(session: Session, direction: CallView['direction'], peer: CallView['peer']): void {
     this.session = session;
+    this.media = new CallMedia(session);
     this.sessionEndedByUs = false;
     this.endReasonOverride = undefined;
-    this.mutedTrack = null;
+    session.delegate = {
+      // The other side's BYE: a hang-up, or the PBX ending a call whose media vanished.
+      onBye: (bye) => {
+        if (this.session === session) this.endReasonOverride = reasonForBye(bye.request.getHeader('reason'));
+      },
+      // Only the PBX is in this dialog; its NOTIFY carries the API's new presentation of the caller.
+      onNotify: (notification) => {
+        const request = notification.request;
+        void notification.accept();
+        if (this.session !== session || direction !== 'incoming') return;
+        const updated = readPresentationUpdate(
+          request.getHeader('event'),
+          request.getHeader(NAME_STATUS_HEADER),
+          request.getHeader(NAME_HEADER),
+          this.snapshot.call?.peer.number ?? '',
+        );
+        const call = this.snapshot.call;
+        if (updated && call) this.update({ call: { ...call, peer: updated, peerChangedAt: this.now() } });
+      },
+    };
     this.update({
       call: {
         id: ++this.callIds,
         direction,
         state: direction,
         peer,
+        peerChangedAt: null,
         startedAt: this.now(),
         answeredAt: null,
         endedAt: null,
@@ -340,19 +364,16 @@ export class PhoneClient {
   }
 
   private established(session: Session): void {
-    const sdh = webSdh(session);
-    if (sdh) {
-      sdh.peerConnectionDelegate = {
-        oniceconnectionstatechange: () => {
-          if (sdh.peerConnection?.iceConnectionState === 'failed') void this.restartIce();
-        },
-      };
-    }
-    this.setCall('active', { answeredAt: this.now(), remoteStream: sdh?.remoteMediaStream ?? null });
+    const pc = this.media?.peerConnection;
+    pc?.addEventListener('iceconnectionstatechange', () => {
+      if (pc.iceConnectionState === 'failed') void this.restartIce();
+    });
+    this.setCall('active', { answeredAt: this.now(), remoteStream: this.media?.remoteStream ?? null });
   }
 
   private terminated(session: Session): void {
-    this.releaseMedia(session);
+    this.media?.release();
+    this.media = undefined;
     this.session = undefined;
     // sip.js ends the session before it hands over the final response (see `rejected`):
     // settle how the call ended once that has run.
@@ -378,36 +399,7 @@ export class PhoneClient {
 
   /** The final response of an outgoing call, mapped to how it ended (read by `terminated`). */
   private rejected(response: Core.IncomingResponse): void {
-    const code = response.message.statusCode;
-    const reason: EndReason =
-      code === 486 || code === 600
-        ? 'busy'
-        : code === 603
-          ? 'declined'
-          : code === 404 || code === 484
-            ? 'not-found'
-            : code === 480 || code === 408
-              ? 'no-answer'
-              : code === 487
-                ? 'cancelled'
-                : code === 410 || code === 503
-                  ? 'unavailable'
-                  : 'failed';
-    if (!this.sessionEndedByUs) this.endReasonOverride = reason;
-  }
-
-  /** Stops every local track (including one taken off the sender by mute); sip.js closes the peer connection. */
-  private releaseMedia(session: Session): void {
-    const sdh = webSdh(session);
-    sdh?.localMediaStream?.getTracks().forEach((t) => t.stop());
-    this.mutedTrack?.stop();
-    this.mutedTrack = null;
-    sdh?.close();
-  }
-
-  private audioSender(): RTCRtpSender | undefined {
-    const pc = webSdh(this.session)?.peerConnection;
-    return pc?.getSenders().find((s) => s.track?.kind === 'audio' || (s.track === null && this.mutedTrack));
+    if (!this.sessionEndedByUs) this.endReasonOverride = reasonForResponse(response.message.statusCode ?? 0);
   }
 
   private async onConnected(): Promise<void> {
@@ -452,8 +444,7 @@ export class PhoneClient {
   private scheduleReconnect(): void {
     if (this.stopping) return;
     clearTimeout(this.reconnectTimer);
-    const base = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** this.attempts);
-    const delay = Math.round(base * (0.8 + Math.random() * 0.4));
+    const delay = reconnectDelay(this.attempts, this.backoff);
     this.attempts += 1;
     this.update({ retryAt: this.now() + delay });
     this.reconnectTimer = setTimeout(() => void this.reconnect(), delay);

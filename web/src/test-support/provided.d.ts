@@ -25,7 +25,9 @@ declare module 'vitest/browser' {
     sipPeerStart: (accounts: Record<string, string>) => Promise<{ wsUrl: string; domain: string }>;
     sipPeerWaitRegistered: (user: string) => Promise<void>;
     sipPeerRing: (user: string, fromHeader: string, extraHeaders: string[]) => Promise<number>;
-    sipPeerHangUp: () => Promise<void>;
+    sipPeerHangUp: (extraHeaders?: string[]) => Promise<void>;
+    sipPeerCancel: (extraHeaders: string[]) => Promise<void>;
+    sipPeerNotify: (extraHeaders: string[]) => Promise<void>;
     sipPeerDrop: () => Promise<void>;
     sipPeerReceived: (method: string) => Promise<{ uri: string; headers: Record<string, string[]> }[]>;
     sipPeerStop: () => Promise<void>;

@@ -17,6 +17,7 @@ function callView(overrides: Partial<CallView> = {}, peer: Partial<CallView['pee
     direction: 'incoming',
     state: 'incoming',
     peer: { number: '1002', name: '张三丰', status: 'verified', ...peer },
+    peerChangedAt: null,
     startedAt: Date.now(),
     answeredAt: null,
     endedAt: null,
