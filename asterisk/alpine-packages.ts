@@ -80,6 +80,7 @@ export const PACKAGE_MODULES: Readonly<Record<string, readonly string[]>> = {
     'func_logic.so',
     'func_pjsip_endpoint.so',
     'app_verbose.so',
+    'func_global.so',
   ],
   'asterisk-curl': ['res_curl.so', 'func_curl.so', 'res_config_curl.so'],
   'asterisk-srtp': ['res_srtp.so'],

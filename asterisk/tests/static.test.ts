@@ -133,12 +133,12 @@ describe('extensions.conf', () => {
     }
   });
 
-  it('gives Dial no option but the pre-dial handler b()', () => {
+  it('gives Dial no option but the pre-dial handler b() and g (carry on when the callee hangs up)', () => {
     const dials = steps.filter((s) => s.app === 'Dial');
     expect(dials.length).toBeGreaterThan(0);
     for (const dial of dials) {
       const [, , options = ''] = splitArgs(dial.args);
-      expect(options.replace(/b\([^()]*(\([^()]*\))?[^()]*\)/g, ''), `line ${dial.line}`).toBe('');
+      expect(options.replace(/b\([^()]*(\([^()]*\))?[^()]*\)/g, '').replace(/^g/, ''), `line ${dial.line}`).toBe('');
     }
   });
 
@@ -211,7 +211,9 @@ describe('extensions.conf', () => {
     expect(text).toContain('Set(CONTACTS=${PJSIP_DIAL_CONTACTS(${EXTEN})})');
     // Every Dial() is given the checked contacts (or the endpoint alone) and the pre-dial handler only.
     const dials = steps.filter((s) => s.app === 'Dial');
-    expect(dials.map((d) => d.args)).toEqual(['${CONTACTS},${RING_SECONDS},b(realcall-callee^s^1(${NAME_STATUS}))']);
+    expect(dials.map((d) => d.args)).toEqual([
+      '${CONTACTS},${RING_SECONDS},gb(realcall-callee^s^1(${NAME_STATUS}^${CHANNEL}))',
+    ]);
   });
 });
 

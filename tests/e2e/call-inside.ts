@@ -117,7 +117,8 @@ async function main(): Promise<void> {
     ).json()) as {
       verifications: { id: number }[];
     };
-    await api(`/api/admin/verifications/${pending.verifications[0]!.id}/approve`, {}, admin.cookie);
+    const verificationId = pending.verifications[0]!.id;
+    await api(`/api/admin/verifications/${verificationId}/approve`, {}, admin.cookie);
     const put = await fetch(`${stack.api.publicUrl}/api/me/privacy`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', cookie: caller.cookie },
@@ -149,12 +150,18 @@ async function main(): Promise<void> {
     const flowing = { caller: await media(a.page), callee: await media(b.page) };
 
     // Mute on the caller's side: nothing more is sent.
-    await a.page.locator('rc-call-screen').getByRole('button', { name: 'Microphone on' }).click();
-    await a.page.locator('rc-call-screen').getByRole('button', { name: 'Microphone off' }).waitFor();
+    const mute = a.page.locator('rc-call-screen').getByRole('button', { name: 'Mute' });
+    await mute.click();
+    await a.page.locator('rc-call-screen').getByText('Muted — they cannot hear you').waitFor();
     await wait(1000);
     const muted1 = { caller: await media(a.page), callee: await media(b.page) };
     await wait(2000);
     const muted2 = { caller: await media(a.page), callee: await media(b.page) };
+    // Muted for longer than the PBX's RTP timeout (8 s): RTCP and ICE consent checks still reach it,
+    // so a muted caller is not taken for a vanished one.
+    await wait(9000);
+    const upWhileMuted = await a.page.locator('rc-call-screen .timer').count();
+    await mute.click();
 
     // The floating window: Document Picture-in-Picture from a top-level page (it cannot open inside a test iframe).
     const pipAvailable = await b.page.evaluate(() => 'documentPictureInPicture' in window);
@@ -182,6 +189,75 @@ async function main(): Promise<void> {
               .window === null,
         )
       : true;
+
+    const endedText = (page: Page) =>
+      page
+        .locator('rc-call-screen [role="status"]')
+        .last()
+        .textContent({ timeout: 15_000 })
+        .then((t) => t?.trim() ?? '');
+    const dial = async (page: Page, extension: string) => {
+      await page.getByLabel('Extension to call').fill(extension);
+      await page.locator('button.call').click();
+    };
+    const waitGone = (page: Page) => page.locator('rc-call-screen').waitFor({ state: 'detached', timeout: 15_000 });
+    await waitGone(a.page);
+    await waitGone(b.page);
+
+    // Declined on the callee's only device: the caller is told "Declined.", not "No answer.".
+    await dial(a.page, callee.extension);
+    await screenB.getByRole('button', { name: 'Decline' }).click();
+    await a.page.locator('rc-call-screen').getByText('Declined.').waitFor({ timeout: 10_000 });
+    const declined = await endedText(a.page);
+    await waitGone(a.page);
+    // No such number: "No such number." at once.
+    const notFoundStarted = Date.now();
+    await dial(a.page, '4099999999');
+    await a.page.locator('rc-call-screen').getByText('No such number.').waitFor({ timeout: 10_000 });
+    const notFoundMs = Date.now() - notFoundStarted;
+    await waitGone(a.page);
+    // One's own number is refused before dialling: no call screen at all.
+    await dial(a.page, caller.extension);
+    const selfRefusal = (await a.page.getByRole('alert').filter({ hasText: 'own number' }).textContent()) ?? '';
+    const selfScreen = await a.page.locator('rc-call-screen').count();
+
+    // Two tabs of the callee: both ring, the caller hears ringback, the first to accept takes it.
+    const b2 = await b.page.context().newPage();
+    await b2.goto(`http://localhost:${stack.ports.public}/`);
+    await b2.getByText('Ready for calls').waitFor({ timeout: 15_000 });
+    await dial(a.page, callee.extension);
+    await screenB.getByText('Incoming call', { exact: true }).waitFor({ timeout: 10_000 });
+    await b2.locator('rc-call-screen').getByText('Incoming call', { exact: true }).waitFor({ timeout: 10_000 });
+    const ringback = await a.page.locator('rc-call-screen[ringback]').count();
+    // Focus moved into the call screen (Accept), and the page behind it is inert.
+    const focus = await b.page.evaluate(() => {
+      let el: Element | null = document.activeElement;
+      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+      const main = document.querySelector('rc-app')?.shadowRoot?.querySelector('main');
+      return { focused: el?.textContent?.trim() ?? '', inert: main?.hasAttribute('inert') ?? false };
+    });
+    await b.page.keyboard.press('Enter');
+    await b.page.locator('rc-call-screen .timer').waitFor({ timeout: 10_000 });
+    await b2.locator('rc-call-screen').getByText('Answered on another of your devices.').waitFor({ timeout: 10_000 });
+    const ringbackAfterAnswer = await a.page.locator('rc-call-screen[ringback]').count();
+    await wait(1500);
+    const twoTabs = { callee: await media(b.page), caller: await media(a.page) };
+
+    // Revoked mid-call: the callee's screen in this call says so, from the PBX.
+    const revoke = await api(`/api/admin/verifications/${verificationId}/revoke`, { reason: 'e2e' }, admin.cookie);
+    if (!revoke.ok) throw new Error(`revoke: ${revoke.status}`);
+    await screenB.getByText('Changed during the call: now Unverified').waitFor({ timeout: 5000 });
+    const afterRevocation = await screenB
+      .locator('rc-name-badge')
+      .evaluate((el) => el.shadowRoot?.textContent?.replace(/\s+/g, ' ').trim() ?? '');
+    // The callee vanishes (reloads the page) mid-call: the caller is told the connection was lost.
+    const vanishedAt = Date.now();
+    await b.page.reload();
+    await a.page.locator('rc-call-screen').getByText('Call ended').waitFor({ timeout: 20_000 });
+    const lostDetectedMs = Date.now() - vanishedAt;
+    const lostSaid = await endedText(a.page);
+    await b2.close();
+    await b.page.getByText('Ready for calls').waitFor({ timeout: 15_000 });
 
     // The PBX restarts: both pages say they are reconnecting, then register again on their own.
     const watch = (page: Page) =>
@@ -228,6 +304,14 @@ async function main(): Promise<void> {
         },
         unmutedDirection: muted2.caller.received - muted1.caller.received,
         released: after,
+        upWhileMuted,
+        declined,
+        notFound: { ms: notFoundMs },
+        self: { refusal: selfRefusal, screens: selfScreen },
+        twoTabs: { ringback, ringbackAfterAnswer, focus, media: twoTabs },
+        afterRevocation,
+        lostDetectedMs,
+        lostSaid,
       }),
     );
   } finally {

@@ -31,7 +31,7 @@ describe.skipIf(gate.skip)('a call between two browsers', () => {
           bin!,
           CHROMIUM,
         ],
-        { encoding: 'utf8', timeout: 150_000, env: { ...process.env, NODE_ENV: 'test' } },
+        { encoding: 'utf8', timeout: 240_000, env: { ...process.env, NODE_ENV: 'test' } },
       );
       const line =
         run.stdout
@@ -64,6 +64,25 @@ describe.skipIf(gate.skip)('a call between two browsers', () => {
     expect(result.muted.caller).toBeLessThanOrEqual(1);
     expect(result.muted.calleeReceived).toBeLessThanOrEqual(1);
     expect(result.unmutedDirection).toBeGreaterThan(20);
+    // Each ending says what happened.
+    expect(result.upWhileMuted).toBe(1);
+    expect(result.declined).toBe('Declined.');
+    expect(result.notFound.ms).toBeLessThan(5000);
+    expect(result.self.refusal).toMatch(/your own number/);
+    expect(result.self.screens).toBe(0);
+    // Two tabs rang; the caller heard ringback until the answer; focus was in the call screen, the page behind inert.
+    expect(result.twoTabs.ringback).toBe(1);
+    expect(result.twoTabs.ringbackAfterAnswer).toBe(0);
+    expect(result.twoTabs.focus).toEqual({ focused: 'Accept', inert: true });
+    expect(result.twoTabs.media.callee.received).toBeGreaterThan(20);
+    expect(result.twoTabs.media.caller.received).toBeGreaterThan(20);
+    // The revocation reached the callee's screen in the call: no longer a verified name.
+    expect(result.afterRevocation).toMatch(/Sanfeng/);
+    expect(result.afterRevocation).toMatch(/Unverified/);
+    expect(result.afterRevocation).not.toMatch(/Verified real name|张三丰/);
+    // A vanished callee is detected within the PBX's RTP timeout (8 s) plus its check.
+    expect(result.lostSaid).toBe('The connection was lost.');
+    expect(result.lostDetectedMs).toBeLessThan(14_000);
     // A PBX restart: each page said it was reconnecting, then registered again by itself.
     for (const states of [result.statesSeen.caller, result.statesSeen.callee]) {
       expect(states).toContain('reconnecting');
@@ -76,5 +95,5 @@ describe.skipIf(gate.skip)('a call between two browsers', () => {
       expect(side.tracks.length).toBeGreaterThan(0);
       expect(side.tracks.every((s: string) => s === 'ended')).toBe(true);
     }
-  }, 180_000);
+  }, 270_000);
 });

@@ -187,6 +187,7 @@ describe('verification', () => {
 });
 
 describe('privacy', () => {
+  let adminCookie = '';
   async function verifiedPerson(legalName: string, nickname = 'Nick') {
     const p = await signUp(t, { nickname });
     await call(t, 'POST', '/api/me/verification', { cookie: p.cookie, body: { legalName, idNumber: 'G12345678' } });
@@ -195,6 +196,7 @@ describe('privacy', () => {
     const id = (await call(t, 'GET', '/api/admin/verifications?status=pending', { cookie: admin.cookie })).body
       .verifications[0].id;
     await call(t, 'POST', `/api/admin/verifications/${id}/approve`, { cookie: admin.cookie, body: {} });
+    adminCookie = admin.cookie;
     return p;
   }
 
@@ -209,7 +211,25 @@ describe('privacy', () => {
         masked: { name: '*三丰', status: 'masked', num: p.me.extension },
         hidden: { name: '三丰哥', status: 'hidden', num: p.me.extension },
       },
+      verification: 'verified',
     });
+  });
+
+  it('after a revocation, says so in the preview, shows the nickname as unverified, and asks the PBX to retell calls under way', async () => {
+    const p = await verifiedPerson('李小龙', '小龙哥');
+    await call(t, 'PUT', '/api/me/privacy', { cookie: p.cookie, body: { namePrivacy: 'full' } });
+    t.pbxCalls.length = 0;
+    const list = await call(t, 'GET', '/api/admin/verifications?status=verified', { cookie: adminCookie });
+    const id = list.body.verifications.find((v: { person: { id: number } }) => v.person.id === p.me.id).id;
+    await call(t, 'POST', `/api/admin/verifications/${id}/revoke`, { cookie: adminCookie, body: { reason: 'stolen' } });
+    expect(t.pbxCalls).toEqual([{ extension: p.me.extension, hangUp: false, retell: true }]);
+    const preview = (await call(t, 'GET', '/api/me/privacy/preview', { cookie: p.cookie })).body.preview;
+    expect(preview.verification).toBe('revoked');
+    expect(preview.options.full).toEqual({ name: '小龙哥', status: 'unverified', num: p.me.extension });
+    // A privacy change mid-call is retold too.
+    t.pbxCalls.length = 0;
+    await call(t, 'PUT', '/api/me/privacy', { cookie: p.cookie, body: { namePrivacy: 'hidden' } });
+    expect(t.pbxCalls).toEqual([{ extension: p.me.extension, hangUp: false, retell: true }]);
   });
 
   it('changes the choice, and the preview follows', async () => {

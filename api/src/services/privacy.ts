@@ -8,6 +8,7 @@ import { NAME_PRIVACY, sipAccounts, users, verifications, type NamePrivacy } fro
 import { notFound } from '../errors';
 import { present, type Presentation } from './caller-name';
 import { retellCallees, type Pbx } from './pbx';
+import { myVerification, type MyVerification } from './verifications';
 
 /** Saves the choice; the callees of calls under way are told at once (an in-dialog NOTIFY). */
 export function setNamePrivacy(db: Db, pbx: Pbx, userId: number, namePrivacy: NamePrivacy): void {
@@ -22,6 +23,8 @@ export type PrivacyPreview = {
   current: NamePrivacy;
   /** What a callee sees today under each choice: the same function the PBX's lookup uses. */
   options: Record<NamePrivacy, Presentation>;
+  /** Where the person's latest verification stands ('none' before the first), so their pages can say why. */
+  verification: MyVerification['status'];
 };
 
 export function previewNamePrivacy(db: Db, userId: number): PrivacyPreview {
@@ -43,5 +46,5 @@ export function previewNamePrivacy(db: Db, userId: number): PrivacyPreview {
     NamePrivacy,
     Presentation
   >;
-  return { current: row.privacy, options };
+  return { current: row.privacy, options, verification: myVerification(db, userId).status };
 }

@@ -25,7 +25,12 @@ export type Me = {
 };
 
 export type Presentation = { name: string; status: Exclude<NameStatus, 'unavailable'>; num: string };
-export type PrivacyPreview = { current: NamePrivacy; options: Record<NamePrivacy, Presentation> };
+export type PrivacyPreview = {
+  current: NamePrivacy;
+  options: Record<NamePrivacy, Presentation>;
+  /** The person's latest verification: why callees see what they see. */
+  verification: 'none' | 'pending' | 'verified' | 'rejected' | 'revoked';
+};
 export type DirectoryEntry = { extension: string; nickname: string; verified: boolean; hasAvatar: boolean };
 export type MyVerification =
   | { status: 'none' }

@@ -53,6 +53,8 @@ const en = {
   'recent.outgoing': 'Outgoing',
   'recent.incoming': 'Incoming',
   'recent.missed': 'Missed',
+  'recent.busy-here': 'Missed while you were in a call',
+  'recent.no-answer': 'No answer',
 
   'status.verified': 'Verified real name',
   'status.masked': 'Verified real name (partly hidden)',
@@ -82,6 +84,13 @@ const en = {
   'call.soundBlocked': 'Ringing — click anywhere to hear the ringtone.',
   'call.avatarOf': 'Picture of {name}',
   'call.number': 'Number {number}',
+  'call.mute': 'Mute',
+  'call.muted': 'Muted — they cannot hear you',
+  'call.announce': 'Incoming call from {name}: {status}',
+  'call.peerChanged': 'Changed during the call: now {status}',
+  'call.confirmDecline': 'Decline this call?',
+  'call.confirmYes': 'Yes, decline',
+  'call.confirmNo': 'No, keep ringing',
 
   'end.hangup': 'You hung up.',
   'end.remote-hangup': 'The other side hung up.',
@@ -111,8 +120,19 @@ const en = {
   'privacy.hidden': 'Hide my real name (show my nickname)',
   'privacy.preview': 'A callee sees',
   'privacy.saved': 'Saved.',
-  'privacy.notVerified':
+  'privacy.notVerified.none':
     'You are not verified yet, so callees see your nickname marked as unverified whatever you choose.',
+  'privacy.notVerified.pending':
+    'Your verification is waiting for an admin. Until it is approved, callees see your nickname marked as unverified.',
+  'privacy.notVerified.rejected':
+    'Your verification was not approved, so callees see your nickname marked as unverified. You can submit again.',
+  'privacy.notVerified.revoked':
+    'An admin revoked your verification: callees now see your nickname marked as unverified, in calls under way too. You can submit again.',
+  'privacy.toVerification': 'Go to Verification',
+  'home.status.none': 'Not verified yet: callees see your nickname, marked unverified.',
+  'home.status.pending': 'Your verification is waiting for an admin.',
+  'home.status.rejected': 'Your verification was not approved.',
+  'home.status.revoked': 'Your verification was revoked by an admin: callees see your nickname, marked unverified.',
 
   'verify.title': 'Real-name verification',
   'verify.status': 'Status: {status}',
@@ -253,6 +273,8 @@ const zh: Record<MessageKey, string> = {
   'recent.outgoing': '呼出',
   'recent.incoming': '呼入',
   'recent.missed': '未接',
+  'recent.busy-here': '通话中未接',
+  'recent.no-answer': '无人接听',
 
   'status.verified': '已认证的真实姓名',
   'status.masked': '已认证的真实姓名（部分隐藏）',
@@ -282,6 +304,13 @@ const zh: Record<MessageKey, string> = {
   'call.soundBlocked': '来电中——点击页面任意位置即可听到铃声。',
   'call.avatarOf': '{name} 的头像',
   'call.number': '号码 {number}',
+  'call.mute': '静音',
+  'call.muted': '已静音——对方听不到你',
+  'call.announce': '{name} 来电：{status}',
+  'call.peerChanged': '通话中已变更：现为{status}',
+  'call.confirmDecline': '拒接这个来电？',
+  'call.confirmYes': '是，拒接',
+  'call.confirmNo': '不，继续响铃',
 
   'end.hangup': '你已挂断。',
   'end.remote-hangup': '对方已挂断。',
@@ -311,7 +340,16 @@ const zh: Record<MessageKey, string> = {
   'privacy.hidden': '隐藏真实姓名（显示昵称）',
   'privacy.preview': '对方看到',
   'privacy.saved': '已保存。',
-  'privacy.notVerified': '你还没有实名认证，无论怎么选，对方都会看到你的昵称并标为未认证。',
+  'privacy.notVerified.none': '你还没有实名认证，无论怎么选，对方都会看到你的昵称并标为未认证。',
+  'privacy.notVerified.pending': '你的实名认证正在等待管理员审核。批准之前，对方会看到你的昵称并标为未认证。',
+  'privacy.notVerified.rejected': '你的实名认证未获批准，对方会看到你的昵称并标为未认证。你可以重新提交。',
+  'privacy.notVerified.revoked':
+    '管理员已撤销你的实名认证：对方现在会看到你的昵称并标为未认证，正在进行的通话也一样。你可以重新提交。',
+  'privacy.toVerification': '前往实名认证',
+  'home.status.none': '尚未实名认证：对方会看到你的昵称，标为未认证。',
+  'home.status.pending': '你的实名认证正在等待管理员审核。',
+  'home.status.rejected': '你的实名认证未获批准。',
+  'home.status.revoked': '管理员已撤销你的实名认证：对方会看到你的昵称，标为未认证。',
 
   'verify.title': '实名认证',
   'verify.status': '状态：{status}',

@@ -216,9 +216,73 @@ describe('incoming calls', () => {
     await p.answer();
     await ring;
     await until(p, (x) => x.call?.state === 'active');
-    await commands.sipPeerHangUp();
+    await commands.sipPeerHangUp(['Reason: Q.850;cause=16']);
     expect((await until(p, (x) => x.call?.state === 'ended')).call!.endReason).toBe('remote-hangup');
     expect(created.tracks.every((t) => t.readyState === 'ended')).toBe(true);
+  });
+
+  it('ends as connection-lost when the PBX ends a call whose media vanished (Q.850 44), not as a hang-up', async () => {
+    const p = start();
+    await registered(p);
+    const ring = commands.sipPeerRing(USER, '"A" <sip:1002@realcall.test>', ['X-RealCall-Name-Status: unverified']);
+    await until(p, (x) => x.call?.state === 'incoming');
+    await p.answer();
+    await ring;
+    await until(p, (x) => x.call?.state === 'active');
+    await commands.sipPeerHangUp(['Reason: Q.850;cause=44']);
+    expect((await until(p, (x) => x.call?.state === 'ended')).call!.endReason).toBe('connection-lost');
+  });
+
+  it('stops ringing as answered-elsewhere when the PBX cancels because another device answered', async () => {
+    const p = start();
+    await registered(p);
+    const ring = commands.sipPeerRing(USER, '"A" <sip:1002@realcall.test>', ['X-RealCall-Name-Status: verified']);
+    await until(p, (x) => x.call?.state === 'incoming');
+    await commands.sipPeerCancel(['Reason: SIP;cause=200;text="Call completed elsewhere"']);
+    expect(await ring).toBe(487);
+    expect((await until(p, (x) => x.call?.state === 'ended')).call!.endReason).toBe('answered-elsewhere');
+  });
+
+  it('stops ringing as missed when the caller gives up', async () => {
+    const p = start();
+    await registered(p);
+    const ring = commands.sipPeerRing(USER, '"A" <sip:1002@realcall.test>', ['X-RealCall-Name-Status: verified']);
+    await until(p, (x) => x.call?.state === 'incoming');
+    await commands.sipPeerCancel([]);
+    await ring;
+    expect((await until(p, (x) => x.call?.state === 'ended')).call!.endReason).toBe('missed');
+  });
+
+  it("shows the PBX's new name and status when its NOTIFY says the caller changed mid-call, and nothing else", async () => {
+    const p = start();
+    await registered(p);
+    const ring = commands.sipPeerRing(USER, '"张三丰" <sip:1002@realcall.test>', ['X-RealCall-Name-Status: verified']);
+    await until(p, (x) => x.call?.state === 'incoming');
+    await p.answer();
+    await ring;
+    await until(p, (x) => x.call?.state === 'active');
+    expect(p.state.call!.peerChangedAt).toBeNull();
+    // A NOTIFY of another event package changes nothing.
+    await commands.sipPeerNotify(['Event: talk', 'X-RealCall-Name-Status: verified', 'X-RealCall-Name: Someone']);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(p.state.call!.peer).toEqual({ name: '张三丰', status: 'verified', number: '1002' });
+    // An unknown status is never better than unavailable.
+    await commands.sipPeerNotify([
+      'Event: x-realcall-presentation',
+      'X-RealCall-Name-Status: super',
+      `X-RealCall-Name: ${encodeURIComponent('张三丰')}`,
+    ]);
+    await until(p, (x) => x.call?.peer.status === 'unavailable');
+    expect(p.state.call!.peer.name).toBe('');
+    await commands.sipPeerNotify([
+      'Event: x-realcall-presentation',
+      'X-RealCall-Name-Status: unverified',
+      `X-RealCall-Name: ${encodeURIComponent('Sanfeng 三丰')}`,
+    ]);
+    const s = await until(p, (x) => x.call?.peer.status === 'unverified');
+    expect(s.call!.peer).toEqual({ name: 'Sanfeng 三丰', status: 'unverified', number: '1002' });
+    expect(s.call!.peerChangedAt).not.toBeNull();
+    expect(s.call!.state).toBe('active');
   });
 
   it('answers a second caller busy while in a call, and keeps the first', async () => {
@@ -244,17 +308,22 @@ describe('outgoing calls', () => {
     const q = start();
     await registered(q);
     await expect(q.call('12; drop')).rejects.toThrow(/3 to 10 digits/);
+    // One's own number is refused before anything is sent.
+    const before = (await commands.sipPeerReceived('INVITE')).length;
+    await expect(q.call(USER)).rejects.toMatchObject({ code: 'self' });
+    expect((await commands.sipPeerReceived('INVITE')).length).toBe(before);
+    expect(q.state.call).toBeNull();
   });
 
   it('calls an extension and reports how it ended', async () => {
     const p = start();
     await registered(p);
-    // 2002 is not registered: the peer answers 480, as Asterisk would for an unreachable callee.
+    // 2002 is not registered: the peer answers 480, as Asterisk does for a callee signed in nowhere.
     await p.call('2002');
     const s = await until(p, (x) => x.call?.state === 'ended');
     expect(s.call!.direction).toBe('outgoing');
     expect(s.call!.peer).toEqual({ number: '2002', name: '', status: null });
-    expect(s.call!.endReason).toBe('no-answer');
+    expect(s.call!.endReason).toBe('unavailable');
     const invites = await commands.sipPeerReceived('INVITE');
     expect(invites.at(-1)!.uri).toBe('sip:2002@realcall.test');
     expect(created.tracks.every((t) => t.readyState === 'ended')).toBe(true);

@@ -293,12 +293,24 @@ export class PhoneClient {
 
   // ---------------------------------------------------------------------------
 
+  /** Told of each caller turned away busy because a call was under way (for recent calls). */
+  onBusyHere: ((peer: CallView['peer']) => void) | undefined;
+
   private endReasonOverride: EndReason | undefined;
 
   private onInvite(invitation: Invitation): void {
     // One call at a time: a second caller hears busy (documented in web/README.md).
     if (this.session || this.snapshot.registration !== 'registered') {
       void invitation.reject({ statusCode: 486 }).catch(() => undefined);
+      if (this.session) {
+        this.onBusyHere?.(
+          presentCaller(
+            invitation.remoteIdentity.displayName,
+            invitation.request.getHeader(NAME_STATUS_HEADER),
+            invitation.remoteIdentity.uri.user ?? '',
+          ),
+        );
+      }
       return;
     }
     const presented = presentCaller(
@@ -358,12 +370,12 @@ export class PhoneClient {
     });
     session.stateChange.addListener((state) => {
       if (this.session !== session) return;
-      if (state === SessionState.Established) this.established(session);
-      if (state === SessionState.Terminated) this.terminated(session);
+      if (state === SessionState.Established) this.established();
+      if (state === SessionState.Terminated) this.terminated();
     });
   }
 
-  private established(session: Session): void {
+  private established(): void {
     const pc = this.media?.peerConnection;
     pc?.addEventListener('iceconnectionstatechange', () => {
       if (pc.iceConnectionState === 'failed') void this.restartIce();
@@ -371,7 +383,7 @@ export class PhoneClient {
     this.setCall('active', { answeredAt: this.now(), remoteStream: this.media?.remoteStream ?? null });
   }
 
-  private terminated(session: Session): void {
+  private terminated(): void {
     this.media?.release();
     this.media = undefined;
     this.session = undefined;

@@ -6,14 +6,25 @@
  * first call behind the notice of what callees will see.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Api, DirectoryEntry, Me, Presentation } from '../api/client';
+import type { Api, DirectoryEntry, Me, Presentation, PrivacyPreview } from '../api/client';
+import { t } from '../i18n/i18n';
 import { PhoneClient, type PhoneSnapshot } from '../phone/phone-client';
 import { PhoneController } from './phone-controller';
-import { firstCallNoticeSeen, loadRecents, markFirstCallNoticeSeen, rememberCall, type RecentCall } from './recents';
+import {
+  firstCallNoticeSeen,
+  loadRecents,
+  markFirstCallNoticeSeen,
+  rememberBusyHere,
+  rememberCall,
+  type RecentCall,
+} from './recents';
+import { Ringback } from './ringback';
 import { Ringtone } from './ringtone';
 
 /** How long an ended call stays on screen. */
-const ENDED_VISIBLE_MS = 2500;
+const ENDED_VISIBLE_MS = 4000;
+/** How often the person's own presentation is read again while the page is visible (an admin may have changed it). */
+const PRESENTATION_REFRESH_MS = 60_000;
 
 export class PhoneSession implements ReactiveController {
   readonly controller: PhoneController;
@@ -26,7 +37,16 @@ export class PhoneSession implements ReactiveController {
   pendingCall: string | null = null;
   /** What callees see of this person now (for the notice and the home screen). */
   ownPresentation: Presentation | null = null;
+  /** Where the person's own verification stands, read with the presentation. */
+  ownVerification: PrivacyPreview['verification'] | '' = '';
   lastError = '';
+  /** Why the phone just refused what the person asked (in their language), e.g. calling their own number. */
+  refusal = '';
+  readonly ringback = new Ringback();
+  private refreshTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly onVisible = () => {
+    if (document.visibilityState === 'visible' && this.me) void this.refreshPresentation();
+  };
   private readonly ringtone = new Ringtone((blocked) => {
     this.soundBlocked = blocked;
     this.host.requestUpdate();
@@ -48,10 +68,16 @@ export class PhoneSession implements ReactiveController {
     return this.controller.snapshot;
   }
 
-  hostConnected(): void {}
+  hostConnected(): void {
+    document.addEventListener('visibilitychange', this.onVisible);
+    this.refreshTimer = setInterval(this.onVisible, PRESENTATION_REFRESH_MS);
+  }
 
   hostDisconnected(): void {
+    document.removeEventListener('visibilitychange', this.onVisible);
+    clearInterval(this.refreshTimer);
     this.ringtone.stop();
+    this.ringback.stop();
     clearTimeout(this.dismissTimer);
   }
 
@@ -63,6 +89,11 @@ export class PhoneSession implements ReactiveController {
     void this.refreshPresentation();
     const account = await this.api.sip();
     const phone = this.phoneFactory(account);
+    // A caller turned away busy while this person was in a call is still theirs to know about.
+    phone.onBusyHere = (peer) => {
+      if (this.me) this.recents = rememberBusyHere(this.me.extension, peer, Date.now());
+      this.host.requestUpdate();
+    };
     this.controller.attach(phone);
     this.host.requestUpdate();
     await phone.start();
@@ -72,6 +103,7 @@ export class PhoneSession implements ReactiveController {
     const phone = this.controller.client;
     this.controller.attach(undefined);
     this.ringtone.stop();
+    this.ringback.stop();
     await phone?.stop();
   }
 
@@ -79,6 +111,7 @@ export class PhoneSession implements ReactiveController {
     try {
       const preview = await this.api.preview();
       this.ownPresentation = preview.options[preview.current];
+      this.ownVerification = preview.verification;
       this.host.requestUpdate();
     } catch {
       // shown again on the next refresh
@@ -88,6 +121,12 @@ export class PhoneSession implements ReactiveController {
   /** Calls, unless this is the person's first call: then the notice is shown first (`pendingCall`). */
   async dial(extension: string): Promise<void> {
     if (!this.me) return;
+    this.refusal = '';
+    if (extension === this.me.extension) {
+      this.refusal = t('phone.self');
+      this.host.requestUpdate();
+      return;
+    }
     if (!firstCallNoticeSeen(this.me.extension)) {
       await this.refreshPresentation();
       this.pendingCall = extension;
@@ -180,6 +219,9 @@ export class PhoneSession implements ReactiveController {
       void this.ringtone.start();
     }
     if (call?.state !== 'incoming') this.ringtone.stop();
+    // Ringback while the callee's devices ring; silence once answered, refused or cancelled.
+    if (call?.direction === 'outgoing' && call.state === 'ringing') this.ringback.start();
+    else this.ringback.stop();
     if (call?.state === 'ended' && before?.state !== 'ended' && this.me) {
       const card = this.peerCard?.extension === call.peer.number ? this.peerCard.nickname : '';
       this.recents = rememberCall(this.me.extension, call, card);

@@ -2,9 +2,14 @@
  * Recent calls, kept only in this browser (the server stores no call
  * history), per signed-in extension, newest first, at most 50.
  */
-import type { CallView } from '../phone/phone-client';
+import type { CallView, EndReason } from '../phone/phone-client';
 import type { NameStatus } from '../phone/name-status';
 
+/**
+ * One call as this person saw it. For an incoming call `name` and `status`
+ * are what the PBX presented (so a nickname stays marked as one); for an
+ * outgoing call `status` is null and `name` the directory's nickname.
+ */
 export type RecentCall = {
   number: string;
   name: string;
@@ -13,6 +18,8 @@ export type RecentCall = {
   missed: boolean;
   at: number;
   seconds: number;
+  /** How it ended; `busy-here`: they called while this person was in another call. Absent in lists from before. */
+  reason?: EndReason | 'busy-here';
 };
 
 const MAX = 50;
@@ -40,7 +47,26 @@ export function rememberCall(extension: string, call: CallView, directoryName = 
     missed: call.endReason === 'missed',
     at: call.startedAt,
     seconds: call.answeredAt && call.endedAt ? Math.round((call.endedAt - call.answeredAt) / 1000) : 0,
+    ...(call.endReason ? { reason: call.endReason } : {}),
   };
+  return save(extension, entry);
+}
+
+/** A caller turned away busy while this person was in another call: shown as missed. */
+export function rememberBusyHere(extension: string, peer: CallView['peer'], at: number): RecentCall[] {
+  return save(extension, {
+    number: peer.number,
+    name: peer.status === 'unavailable' ? '' : peer.name,
+    status: peer.status,
+    direction: 'incoming',
+    missed: true,
+    at,
+    seconds: 0,
+    reason: 'busy-here',
+  });
+}
+
+function save(extension: string, entry: RecentCall): RecentCall[] {
   const list = [entry, ...loadRecents(extension)].slice(0, MAX);
   try {
     localStorage.setItem(key(extension), JSON.stringify(list));

@@ -157,8 +157,10 @@ export class RcApp extends LitElement {
   override render() {
     void this.locale;
     if (this.loading) return html`<main aria-busy="true"></main>`;
+    // While a call screen is up (not shrunk to a floating window) the page behind it is out of reach.
+    const modal = Boolean(this.session.snapshot.call) && !this.floating;
     return html`
-      <header>
+      <header ?inert=${modal}>
         <h1>${t('app.title')}</h1>
         ${this.me ? this.renderNav(this.me) : nothing}
         <span class="spacer"></span>
@@ -178,7 +180,8 @@ export class RcApp extends LitElement {
         </select>
         ${this.me ? html`<button @click=${() => void this.signOut()}>${t('app.signOut')}</button>` : nothing}
       </header>
-      <main>
+      <main ?inert=${modal}>
+        ${this.session.refusal ? html`<p class="error" role="alert">${this.session.refusal}</p>` : nothing}
         ${this.session.lastError ? html`<p class="error" role="alert">${t('error.generic', { message: this.session.lastError })}</p>` : nothing}
         ${this.me ? this.renderRoute(this.me) : html`<rc-sign-in .api=${this.api} @rc-signed-in=${(e: CustomEvent<{ me: Me }>) => void this.signedIn(e.detail.me)}></rc-sign-in>`}
       </main>
@@ -223,6 +226,7 @@ export class RcApp extends LitElement {
           .api=${this.api}
           extension=${me.extension}
           .me=${this.session.ownPresentation}
+          verification=${this.session.ownVerification}
           .recents=${this.session.recents}
           ?canCall=${this.session.snapshot.registration === 'registered' && !this.session.snapshot.call}
           @rc-dial=${(e: CustomEvent<{ extension: string }>) => void this.session.dial(e.detail.extension)}

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
+import { userEvent } from 'vitest/browser';
 import { setLocale } from '../../i18n/i18n';
 import type { NameStatus } from '../../phone/name-status';
 import type { CallView } from '../../phone/phone-client';
@@ -28,8 +29,8 @@ function callView(overrides: Partial<CallView> = {}, peer: Partial<CallView['pee
   };
 }
 
-const active = (overrides: Partial<CallView> = {}) =>
-  callView({ state: 'active', answeredAt: Date.now() - 65_000, ...overrides });
+const active = (overrides: Partial<CallView> = {}, peer: Partial<CallView['peer']> = {}) =>
+  callView({ state: 'active', answeredAt: Date.now() - 65_000, ...overrides }, peer);
 
 /** The name beneath the avatar and its status line, as rendered by the screen's name badge. */
 function nameBeneathAvatar(screen: HTMLElement) {
@@ -98,7 +99,7 @@ describe('an incoming call', () => {
     const screen = await mount('rc-call-screen', { call: callView() });
     const events = recordEvents(screen, 'rc-answer', 'rc-decline', 'rc-hangup');
     const s = within(screen);
-    await expect.element(s.getByText('Incoming call')).toBeVisible();
+    await expect.element(s.getByText('Incoming call', { exact: true })).toBeVisible();
     expect(s.getByRole('button', { name: 'Hang up' }).query()).toBeNull();
 
     await s.getByRole('button', { name: 'Accept' }).click();
@@ -128,22 +129,38 @@ describe('an active call', () => {
     expect(formatDuration(3_725_000)).toBe('1:02:05');
   });
 
-  test('the microphone toggle fires rc-mute and shows the state it is given', async () => {
+  test('Mute fires rc-mute, and muted is unmistakable: pressed, red, and said in words', async () => {
     const call = active();
     const screen = await mount('rc-call-screen', { call });
     const events = recordEvents<{ muted: boolean }>(screen, 'rc-mute');
     const s = within(screen);
-    const on = s.getByRole('button', { name: 'Microphone on' });
-    await expect.element(on).toHaveAttribute('aria-pressed', 'true');
+    const mute = s.getByRole('button', { name: 'Mute' });
+    await expect.element(mute).toHaveAttribute('aria-pressed', 'false');
+    expect(visibleText(screen)).not.toMatch(/they cannot hear you/);
 
-    await on.click();
+    await mute.click();
     expect(events.map((e) => e.detail)).toEqual([{ muted: true }]);
 
     await update(screen, { call: { ...call, muted: true } });
-    const off = s.getByRole('button', { name: 'Microphone off' });
-    await expect.element(off).toHaveAttribute('aria-pressed', 'false');
-    await off.click();
+    await expect.element(mute).toHaveAttribute('aria-pressed', 'true');
+    await expect.element(s.getByText('Muted — they cannot hear you')).toBeVisible();
+    expect(getComputedStyle(mute.element()).backgroundColor).toBe('rgb(198, 40, 40)');
+    await mute.click();
     expect(events.map((e) => e.detail)).toEqual([{ muted: true }, { muted: false }]);
+    setLocale('zh-CN');
+    await expect.element(s.getByText('已静音——对方听不到你')).toBeVisible();
+  });
+
+  test("says so when the PBX changed the caller's name or status during the call, in both languages", async () => {
+    const screen = await mount('rc-call-screen', {
+      call: active({ peerChangedAt: Date.now() }, { name: 'Sanfeng', status: 'unverified' }),
+    });
+    const s = within(screen);
+    await expect.element(s.getByRole('alert')).toHaveTextContent('Changed during the call: now Unverified');
+    await expect.element(s.getByText('Sanfeng', { exact: true })).toBeVisible();
+    expect(visibleText(screen)).not.toMatch(/Verified real name/);
+    setLocale('zh-CN');
+    await expect.element(s.getByRole('alert')).toHaveTextContent('通话中已变更：现为未实名认证');
   });
 
   test('the keypad sends each key as a DTMF tone and shows what was sent', async () => {
@@ -235,7 +252,76 @@ describe('an active call', () => {
   });
 });
 
+describe('focus and the keyboard', () => {
+  test('focus moves to Accept when a call rings, Tab stays inside, Escape asks before declining, and focus returns afterwards', async () => {
+    const before = document.createElement('button');
+    before.textContent = 'outside';
+    document.body.append(before);
+    before.focus();
+    const screen = await mount('rc-call-screen', { call: callView() });
+    const events = recordEvents(screen, 'rc-decline');
+    const s = within(screen);
+    await expect.poll(() => screen.shadowRoot!.activeElement?.textContent?.trim()).toBe('Accept');
+    // The caller is announced with name and status.
+    expect(screen.shadowRoot!.querySelector('[role="alert"]')?.textContent).toMatch(
+      /Incoming call from 张三丰: Verified real name/,
+    );
+    // Tab from the last button comes back to the first.
+    await userEvent.keyboard('{Tab}');
+    await expect.poll(() => screen.shadowRoot!.activeElement?.textContent?.trim()).toBe('Decline');
+    await userEvent.keyboard('{Tab}');
+    await expect.poll(() => screen.shadowRoot!.activeElement?.textContent?.trim()).toBe('Accept');
+    // Escape asks first; "No" keeps it ringing, "Yes" declines.
+    await userEvent.keyboard('{Escape}');
+    await expect.element(s.getByText('Decline this call?')).toBeVisible();
+    expect(events).toHaveLength(0);
+    await s.getByRole('button', { name: 'No, keep ringing' }).click();
+    await userEvent.keyboard('{Escape}');
+    await s.getByRole('button', { name: 'Yes, decline' }).click();
+    expect(events).toHaveLength(1);
+    // The call is gone: focus goes back where it was.
+    await update(screen, { call: null });
+    await expect.poll(() => document.activeElement).toBe(before);
+    before.remove();
+  });
+
+  test('an answered call puts focus on Hang up', async () => {
+    const screen = await mount('rc-call-screen', { call: callView() });
+    await update(screen, { call: active() });
+    await expect.poll(() => screen.shadowRoot!.activeElement?.textContent?.trim()).toBe('Hang up');
+  });
+});
+
 describe('an ended call', () => {
+  test('says how long a call rang before nobody answered', async () => {
+    const startedAt = Date.now() - 45_000;
+    const screen = await mount('rc-call-screen', {
+      call: callView({
+        direction: 'outgoing',
+        state: 'ended',
+        startedAt,
+        endedAt: startedAt + 45_000,
+        endReason: 'no-answer',
+      }),
+    });
+    await expect.element(within(screen).getByRole('status')).toHaveTextContent('No answer after 45 s.');
+    setLocale('zh-CN');
+    await expect.element(within(screen).getByRole('status')).toHaveTextContent('45 秒无人接听。');
+  });
+
+  test.each([
+    ['answered-elsewhere', 'Answered on another of your devices.'],
+    ['connection-lost', 'The connection was lost.'],
+    ['unavailable', 'Not reachable: they are not signed in right now.'],
+    ['not-found', 'No such number.'],
+    ['declined', 'Declined.'],
+  ] as const)('says %s in words', async (endReason, words) => {
+    const screen = await mount('rc-call-screen', {
+      call: callView({ state: 'ended', endedAt: Date.now(), endReason }),
+    });
+    await expect.element(within(screen).getByRole('status')).toHaveTextContent(words);
+  });
+
   test('shows why it ended, in both languages, and no controls', async () => {
     const screen = await mount('rc-call-screen', {
       call: callView({ state: 'ended', endedAt: Date.now(), endReason: 'busy' }),

@@ -33,6 +33,13 @@ const documentPip = (): DocumentPip | undefined =>
 
 type SinkAudio = HTMLAudioElement & { setSinkId?: (id: string) => Promise<void>; sinkId?: string };
 
+/** The focused element, looking inside shadow roots. */
+function deepActiveElement(): HTMLElement | null {
+  let el: Element | null = document.activeElement;
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+  return el instanceof HTMLElement ? el : null;
+}
+
 export function formatDuration(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
   const h = Math.floor(total / 3600);
@@ -151,6 +158,35 @@ export class RcCallScreen extends LitElement {
       :host([mini]) rc-name-badge {
         --rc-name-size: 1.1rem;
       }
+      .mute.on {
+        background: #c62828;
+        border-color: #c62828;
+        color: #fff;
+      }
+      .muted-banner,
+      .changed {
+        margin: 0;
+        padding: 0.4rem 0.8rem;
+        border-radius: 8px;
+        font-weight: 600;
+      }
+      .muted-banner {
+        background: #ffebe9;
+        color: #a40e26;
+      }
+      .changed {
+        background: #fff8c5;
+        color: #4d2d00;
+      }
+      .confirm {
+        flex-wrap: wrap;
+        justify-content: center;
+        align-items: center;
+      }
+      .confirm .state {
+        flex-basis: 100%;
+        text-align: center;
+      }
       .drag {
         cursor: grab;
         align-self: stretch;
@@ -171,6 +207,8 @@ export class RcCallScreen extends LitElement {
   @property({ type: Boolean }) soundBlocked = false;
   /** Shown as an in-page mini window (the fallback for a floating window). */
   @property({ type: Boolean, reflect: true }) mini = false;
+  /** The caller hears the ringback tone (reflected for tests and styling). */
+  @property({ type: Boolean, reflect: true }) ringback = false;
 
   @state() private now = Date.now();
   @state() private keypad = false;
@@ -178,6 +216,11 @@ export class RcCallScreen extends LitElement {
   @state() private speakerOn = false;
   @state() private outputs: MediaDeviceInfo[] = [];
   @state() private dtmfSent = '';
+  /** Escape on an incoming call asks before declining. */
+  @state() private confirmingDecline = false;
+  /** Where focus was before the screen opened: it goes back there when the call is gone. */
+  private returnFocus: HTMLElement | null = null;
+  private focusedCallId: number | null = null;
 
   private ticker: ReturnType<typeof setInterval> | undefined;
   private pipWindow: Window | null = null;
@@ -191,6 +234,7 @@ export class RcCallScreen extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.addEventListener('keydown', this.onKey);
     this.ticker = setInterval(() => (this.now = Date.now()), 1000);
     this.listOutputs();
     navigator.mediaDevices?.addEventListener?.('devicechange', this.listOutputs);
@@ -198,6 +242,8 @@ export class RcCallScreen extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.removeEventListener('keydown', this.onKey);
+    this.restoreFocus();
     clearInterval(this.ticker);
     navigator.mediaDevices?.removeEventListener?.('devicechange', this.listOutputs);
     this.closeFloating();
@@ -225,10 +271,59 @@ export class RcCallScreen extends LitElement {
     }
     if (changed.has('call') && (!this.call || this.call.state === 'ended')) {
       this.keypad = false;
+      this.confirmingDecline = false;
       if (this.floating || this.mini) this.closeFloating();
     }
+    if (changed.has('call')) this.moveFocus();
     this.renderPip();
   }
+
+  /** A new call, or a call that changed from ringing to talking: focus its main button, remembering where focus was. */
+  private moveFocus(): void {
+    const call = this.call;
+    if (!call) return this.restoreFocus();
+    if (this.focusedCallId === call.id && call.state !== 'active') return;
+    if (this.focusedCallId !== call.id) {
+      this.returnFocus = deepActiveElement();
+      this.focusedCallId = call.id;
+    }
+    if (this.mini || this.floating) return;
+    const target =
+      call.state === 'incoming'
+        ? this.renderRoot.querySelector<HTMLElement>('button.ok')
+        : this.renderRoot.querySelector<HTMLElement>('button.hangup');
+    target?.focus();
+  }
+
+  private restoreFocus(): void {
+    const back = this.returnFocus;
+    this.returnFocus = null;
+    this.focusedCallId = null;
+    if (back?.isConnected) back.focus();
+  }
+
+  /** Tab stays inside the call screen; Escape on a ringing call asks whether to decline. */
+  private readonly onKey = (e: KeyboardEvent): void => {
+    if (e.key === 'Escape' && this.call?.state === 'incoming') {
+      e.preventDefault();
+      this.confirmingDecline = true;
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.confirm button')?.focus());
+      return;
+    }
+    if (e.key !== 'Tab' || this.mini) return;
+    const items = [...this.renderRoot.querySelectorAll<HTMLElement>('button:not([disabled]), rc-dialpad')];
+    if (items.length === 0) return;
+    const active = this.shadowRoot?.activeElement;
+    const first = items[0]!;
+    const last = items.at(-1)!;
+    if (e.shiftKey && (active === first || !active)) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && (active === last || !active)) {
+      e.preventDefault();
+      first.focus();
+    }
+  };
 
   override render() {
     void this.locale;
@@ -247,15 +342,36 @@ export class RcCallScreen extends LitElement {
           label=${t('call.avatarOf', { name: name || call.peer.number })}
         ></rc-avatar>
         <rc-name-badge name=${name} .status=${call.peer.status} number=${call.peer.number}></rc-name-badge>
+        ${
+          call.peerChangedAt && call.peer.status
+            ? html`<p class="changed" role="alert">
+                ${t('call.peerChanged', { status: t(`status.${call.peer.status}`) })}
+              </p>`
+            : nothing
+        }
         <p class="number" aria-label=${t('call.number', { number: call.peer.number })}>${call.peer.number}</p>
         ${
           call.state === 'active' && call.answeredAt
             ? html`<p class="timer" role="timer">${formatDuration(this.now - call.answeredAt)}</p>`
             : nothing
         }
-        ${call.state === 'ended' && call.endReason ? html`<p class="state" role="status">${t(`end.${call.endReason}`)}</p>` : nothing}
+        ${
+          call.state === 'ended' && call.endReason
+            ? html`<p class="state" role="status">
+                ${t(`end.${call.endReason}`, { seconds: Math.round(((call.endedAt ?? call.startedAt) - call.startedAt) / 1000) })}
+              </p>`
+            : nothing
+        }
+        ${
+          call.state === 'incoming'
+            ? html`<p class="visually-hidden" role="alert">
+                ${t('call.announce', { name: name || call.peer.number, status: t(`status.${call.peer.status ?? 'directory'}`) })}
+              </p>`
+            : nothing
+        }
         ${call.state === 'incoming' && this.soundBlocked ? html`<p class="blocked" role="status">${t('call.soundBlocked')}</p>` : nothing}
-        ${call.state === 'incoming' ? this.renderAnswer() : nothing}
+        ${call.state === 'incoming' ? (this.confirmingDecline ? this.renderConfirm() : this.renderAnswer()) : nothing}
+        ${call.muted && call.state === 'active' ? html`<p class="muted-banner" role="status">${t('call.muted')}</p>` : nothing}
         ${busy && call.state !== 'incoming' ? this.renderControls(call) : nothing}
         <audio autoplay></audio>
       </section>
@@ -269,6 +385,20 @@ export class RcCallScreen extends LitElement {
   private shownName(call: CallView): string {
     if (call.peer.status === null) return this.directoryName;
     return call.peer.status === 'unavailable' ? '' : call.peer.name;
+  }
+
+  private readonly keepRinging = async (): Promise<void> => {
+    this.confirmingDecline = false;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('button.ok')?.focus();
+  };
+
+  private renderConfirm() {
+    return html`<div class="answer confirm" role="group" aria-label=${t('call.confirmDecline')}>
+      <p class="state">${t('call.confirmDecline')}</p>
+      <button class="danger" @click=${() => this.fire('rc-decline')}>${t('call.confirmYes')}</button>
+      <button @click=${this.keepRinging}>${t('call.confirmNo')}</button>
+    </div>`;
   }
 
   private renderAnswer() {
@@ -296,12 +426,12 @@ export class RcCallScreen extends LitElement {
           <span class="icon" aria-hidden="true">${ICONS.speaker}</span>${t('call.speaker')}
         </button>
         <button
-          aria-pressed=${call.muted ? 'false' : 'true'}
+          class=${call.muted ? 'mute on' : 'mute'}
+          aria-pressed=${call.muted ? 'true' : 'false'}
           ?disabled=${!active}
           @click=${() => this.fire('rc-mute', { muted: !call.muted })}
         >
-          <span class="icon" aria-hidden="true">${call.muted ? ICONS.micOff : ICONS.micOn}</span
-          >${t(call.muted ? 'call.micOff' : 'call.micOn')}
+          <span class="icon" aria-hidden="true">${call.muted ? ICONS.micOff : ICONS.micOn}</span>${t('call.mute')}
         </button>
         <button aria-pressed=${this.floating || this.mini ? 'true' : 'false'} @click=${this.toggleFloating}>
           <span class="icon" aria-hidden="true">${ICONS.floating}</span>${t('call.floating')}

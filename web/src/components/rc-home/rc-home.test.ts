@@ -38,8 +38,27 @@ const recents: RecentCall[] = [
     at: Date.now(),
     seconds: 30,
   },
-  { number: '1778', name: '', status: null, direction: 'outgoing', missed: false, at: Date.now(), seconds: 0 },
+  {
+    number: '1778',
+    name: '',
+    status: null,
+    direction: 'outgoing',
+    missed: false,
+    at: Date.now(),
+    seconds: 0,
+    reason: 'declined',
+  },
   { number: '1779', name: 'Lily', status: 'hidden', direction: 'incoming', missed: true, at: Date.now(), seconds: 0 },
+  {
+    number: '1780',
+    name: 'Mei',
+    status: 'unverified',
+    direction: 'incoming',
+    missed: true,
+    at: Date.now(),
+    seconds: 0,
+    reason: 'busy-here',
+  },
 ];
 
 describe('rc-home', () => {
@@ -106,10 +125,18 @@ describe('rc-home', () => {
     const events = recordEvents<{ extension: string }>(home, 'rc-dial', 'rc-clear-recents');
     const s = within(home);
     const list = s.getByRole('list', { name: 'Recent calls' });
-    expect(list.getByRole('listitem').elements()).toHaveLength(3);
-    await expect.element(list.getByRole('listitem').nth(0)).toHaveTextContent(/张三丰\s*Incoming · 1777/);
-    await expect.element(list.getByRole('listitem').nth(1)).toHaveTextContent(/1778\s*Outgoing · 1778/);
-    await expect.element(list.getByRole('listitem').nth(2)).toHaveTextContent(/Lily\s*Missed · 1779/);
+    expect(list.getByRole('listitem').elements()).toHaveLength(4);
+    // What the callee saw stays beside each name: a nickname never looks like a verified name.
+    await expect
+      .element(list.getByRole('listitem').nth(0))
+      .toHaveTextContent(/张三丰\s*Verified real name\s*Incoming · 1777 · .* · 00:30/);
+    await expect.element(list.getByRole('listitem').nth(1)).toHaveTextContent(/1778\s*Outgoing · Declined\. · 1778/);
+    await expect
+      .element(list.getByRole('listitem').nth(2))
+      .toHaveTextContent(/Lily\s*Nickname, not a real name\s*Missed · 1779/);
+    await expect
+      .element(list.getByRole('listitem').nth(3))
+      .toHaveTextContent(/Mei\s*Unverified\s*Missed while you were in a call · 1780/);
     await list.getByRole('button', { name: 'Call Lily' }).click();
     await s.getByRole('button', { name: 'Clear' }).click();
     expect(events.map((e) => [e.type, e.detail])).toEqual([

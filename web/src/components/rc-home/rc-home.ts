@@ -5,9 +5,10 @@
  */
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { Api, type DirectoryEntry, type Presentation } from '../../api/client';
+import { Api, type DirectoryEntry, type Presentation, type PrivacyPreview } from '../../api/client';
 import { LocaleController, t } from '../../i18n/i18n';
 import type { RecentCall } from '../../state/recents';
+import { formatDuration } from '../rc-call-screen/rc-call-screen';
 import '../rc-avatar/rc-avatar';
 import '../rc-dialpad/rc-dialpad';
 import '../rc-name-badge/rc-name-badge';
@@ -77,6 +78,25 @@ export class RcHome extends LitElement {
       rc-avatar {
         --rc-avatar-size: 36px;
       }
+      .mark {
+        font-size: 0.8rem;
+        font-weight: 600;
+        margin-inline-start: 0.4rem;
+      }
+      .mark.verified,
+      .mark.masked {
+        color: #116329;
+      }
+      .mark.hidden,
+      .mark.directory {
+        color: #424a53;
+      }
+      .mark.unverified {
+        color: #7d4e00;
+      }
+      .mark.unavailable {
+        color: #a40e26;
+      }
       .missed {
         color: var(--rc-danger);
       }
@@ -93,6 +113,8 @@ export class RcHome extends LitElement {
   @property() extension = '';
   @property({ attribute: false }) me: Presentation | null = null;
   @property({ attribute: false }) recents: RecentCall[] = [];
+  /** Where the person's own verification stands (from the privacy preview), to say why callees see what they see. */
+  @property() verification: PrivacyPreview['verification'] | '' = '';
   @property({ type: Boolean }) canCall = false;
 
   @state() private number = '';
@@ -186,11 +208,21 @@ export class RcHome extends LitElement {
                       html`<li>
                         <span class="who">
                           <strong>${r.name || r.number}</strong>
+                          ${
+                            r.name && r.status
+                              ? html`<span class="mark ${r.status}" data-status=${r.status}
+                                  >${t(`status.${r.status}`)}</span
+                                >`
+                              : r.name && r.direction === 'outgoing'
+                                ? html`<span class="mark directory" data-status="directory"
+                                    >${t('status.directory')}</span
+                                  >`
+                                : nothing
+                          }
                           <span class="hint ${r.missed ? 'missed' : ''}"
-                            >${r.missed ? t('recent.missed') : t(`recent.${r.direction}`)} · ${r.number} ·
-                            <time datetime=${new Date(r.at).toISOString()}
-                              >${new Date(r.at).toLocaleString()}</time
-                            ></span
+                            >${recentKind(r)} · ${r.number} ·
+                            <time datetime=${new Date(r.at).toISOString()}>${new Date(r.at).toLocaleString()}</time
+                            >${r.seconds > 0 ? html` · ${formatDuration(r.seconds * 1000)}` : nothing}</span
                           >
                         </span>
                         <button
@@ -216,6 +248,13 @@ export class RcHome extends LitElement {
         ${
           this.me
             ? html`<rc-name-badge name=${this.me.name} .status=${this.me.status} number=${this.me.num}></rc-name-badge>`
+            : nothing
+        }
+        ${
+          this.verification && this.verification !== 'verified'
+            ? html`<p class="hint" data-verification=${this.verification}>
+                ${t(`home.status.${this.verification}`)} <a href="#/verification">${t('privacy.toVerification')}</a>
+              </p>`
             : nothing
         }
         <p class="hint">${t('home.yourExtension', { extension: this.extension })}</p>
@@ -249,6 +288,16 @@ export class RcHome extends LitElement {
       );
     }, 200);
   }
+}
+
+/** What kind of entry a recent call is, in words: how it ended when it was not talked through. */
+function recentKind(r: RecentCall): string {
+  if (r.reason === 'busy-here') return t('recent.busy-here');
+  if (r.missed) return t('recent.missed');
+  const direction = t(`recent.${r.direction}`);
+  const notTalked = r.seconds === 0 && r.reason && !['hangup', 'remote-hangup', 'connection-lost'].includes(r.reason);
+  if (!notTalked) return direction;
+  return `${direction} · ${r.reason === 'no-answer' ? t('recent.no-answer') : t(`end.${r.reason!}`)}`;
 }
 
 declare global {

@@ -90,7 +90,7 @@ describe('rc-privacy-settings (against the real API)', () => {
     const newcomer = await signUp();
     const el = await mount('rc-privacy-settings');
     await expect
-      .element(within(el).getByText(/^You are not verified yet/))
+      .element(within(el).getByText(/You are not verified yet/))
       .toHaveTextContent('callees see your nickname marked as unverified whatever you choose');
     const preview = await privacyPreview();
     expect(shownPreviews(el)).toEqual(expected(preview));

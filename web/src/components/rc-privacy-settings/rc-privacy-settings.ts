@@ -92,10 +92,17 @@ export class RcPrivacySettings extends LitElement {
     void this.locale;
     const p = this.preview;
     const unverified = p !== null && p.options.full.status === 'unverified';
+    const why = p?.verification === 'verified' ? 'none' : (p?.verification ?? 'none');
     return html`
       <h1>${t('privacy.title')}</h1>
       <p>${t('privacy.intro')}</p>
-      ${unverified ? html`<p class="hint">${t('privacy.notVerified')}</p>` : nothing}
+      ${
+        unverified
+          ? html`<p class="hint" data-verification=${why}>
+              ${t(`privacy.notVerified.${why}`)} <a href="#/verification">${t('privacy.toVerification')}</a>
+            </p>`
+          : nothing
+      }
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       ${
         p

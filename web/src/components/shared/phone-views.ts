@@ -15,6 +15,7 @@ export function callScreen(session: PhoneSession, call: CallView, onFloating?: (
     avatarSrc=${session.avatarSrc()}
     directoryName=${session.peerCard?.extension === call.peer.number ? session.peerCard.nickname : ''}
     ?soundBlocked=${session.soundBlocked}
+    ?ringback=${session.ringback.playing}
     @rc-answer=${() => void session.answer()}
     @rc-decline=${() => void session.decline()}
     @rc-hangup=${() => void session.hangup()}
