@@ -13,6 +13,7 @@ import {
   accountFromApi,
   placeCall,
   register,
+  runMidCallForgeries,
   runSpoofMatrix,
   startAgent,
   type Agent,
@@ -170,6 +171,22 @@ describe.skipIf(!bin)('calls through a real Asterisk', () => {
       expect([row.sawName, row.sawStatus], row.technique).toEqual([expected.name, expected.status]);
     }
   }, 120_000);
+
+  it('lets no forgery sent mid-call (re-INVITE, INFO, MESSAGE, NOTIFY) change what the callee sees', async () => {
+    const p = await person('Mid-call forger');
+    await verify(p, '周杰伦', 'approve', 'masked');
+    const { account, expected } = await accountFromApi(stack.api.publicUrl, p.login, p.password);
+    const target = await person('Mid-call target');
+    const { account: targetAccount } = await accountFromApi(stack.api.publicUrl, target.login, target.password);
+    const rows = await runMidCallForgeries(account, targetAccount, expected, { timeoutMs: 6000 });
+    expect(rows.map((r) => r.technique)).toEqual(['re-invite', 'info', 'message', 'notify']);
+    expect(
+      rows.filter((r) => r.gotThrough),
+      JSON.stringify(rows, null, 2),
+    ).toEqual([]);
+    // The re-INVITE was answered (the call went on): the forgery was carried, and dropped at the PBX.
+    expect(rows[0]!.statusCode).toBe(200);
+  }, 60_000);
 
   it('stops a disabled person registering and calling at once', async () => {
     const p = await person('Soon Disabled');

@@ -41,11 +41,13 @@ export type IncomingCall = {
 
 /** A request the PBX sent within (or to cancel) a call: how the tests see a call end or change. */
 export type CallRequest = {
-  method: 'CANCEL' | 'BYE' | 'NOTIFY';
+  /** INVITE here is a re-INVITE (its To has a tag); an initial INVITE is an IncomingCall. */
+  method: 'CANCEL' | 'BYE' | 'NOTIFY' | 'INVITE' | 'UPDATE' | 'INFO' | 'MESSAGE';
   callId: string;
   /** Every header's values by lower-cased name. */
   headers: Record<string, string[]>;
   receivedAt: number;
+  text: string;
 };
 
 export type AgentOptions = {
@@ -68,7 +70,7 @@ export type Agent = {
   readonly account: SipAccount;
   /** Every incoming call so far, oldest first. */
   readonly calls: readonly IncomingCall[];
-  /** Every CANCEL, BYE and NOTIFY the PBX sent, oldest first. */
+  /** Every CANCEL, BYE, NOTIFY and in-dialog request the PBX sent, oldest first (with its raw text). */
   readonly requests: readonly CallRequest[];
   /** Successful registrations so far: 1 after start, more after each reconnect (a PBX restart). */
   readonly registrations: number;
@@ -200,11 +202,13 @@ export async function startAgent(account: SipAccount, options: AgentOptions): Pr
   });
   connection.listen((direction, text, at) => {
     if (direction !== 'received') return;
-    const method = /^(CANCEL|BYE|NOTIFY) /.exec(text)?.[1] as CallRequest['method'] | undefined;
-    if (method) {
-      const message = parseSipMessage(text);
-      if (message)
-        requests.push({ method, callId: header(message, 'call-id') ?? '', headers: message.headers, receivedAt: at });
+    const method = /^(CANCEL|BYE|NOTIFY|INVITE|UPDATE|INFO|MESSAGE) /.exec(text)?.[1] as
+      CallRequest['method'] | undefined;
+    const message = method ? parseSipMessage(text) : undefined;
+    const inDialog = message !== undefined && parseNameAddr(header(message, 'to') ?? '').params.tag !== undefined;
+    if (method && message && (method !== 'INVITE' || inDialog)) {
+      const callId = header(message, 'call-id') ?? '';
+      requests.push({ method, callId, headers: message.headers, receivedAt: at, text });
       return;
     }
     if (!text.startsWith('INVITE ')) return;

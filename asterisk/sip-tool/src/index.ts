@@ -22,4 +22,12 @@ export {
 export { runLoad, percentiles, type LoadKind, type LoadOptions, type LoadResult, type Percentiles } from './load';
 export { placeCall, CALL_OUTCOMES, type CallOutcome, type CallResult, type PlaceCallOptions } from './place-call';
 export { register, type RegisterOptions, type RegisterResult } from './register';
-export { runSpoofMatrix, TECHNIQUES, type SpoofOptions, type SpoofRow } from './spoof';
+export {
+  runMidCallForgeries,
+  runSpoofMatrix,
+  MID_CALL_TECHNIQUES,
+  TECHNIQUES,
+  type MidCallRow,
+  type SpoofOptions,
+  type SpoofRow,
+} from './spoof';

@@ -12,8 +12,10 @@
  */
 import type { Expected, SipAccount } from './account';
 import { startAgent, type IncomingCall } from './agent';
+import { type Core, Inviter, SessionState, UserAgent } from 'sip.js';
+import { connect } from './connection';
 import { placeCall, type CallOutcome, type PlaceCallOptions } from './place-call';
-import { sleep } from './time';
+import { sleep, withTimeout } from './time';
 
 /** A bank's customer-service name and its hotline number: the classic impersonation. */
 export const FORGED_NAME = '中国银行客服';
@@ -312,6 +314,126 @@ export async function runSpoofMatrix(
       options.onRow?.(row);
     }
   } finally {
+    await agent.stop();
+  }
+  return rows;
+}
+
+/**
+ * Forgeries sent inside a call once it is answered: a re-INVITE (what hold
+ * and an ICE restart send), INFO, MESSAGE and NOTIFY, each carrying a
+ * forged identity and the PBX's own presentation headers with a better
+ * status. What the callee is shown may change mid-call only by the PBX's
+ * NOTIFY from the API (api/src/services/ami.ts), so a row *got through*
+ * when any request reaching the callee in that call carries a forged trace,
+ * or is a presentation NOTIFY at all (nothing changed at the API).
+ */
+export const MID_CALL_TECHNIQUES = ['re-invite', 'info', 'message', 'notify'] as const;
+export type MidCallTechnique = (typeof MID_CALL_TECHNIQUES)[number];
+
+export type MidCallRow = {
+  technique: MidCallTechnique;
+  /** The caller's request was answered with this status (or never answered: null). */
+  statusCode: number | null;
+  /** What reached the callee in its dialog, by method. */
+  reached: string[];
+  gotThrough: boolean;
+  evidence: string[];
+};
+
+type Answered = { onAccept: (r: Core.IncomingResponse) => void; onReject: (r: Core.IncomingResponse) => void };
+
+/** A delegate that resolves with the final status of the request it is given to. */
+function finalStatus(resolve: (code: number | null) => void): Answered {
+  return {
+    onAccept: (r) => resolve(r.message.statusCode ?? null),
+    onReject: (r) => resolve(r.message.statusCode ?? null),
+  };
+}
+
+export async function runMidCallForgeries(
+  caller: SipAccount,
+  callee: SipAccount,
+  expected: Expected,
+  options: { timeoutMs?: number; log?: (line: string) => void } = {},
+): Promise<MidCallRow[]> {
+  const timeoutMs = options.timeoutMs ?? 8_000;
+  const agent = await startAgent(callee, { answer: 'accept', holdMs: timeoutMs * 2, timeoutMs, log: options.log });
+  // Closing is bounded short: sip.js would otherwise wait out the unanswered INFO and MESSAGE (32 s).
+  const connection = await connect(caller, { timeoutMs: 3000, log: options.log });
+  const forged = [
+    `P-Asserted-Identity: "${FORGED_NAME}" <sip:${FORGED_NUMBER}@${caller.domain}>`,
+    `Remote-Party-ID: "${FORGED_NAME}" <sip:${FORGED_NUMBER}@${caller.domain}>;party=calling;screen=yes`,
+    `X-RealCall-Name-Status: ${expected.status === 'verified' ? 'masked' : 'verified'}`,
+    `X-RealCall-Name: ${encodeURIComponent(FORGED_NAME)}`,
+  ];
+  const traces = [FORGED_NAME, encodeURIComponent(FORGED_NAME), FORGED_NUMBER];
+  const rows: MidCallRow[] = [];
+  try {
+    const target = UserAgent.makeURI(`sip:${callee.user}@${caller.domain}`);
+    if (!target) throw new Error(`not a SIP URI: sip:${callee.user}@${caller.domain}`);
+    const inviter = new Inviter(connection.ua, target);
+    const established = new Promise<void>((resolve, reject) => {
+      inviter.stateChange.addListener((state) => {
+        if (state === SessionState.Established) resolve();
+        if (state === SessionState.Terminated) reject(new Error('the call ended before it was answered'));
+      });
+    });
+    await inviter.invite();
+    await withTimeout(established, timeoutMs, 'the call was not answered');
+    const leg = await agent.nextCall(timeoutMs);
+    const body = { contentDisposition: 'render', contentType: 'text/plain', content: FORGED_NAME };
+    const send: Record<MidCallTechnique, () => Promise<number | null>> = {
+      're-invite': () =>
+        new Promise((resolve) => {
+          inviter
+            .invite({ requestOptions: { extraHeaders: forged }, requestDelegate: finalStatus(resolve) })
+            .catch(() => resolve(null));
+        }),
+      info: () =>
+        new Promise((resolve) => {
+          inviter
+            .info({ requestOptions: { extraHeaders: forged, body }, requestDelegate: finalStatus(resolve) })
+            .catch(() => resolve(null));
+        }),
+      message: () =>
+        new Promise((resolve) => {
+          inviter
+            .message({ requestOptions: { extraHeaders: forged, body }, requestDelegate: finalStatus(resolve) })
+            .catch(() => resolve(null));
+        }),
+      notify: () =>
+        new Promise((resolve) => {
+          if (!inviter.dialog) return resolve(null);
+          inviter.dialog.notify(finalStatus(resolve), {
+            extraHeaders: ['Event: x-realcall-presentation', 'Subscription-State: terminated', ...forged],
+          });
+        }),
+    };
+    for (const technique of MID_CALL_TECHNIQUES) {
+      const before = agent.requests.length;
+      // Asterisk answers the re-INVITE and refuses the NOTIFY (400); INFO and MESSAGE go unanswered.
+      const statusCode = await withTimeout(send[technique](), 2000, 'no answer').catch(() => null);
+      await sleep(400);
+      const reached = agent.requests.slice(before).filter((r) => r.callId === leg.callId);
+      const evidence = reached.flatMap((r) => [
+        ...traces.filter((trace) => r.text.includes(trace)).map((trace) => `${r.method} carried ${trace}`),
+        ...(r.method === 'NOTIFY' && /x-realcall-presentation/i.test(r.headers.event?.join(' ') ?? '')
+          ? ['a presentation NOTIFY reached the callee']
+          : []),
+      ]);
+      rows.push({
+        technique,
+        statusCode,
+        reached: reached.map((r) => r.method),
+        gotThrough: evidence.length > 0,
+        evidence,
+      });
+    }
+    if (inviter.state === SessionState.Established) await inviter.bye().catch(() => undefined);
+  } finally {
+    // Bounded, but slow: sip.js holds the unanswered INFO and MESSAGE until its transport is torn down (~30 s).
+    await connection.close();
     await agent.stop();
   }
   return rows;
