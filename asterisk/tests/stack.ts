@@ -17,6 +17,7 @@ import { openDatabase, type Db } from '../../db/open';
 import { createApp } from '../../api/src/app';
 import { loadConfig, type Config } from '../../api/src/config';
 import { createAmiPbx, type AmiPbx } from '../../api/src/services/ami';
+import { DEFAULT_GATE_LIMITS } from '../../api/src/services/password-gate';
 import { freeTcpPort, spawnApiServer, testEnv } from '../../api/src/testing';
 import { realPartSuite, type RealPartSuiteName } from '../../tests/support/real-parts';
 
@@ -107,7 +108,11 @@ export async function startApi(
   });
   const db = openDatabase(config.dbPath);
   const pbx = createAmiPbx(db, config.ami!, () => {});
-  const app = createApp({ db, config, pbx, log: () => {} });
+  // Every test signs up and in from 127.0.0.1, dozens of times a minute: the per-address limit of
+  // password checks (tested on its own in api/src/password-gate.test.ts) is raised here, as in the
+  // browser tests' API; the rest is as deployed.
+  const gateLimits = { ...DEFAULT_GATE_LIMITS, perAddress: { inFlight: 16, perMinute: 100_000 } };
+  const app = createApp({ db, config, pbx, log: () => {}, gateLimits });
   const listen = (fetch: typeof app.public.fetch, port: number) =>
     new Promise<ServerType>((resolveListen) => {
       const server: ServerType = serve({ fetch, hostname: '127.0.0.1', port }, () => resolveListen(server));

@@ -299,26 +299,19 @@ export class PhoneClient {
   private endReasonOverride: EndReason | undefined;
 
   private onInvite(invitation: Invitation): void {
-    // One call at a time: a second caller hears busy (documented in web/README.md).
-    if (this.session || this.snapshot.registration !== 'registered') {
-      void invitation.reject({ statusCode: 486 }).catch(() => undefined);
-      if (this.session) {
-        this.onBusyHere?.(
-          presentCaller(
-            invitation.remoteIdentity.displayName,
-            invitation.request.getHeader(NAME_STATUS_HEADER),
-            invitation.remoteIdentity.uri.user ?? '',
-          ),
-        );
-      }
-      return;
-    }
-    const presented = presentCaller(
+    // What the PBX says of the caller: From's display name and its status header, never better.
+    const caller = presentCaller(
       invitation.remoteIdentity.displayName,
       invitation.request.getHeader(NAME_STATUS_HEADER),
       invitation.remoteIdentity.uri.user ?? '',
     );
-    this.adopt(invitation, 'incoming', presented);
+    // One call at a time: a second caller hears busy (documented in web/README.md), and is kept in recents.
+    if (this.session || this.snapshot.registration !== 'registered') {
+      void invitation.reject({ statusCode: 486 }).catch(() => undefined);
+      if (this.session) this.onBusyHere?.(caller);
+      return;
+    }
+    this.adopt(invitation, 'incoming', caller);
     invitation.delegate = {
       ...invitation.delegate,
       // Another device of this person answered, or the caller gave up: the CANCEL's Reason says which.

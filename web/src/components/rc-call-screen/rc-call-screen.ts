@@ -10,193 +10,30 @@
  * ({ tone }). Audio output (speaker) and the floating window are its own:
  * they are about where things are shown and heard.
  */
-import { css, html, LitElement, nothing, render, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, render, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LocaleController, t } from '../../i18n/i18n';
 import type { CallView } from '../../phone/phone-client';
 import '../rc-avatar/rc-avatar';
 import '../rc-dialpad/rc-dialpad';
 import '../rc-name-badge/rc-name-badge';
+import { formatDuration } from '../shared/duration';
+import { deepActiveElement, keepTabInside } from '../shared/focus';
 import { ICONS } from '../shared/icons';
+import { floatingContent, openFloatingWindow } from './floating-window';
+import { callScreenStyles } from './styles';
+
+export { formatDuration } from '../shared/duration';
 import { base } from '../shared/styles';
 
 export type MuteEvent = CustomEvent<{ muted: boolean }>;
 export type DtmfEvent = CustomEvent<{ tone: string }>;
 
-/** Document Picture-in-Picture, where the browser has it. */
-type DocumentPip = {
-  requestWindow(options: { width: number; height: number }): Promise<Window>;
-  window: Window | null;
-};
-const documentPip = (): DocumentPip | undefined =>
-  (window as unknown as { documentPictureInPicture?: DocumentPip }).documentPictureInPicture;
-
 type SinkAudio = HTMLAudioElement & { setSinkId?: (id: string) => Promise<void>; sinkId?: string };
-
-/** The focused element, looking inside shadow roots. */
-function deepActiveElement(): HTMLElement | null {
-  let el: Element | null = document.activeElement;
-  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-  return el instanceof HTMLElement ? el : null;
-}
-
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const mm = String(m).padStart(2, '0');
-  const ss = String(s).padStart(2, '0');
-  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
-}
-
-const PIP_STYLE = `
-  body { margin: 0; font-family: system-ui, 'PingFang SC', 'Microsoft YaHei', sans-serif; background: #fff; color: #1b1f24; }
-  .mini { display: grid; grid-template-columns: auto 1fr; gap: 8px 12px; align-items: center; padding: 12px; }
-  .face { width: 48px; height: 48px; border-radius: 50%; display: grid; place-items: center; color: #fff; font-weight: 700; overflow: hidden; background: #36648b; }
-  .face img { width: 100%; height: 100%; object-fit: cover; }
-  .name { font-weight: 700; font-size: 1.1rem; margin: 0; overflow-wrap: anywhere; }
-  .mark { font-size: 0.8rem; font-weight: 600; }
-  .verified, .masked { color: #116329; } .hidden { color: #424a53; } .unverified { color: #7d4e00; } .unavailable, .directory { color: #a40e26; }
-  .row { grid-column: 1 / -1; display: flex; gap: 8px; align-items: center; }
-  .timer { font-variant-numeric: tabular-nums; margin-right: auto; }
-  button { font: inherit; border-radius: 8px; border: 1px solid #d0d7de; background: #f6f8fa; padding: 6px 10px; min-height: 36px; cursor: pointer; }
-  button[aria-pressed='true'] { background: #ddf4ff; border-color: #0b6bcb; }
-  button.danger { background: #c62828; border-color: #c62828; color: #fff; }
-  button:focus-visible { outline: 3px solid #f2a900; outline-offset: 2px; }
-`;
 
 @customElement('rc-call-screen')
 export class RcCallScreen extends LitElement {
-  static override styles = [
-    base,
-    css`
-      :host {
-        display: block;
-      }
-      section {
-        display: flex;
-        flex-direction: column;
-        align-items: center;
-        gap: 0.6rem;
-        padding: 1.5rem 1rem;
-        background: var(--rc-bg);
-        border-radius: 16px;
-      }
-      .state {
-        color: var(--rc-muted);
-        margin: 0;
-      }
-      .number {
-        margin: 0;
-        font-variant-numeric: tabular-nums;
-        color: var(--rc-muted);
-      }
-      .timer {
-        font-variant-numeric: tabular-nums;
-        font-size: 1.2rem;
-        margin: 0;
-      }
-      .toggles {
-        display: grid;
-        grid-template-columns: repeat(4, minmax(4.5rem, 1fr));
-        gap: 0.5rem;
-        width: 100%;
-        max-width: 26rem;
-      }
-      .toggles button {
-        display: flex;
-        flex-direction: column;
-        align-items: center;
-        gap: 0.2rem;
-        font-size: 0.85rem;
-      }
-      .toggles .icon {
-        font-size: 1.3rem;
-      }
-      .answer {
-        display: flex;
-        gap: 1rem;
-      }
-      .answer button,
-      .hangup {
-        min-width: 8rem;
-        min-height: 3rem;
-        font-size: 1.05rem;
-      }
-      .why {
-        font-size: 0.8rem;
-        color: var(--rc-muted);
-        max-width: 26rem;
-        text-align: center;
-        margin: 0;
-      }
-      .blocked {
-        background: #fff8c5;
-        padding: 0.4rem 0.8rem;
-        border-radius: 8px;
-        margin: 0;
-      }
-      rc-avatar {
-        --rc-avatar-size: 112px;
-      }
-      :host([mini]) {
-        position: fixed;
-        z-index: 2147483000;
-        width: 20rem;
-        box-shadow: 0 8px 28px rgb(0 0 0 / 0.28);
-        border-radius: 16px;
-        touch-action: none;
-      }
-      :host([mini]) section {
-        padding: 0.75rem;
-        gap: 0.4rem;
-      }
-      :host([mini]) rc-avatar {
-        --rc-avatar-size: 56px;
-      }
-      :host([mini]) rc-name-badge {
-        --rc-name-size: 1.1rem;
-      }
-      .mute.on {
-        background: #c62828;
-        border-color: #c62828;
-        color: #fff;
-      }
-      .muted-banner,
-      .changed {
-        margin: 0;
-        padding: 0.4rem 0.8rem;
-        border-radius: 8px;
-        font-weight: 600;
-      }
-      .muted-banner {
-        background: #ffebe9;
-        color: #a40e26;
-      }
-      .changed {
-        background: #fff8c5;
-        color: #4d2d00;
-      }
-      .confirm {
-        flex-wrap: wrap;
-        justify-content: center;
-        align-items: center;
-      }
-      .confirm .state {
-        flex-basis: 100%;
-        text-align: center;
-      }
-      .drag {
-        cursor: grab;
-        align-self: stretch;
-        text-align: center;
-        color: var(--rc-muted);
-        font-size: 0.75rem;
-        user-select: none;
-      }
-    `,
-  ];
+  static override styles = [base, callScreenStyles];
 
   @property({ attribute: false }) call: CallView | null = null;
   /** The other party's picture URL, or empty for initials. */
@@ -310,18 +147,12 @@ export class RcCallScreen extends LitElement {
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.confirm button')?.focus());
       return;
     }
-    if (e.key !== 'Tab' || this.mini) return;
-    const items = [...this.renderRoot.querySelectorAll<HTMLElement>('button:not([disabled]), rc-dialpad')];
-    if (items.length === 0) return;
-    const active = this.shadowRoot?.activeElement;
-    const first = items[0]!;
-    const last = items.at(-1)!;
-    if (e.shiftKey && (active === first || !active)) {
-      e.preventDefault();
-      last.focus();
-    } else if (!e.shiftKey && (active === last || !active)) {
-      e.preventDefault();
-      first.focus();
+    if (e.key === 'Tab' && !this.mini) {
+      keepTabInside(
+        e,
+        [...this.renderRoot.querySelectorAll<HTMLElement>('button:not([disabled]), rc-dialpad')],
+        this.shadowRoot?.activeElement ?? null,
+      );
     }
   };
 
@@ -488,23 +319,15 @@ export class RcCallScreen extends LitElement {
       this.closeFloating();
       return;
     }
-    const pip = documentPip();
-    if (pip) {
-      try {
-        const win = await pip.requestWindow({ width: 340, height: 170 });
-        const style = win.document.createElement('style');
-        style.textContent = PIP_STYLE;
-        win.document.head.append(style);
-        win.addEventListener('pagehide', () => {
-          this.pipWindow = null;
-          this.floating = false;
-        });
-        this.pipWindow = win;
-        this.floating = true;
-        return;
-      } catch {
-        // Not allowed here (no user gesture, or inside a frame): use the in-page window.
-      }
+    const win = await openFloatingWindow();
+    if (win) {
+      win.addEventListener('pagehide', () => {
+        this.pipWindow = null;
+        this.floating = false;
+      });
+      this.pipWindow = win;
+      this.floating = true;
+      return;
     }
     this.mini = true;
     this.style.right = '1rem';
@@ -534,32 +357,15 @@ export class RcCallScreen extends LitElement {
     const win = this.pipWindow;
     const call = this.call;
     if (!win || !call) return;
-    const name = this.shownName(call);
-    const kind = call.peer.status ?? 'directory';
     render(
-      html`<div class="mini" role="region" aria-label=${t('call.floating')}>
-        <div class="face" role="img" aria-label=${t('call.avatarOf', { name: name || call.peer.number })}>
-          ${this.avatarSrc ? html`<img src=${this.avatarSrc} alt="" />` : html`<span aria-hidden="true">${(name || call.peer.number).slice(0, 1)}</span>`}
-        </div>
-        <div>
-          ${kind !== 'unavailable' && name ? html`<p class="name">${name}</p>` : nothing}
-          <span class="mark ${kind}" data-status=${kind}>${t(`status.${kind}`)}</span>
-          <div>${call.peer.number}</div>
-        </div>
-        <div class="row">
-          <span class="timer"
-            >${call.state === 'active' && call.answeredAt ? formatDuration(this.now - call.answeredAt) : t(`call.${call.state}`)}</span
-          >
-          <button
-            aria-pressed=${call.muted ? 'false' : 'true'}
-            @click=${() => this.fire('rc-mute', { muted: !call.muted })}
-          >
-            ${t(call.muted ? 'call.micOff' : 'call.micOn')}
-          </button>
-          <button class="danger" @click=${() => this.fire('rc-hangup')}>${t('call.hangup')}</button>
-          <button @click=${() => this.closeFloating()}>${t('call.back')}</button>
-        </div>
-      </div>`,
+      floatingContent(call, {
+        name: this.shownName(call),
+        avatarSrc: this.avatarSrc,
+        now: this.now,
+        onMute: () => this.fire('rc-mute', { muted: !call.muted }),
+        onHangup: () => this.fire('rc-hangup'),
+        onBack: () => this.closeFloating(),
+      }),
       win.document.body,
     );
   }

@@ -8,7 +8,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Api, type DirectoryEntry, type Presentation, type PrivacyPreview } from '../../api/client';
 import { LocaleController, t } from '../../i18n/i18n';
 import type { RecentCall } from '../../state/recents';
-import { formatDuration } from '../rc-call-screen/rc-call-screen';
+import { formatDuration } from '../shared/duration';
 import '../rc-avatar/rc-avatar';
 import '../rc-dialpad/rc-dialpad';
 import '../rc-name-badge/rc-name-badge';
