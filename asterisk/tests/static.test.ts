@@ -170,8 +170,9 @@ describe('extensions.conf', () => {
 
   it('never puts an API or caller value inside $[...], IF() or ExecIf() unfiltered', () => {
     // What may appear in an expression: variables only ever set from FILTER()ed values (NAME_STATUS,
-    // NUM, CALLER), the extension the digit patterns matched, and functions whose result is a number.
-    const SAFE_VARIABLES = ['NAME_STATUS', 'NUM', 'CALLER', 'EXTEN'];
+    // NUM, CALLER), the extension the digit patterns matched, a counter the dialplan sets to numbers
+    // (TRIES), and functions whose result is a number.
+    const SAFE_VARIABLES = ['NAME_STATUS', 'NUM', 'CALLER', 'EXTEN', 'TRIES'];
     const NUMERIC_FUNCTIONS = ['LEN'];
     let checked = 0;
     for (const step of steps) {
