@@ -153,7 +153,7 @@ export class AmiConnection {
   }
 }
 
-/** The Event package of the NOTIFY that retells a callee (web/src/phone/presentation-update.ts reads it). */
+/** The Event package of the NOTIFY that retells a callee (web/src/phone/name-status.ts reads it). */
 export const PRESENTATION_EVENT = 'x-realcall-presentation';
 
 /**

@@ -383,29 +383,20 @@ export async function runMidCallForgeries(
     await withTimeout(established, timeoutMs, 'the call was not answered');
     const leg = await agent.nextCall(timeoutMs);
     const body = { contentDisposition: 'render', contentType: 'text/plain', content: FORGED_NAME };
+    // Each resolves with the final status of what the caller sent, or null if sending failed.
+    const ask = (sendWith: (delegate: Answered) => Promise<unknown> | void) =>
+      new Promise<number | null>((resolve) => {
+        Promise.resolve(sendWith(finalStatus(resolve))).catch(() => resolve(null));
+      });
     const send: Record<MidCallTechnique, () => Promise<number | null>> = {
-      're-invite': () =>
-        new Promise((resolve) => {
-          inviter
-            .invite({ requestOptions: { extraHeaders: forged }, requestDelegate: finalStatus(resolve) })
-            .catch(() => resolve(null));
-        }),
-      info: () =>
-        new Promise((resolve) => {
-          inviter
-            .info({ requestOptions: { extraHeaders: forged, body }, requestDelegate: finalStatus(resolve) })
-            .catch(() => resolve(null));
-        }),
+      're-invite': () => ask((d) => inviter.invite({ requestOptions: { extraHeaders: forged }, requestDelegate: d })),
+      info: () => ask((d) => inviter.info({ requestOptions: { extraHeaders: forged, body }, requestDelegate: d })),
       message: () =>
-        new Promise((resolve) => {
-          inviter
-            .message({ requestOptions: { extraHeaders: forged, body }, requestDelegate: finalStatus(resolve) })
-            .catch(() => resolve(null));
-        }),
+        ask((d) => inviter.message({ requestOptions: { extraHeaders: forged, body }, requestDelegate: d })),
       notify: () =>
-        new Promise((resolve) => {
-          if (!inviter.dialog) return resolve(null);
-          inviter.dialog.notify(finalStatus(resolve), {
+        ask((d) => {
+          if (!inviter.dialog) throw new Error('no dialog');
+          inviter.dialog.notify(d, {
             extraHeaders: ['Event: x-realcall-presentation', 'Subscription-State: terminated', ...forged],
           });
         }),

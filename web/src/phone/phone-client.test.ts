@@ -89,6 +89,18 @@ function until(p: PhoneClient, test: (s: PhoneSnapshot) => boolean, timeoutMs = 
 
 const registered = (p: PhoneClient) => until(p, (s) => s.registration === 'registered');
 
+/** A registered phone with an incoming call from 1002 that it answered. */
+async function inCall(from: string, status: string): Promise<PhoneClient> {
+  const p = start();
+  await registered(p);
+  const ring = commands.sipPeerRing(USER, from, [`X-RealCall-Name-Status: ${status}`]);
+  await until(p, (x) => x.call?.state === 'incoming');
+  await p.answer();
+  await ring;
+  await until(p, (x) => x.call?.state === 'active');
+  return p;
+}
+
 describe('registration', () => {
   it('registers with digest auth and says so', async () => {
     const p = start();
@@ -209,26 +221,14 @@ describe('incoming calls', () => {
   });
 
   it('ends as remote-hangup when the other side hangs up', async () => {
-    const p = start();
-    await registered(p);
-    const ring = commands.sipPeerRing(USER, '"A" <sip:1002@realcall.test>', ['X-RealCall-Name-Status: unverified']);
-    await until(p, (x) => x.call?.state === 'incoming');
-    await p.answer();
-    await ring;
-    await until(p, (x) => x.call?.state === 'active');
+    const p = await inCall('"A" <sip:1002@realcall.test>', 'unverified');
     await commands.sipPeerHangUp(['Reason: Q.850;cause=16']);
     expect((await until(p, (x) => x.call?.state === 'ended')).call!.endReason).toBe('remote-hangup');
     expect(created.tracks.every((t) => t.readyState === 'ended')).toBe(true);
   });
 
   it('ends as connection-lost when the PBX ends a call whose media vanished (Q.850 44), not as a hang-up', async () => {
-    const p = start();
-    await registered(p);
-    const ring = commands.sipPeerRing(USER, '"A" <sip:1002@realcall.test>', ['X-RealCall-Name-Status: unverified']);
-    await until(p, (x) => x.call?.state === 'incoming');
-    await p.answer();
-    await ring;
-    await until(p, (x) => x.call?.state === 'active');
+    const p = await inCall('"A" <sip:1002@realcall.test>', 'unverified');
     await commands.sipPeerHangUp(['Reason: Q.850;cause=44']);
     expect((await until(p, (x) => x.call?.state === 'ended')).call!.endReason).toBe('connection-lost');
   });
@@ -254,13 +254,7 @@ describe('incoming calls', () => {
   });
 
   it("shows the PBX's new name and status when its NOTIFY says the caller changed mid-call, and nothing else", async () => {
-    const p = start();
-    await registered(p);
-    const ring = commands.sipPeerRing(USER, '"张三丰" <sip:1002@realcall.test>', ['X-RealCall-Name-Status: verified']);
-    await until(p, (x) => x.call?.state === 'incoming');
-    await p.answer();
-    await ring;
-    await until(p, (x) => x.call?.state === 'active');
+    const p = await inCall('"张三丰" <sip:1002@realcall.test>', 'verified');
     expect(p.state.call!.peerChangedAt).toBeNull();
     // A NOTIFY of another event package changes nothing.
     await commands.sipPeerNotify(['Event: talk', 'X-RealCall-Name-Status: verified', 'X-RealCall-Name: Someone']);

@@ -88,7 +88,7 @@ export type PhoneOptions = {
 const AUDIO_ONLY = { constraints: { audio: true, video: false } };
 
 /** Why the phone refused to do something; `code` is for the page to put in words. */
-export const PHONE_ERRORS = ['not-extension', 'not-registered', 'busy-here', 'self', 'no-call'] as const;
+export const PHONE_ERRORS = ['not-extension', 'not-tone', 'not-registered', 'busy-here', 'self', 'no-call'] as const;
 export type PhoneErrorCode = (typeof PHONE_ERRORS)[number];
 
 export class PhoneError extends Error {
@@ -272,7 +272,7 @@ export class PhoneClient {
 
   /** Sends one DTMF tone as RFC 4733 telephone-events in the media stream (what Asterisk expects). */
   sendDtmf(tone: string): boolean {
-    if (!/^[0-9*#A-D]$/.test(tone)) throw new PhoneError('not-extension', 'DTMF is one of 0-9 * # A-D.');
+    if (!/^[0-9*#A-D]$/.test(tone)) throw new PhoneError('not-tone', 'DTMF is one of 0-9 * # A-D.');
     if (this.snapshot.call?.state !== 'active' || !this.session?.sessionDescriptionHandler) return false;
     return this.session.sessionDescriptionHandler.sendDtmf(tone, { duration: 120, interToneGap: 70 });
   }

@@ -41,7 +41,7 @@ export function loadRecents(extension: string): RecentCall[] {
 export function rememberCall(extension: string, call: CallView, directoryName = ''): RecentCall[] {
   const entry: RecentCall = {
     number: call.peer.number,
-    name: call.peer.status === null ? directoryName : call.peer.status === 'unavailable' ? '' : call.peer.name,
+    name: call.peer.status === null ? directoryName : shownName(call.peer),
     status: call.peer.status,
     direction: call.direction,
     missed: call.endReason === 'missed',
@@ -56,7 +56,7 @@ export function rememberCall(extension: string, call: CallView, directoryName = 
 export function rememberBusyHere(extension: string, peer: CallView['peer'], at: number): RecentCall[] {
   return save(extension, {
     number: peer.number,
-    name: peer.status === 'unavailable' ? '' : peer.name,
+    name: shownName(peer),
     status: peer.status,
     direction: 'incoming',
     missed: true,
@@ -65,6 +65,9 @@ export function rememberBusyHere(extension: string, peer: CallView['peer'], at: 
     reason: 'busy-here',
   });
 }
+
+/** The name the PBX presented, none when it said the name is unavailable. */
+const shownName = (peer: CallView['peer']) => (peer.status === 'unavailable' ? '' : peer.name);
 
 function save(extension: string, entry: RecentCall): RecentCall[] {
   const list = [entry, ...loadRecents(extension)].slice(0, MAX);
