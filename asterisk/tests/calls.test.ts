@@ -172,20 +172,32 @@ describe.skipIf(!bin)('calls through a real Asterisk', () => {
     }
   }, 120_000);
 
-  it('lets no forgery sent mid-call (re-INVITE, INFO, MESSAGE, NOTIFY) change what the callee sees', async () => {
+  it('lets no forgery sent mid-call (re-INVITE, hold, resume, UPDATE, INFO, MESSAGE, NOTIFY) change what the callee sees', async () => {
     const p = await person('Mid-call forger');
     await verify(p, '周杰伦', 'approve', 'masked');
     const { account, expected } = await accountFromApi(stack.api.publicUrl, p.login, p.password);
     const target = await person('Mid-call target');
     const { account: targetAccount } = await accountFromApi(stack.api.publicUrl, target.login, target.password);
     const rows = await runMidCallForgeries(account, targetAccount, expected, { timeoutMs: 6000 });
-    expect(rows.map((r) => r.technique)).toEqual(['re-invite', 'info', 'message', 'notify']);
+    expect(rows.map((r) => r.technique)).toEqual([
+      'hold',
+      'resume',
+      're-invite',
+      'update',
+      'notify',
+      'info',
+      'message',
+    ]);
     expect(
       rows.filter((r) => r.gotThrough),
       JSON.stringify(rows, null, 2),
     ).toEqual([]);
+    const row = (technique: string) => rows.find((r) => r.technique === technique)!;
     // The re-INVITE was answered (the call went on): the forgery was carried, and dropped at the PBX.
-    expect(rows[0]!.statusCode).toBe(200);
+    expect(row('re-invite').statusCode).toBe(200);
+    // Hold and resume reach the callee as the PBX's own re-INVITEs (moh_passthrough), without the forgery.
+    expect([row('hold').statusCode, row('hold').reached], JSON.stringify(rows, null, 2)).toEqual([200, ['INVITE']]);
+    expect([row('resume').statusCode, row('resume').reached]).toEqual([200, ['INVITE']]);
   }, 60_000);
 
   it('stops a disabled person registering and calling at once', async () => {
@@ -309,11 +321,11 @@ describe.skipIf(!bin)('calls through a real Asterisk', () => {
   }, 60_000);
 
   it('hangs up a call whose callee vanished within seconds, telling the caller the connection was lost (Q.850 44)', async () => {
-    // The callee offers a media address and sends nothing (a closed tab); the caller's side looks
-    // held to the PBX (0.0.0.0), so only the callee's leg can time out.
+    // Both tool legs offer a media address and send nothing (as a closed tab): whichever leg the
+    // PBX times out first, the caller is told the connection was lost, never a hang-up.
     const caller = await person('Vanishing caller');
     const { account } = await accountFromApi(stack.api.publicUrl, caller.login, caller.password);
-    const bob = await withDevices('Vanishing callee', { answer: 'accept', holdMs: 30_000, silentMedia: true });
+    const bob = await withDevices('Vanishing callee', { answer: 'accept', holdMs: 30_000 });
     try {
       const result = await placeCall(account, bob.person.extension, {
         timeoutMs: 30_000,

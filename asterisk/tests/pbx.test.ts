@@ -81,6 +81,7 @@ describe.skipIf(!bin)('Asterisk with RealCall config', () => {
       /use_avpf\s+:\s+true/,
       /rtcp_mux\s+:\s+true/,
       /direct_media\s+:\s+false/,
+      /moh_passthrough\s+:\s+true/,
       /trust_id_inbound\s+:\s+false/,
       /send_pai\s+:\s+false/,
       /send_rpid\s+:\s+false/,

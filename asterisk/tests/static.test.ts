@@ -252,6 +252,7 @@ describe('pjsip.conf and realtime', () => {
     expect(endpoint).toMatchObject({
       webrtc: 'yes',
       direct_media: 'no',
+      moh_passthrough: 'yes',
       trust_id_inbound: 'no',
       trust_id_outbound: 'no',
       send_pai: 'no',

@@ -6,7 +6,11 @@
  * tests check for real. One peer per test file (per browser session).
  */
 import type { BrowserCommand } from 'vitest/node';
-import { startScriptedPbx, type ScriptedPbx } from '../../asterisk/sip-tool/src/scripted-pbx.test-support.ts';
+import {
+  type Direction,
+  startScriptedPbx,
+  type ScriptedPbx,
+} from '../../asterisk/sip-tool/src/scripted-pbx.test-support.ts';
 
 const peers = new Map<string, ScriptedPbx>();
 
@@ -36,17 +40,37 @@ export const sipPeerRing: BrowserCommand<[user: string, fromHeader: string, extr
   extraHeaders,
 ) => peer(sessionId).ring(user, { fromHeader, extraHeaders });
 
-export const sipPeerHangUp: BrowserCommand<[extraHeaders?: string[]]> = ({ sessionId }, extraHeaders) => {
-  peer(sessionId).hangUpRung(extraHeaders);
+// `from`: only the calls rung from that user (call waiting has two); every rung call when omitted.
+export const sipPeerHangUp: BrowserCommand<[extraHeaders?: string[], from?: string]> = (
+  { sessionId },
+  extraHeaders,
+  from,
+) => {
+  peer(sessionId).hangUpRung(extraHeaders, from);
 };
 
-export const sipPeerCancel: BrowserCommand<[extraHeaders: string[]]> = ({ sessionId }, extraHeaders) => {
-  peer(sessionId).cancelRung(extraHeaders);
+export const sipPeerCancel: BrowserCommand<[extraHeaders: string[], from?: string]> = (
+  { sessionId },
+  extraHeaders,
+  from,
+) => {
+  peer(sessionId).cancelRung(extraHeaders, from);
 };
 
-export const sipPeerNotify: BrowserCommand<[extraHeaders: string[]]> = ({ sessionId }, extraHeaders) => {
-  peer(sessionId).notifyRung(extraHeaders);
+export const sipPeerNotify: BrowserCommand<[extraHeaders: string[], from?: string]> = (
+  { sessionId },
+  extraHeaders,
+  from,
+) => {
+  peer(sessionId).notifyRung(extraHeaders, from);
 };
+
+/** The PBX re-INVITEs a rung call, as Asterisk does when the other party holds (sendonly) or resumes (sendrecv). */
+export const sipPeerReInvite: BrowserCommand<[direction: Direction, from?: string]> = (
+  { sessionId },
+  direction,
+  from,
+) => peer(sessionId).reInviteRung(direction, from);
 
 export const sipPeerDrop: BrowserCommand<[]> = ({ sessionId }) => {
   peer(sessionId).dropConnections();

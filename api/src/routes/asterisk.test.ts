@@ -185,6 +185,7 @@ describe('realtime for res_config_curl', () => {
       allow: 'opus,ulaw',
       webrtc: 'yes',
       direct_media: 'no',
+      moh_passthrough: 'yes',
       dtmf_mode: 'rfc4733',
       trust_id_inbound: 'no',
       send_pai: 'no',

@@ -60,6 +60,11 @@ export function endpointDefaults(sip: Config['sip']): Row {
     rtp_timeout: '8',
     // On hold nothing flows but RTCP and consent checks; a held browser that vanished goes too.
     rtp_timeout_hold: '30',
+    // Hold is passed on, not played over: when one side holds (re-INVITE a=sendonly), Asterisk
+    // re-INVITEs the other with a=sendonly instead of starting music on hold, so the held page
+    // says "on hold" and no audio flows either way; resuming sends a=sendrecv (chan_pjsip,
+    // AST_CONTROL_HOLD with moh_passthrough). No music is ever installed or played.
+    moh_passthrough: 'yes',
     // Nobody subscribes to presence or transfers calls here; refusing closes more doors.
     allow_subscribe: 'no',
     allow_transfer: 'no',

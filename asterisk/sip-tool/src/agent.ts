@@ -55,8 +55,6 @@ export type AgentOptions = {
   answer: 'accept' | 'reject' | 'ring';
   /** Wait this long before accepting (another device of the same person may answer first). */
   answerAfterMs?: number;
-  /** See ConnectOptions.silentMedia. */
-  silentMedia?: boolean;
   /** After answering, hang up after this long (unless the caller does first). */
   holdMs: number;
   /** The rejection's status code; 486 Busy Here by default. */
@@ -194,7 +192,6 @@ export async function startAgent(account: SipAccount, options: AgentOptions): Pr
   };
   const connection: Connection = await connect(account, {
     timeoutMs,
-    silentMedia: options.silentMedia,
     onInvite,
     log,
     onDisconnect: () => recover('connection lost'),

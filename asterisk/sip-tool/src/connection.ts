@@ -12,7 +12,7 @@
 import { Core, UserAgent, type Invitation } from 'sip.js';
 import WebSocket from 'ws';
 import type { SipAccount } from './account';
-import { webrtcShapedFactory, silentMediaFactory } from './session-description-handler';
+import { webrtcShapedFactory } from './session-description-handler';
 import { now, withTimeout } from './time';
 
 /**
@@ -60,8 +60,6 @@ export type ConnectOptions = {
   onConnect?: () => void;
   /** sip.js's own log lines (level, category, text); silent when absent. */
   log?: (line: string) => void;
-  /** Offer and answer a media address the PBX expects packets on (none come): its RTP timeout applies. */
-  silentMedia?: boolean;
 };
 
 /** Whether sip.js can parse `text`: a browser running sip.js drops, without a word, any message it cannot. */
@@ -90,7 +88,7 @@ export async function connect(account: SipAccount, options: ConnectOptions): Pro
       traceSip: false,
       keepAliveInterval: 0,
     },
-    sessionDescriptionHandlerFactory: options.silentMedia ? silentMediaFactory : webrtcShapedFactory,
+    sessionDescriptionHandlerFactory: webrtcShapedFactory,
     userAgentString: 'RealCall sip-tool',
     logBuiltinEnabled: false,
     logConfiguration: false,

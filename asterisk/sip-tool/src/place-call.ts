@@ -50,8 +50,6 @@ export type PlaceCallOptions = {
   timeoutMs: number;
   /** How long to stay in the call once answered before sending BYE (0: at once). */
   hangupAfterMs: number;
-  /** See ConnectOptions.silentMedia. */
-  silentMedia?: boolean;
   log?: (line: string) => void;
 };
 
@@ -67,7 +65,6 @@ export async function placeCall(
     connection = await connect(account, {
       timeoutMs: options.timeoutMs,
       log: options.log,
-      silentMedia: options.silentMedia,
     });
   } catch (error) {
     return { outcome: 'failed', reason: message(error), inviteSentAt: started };

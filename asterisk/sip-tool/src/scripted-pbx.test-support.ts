@@ -54,11 +54,13 @@ export type ScriptedPbx = {
   /** Sends an INVITE to a registered user; resolves with the final status (a 2xx is ACKed). */
   ring(user: string, invite: { fromHeader: string; extraHeaders?: string[] }): Promise<number>;
   /** Sends BYE on every answered call the PBX placed with `ring` (the remote side hangs up). */
-  hangUpRung(extraHeaders?: string[]): void;
+  hangUpRung(extraHeaders?: string[], from?: string): void;
   /** CANCELs the calls `ring` placed that are still ringing, with extra header lines (e.g. a Reason). */
-  cancelRung(extraHeaders: string[]): void;
+  cancelRung(extraHeaders: string[], from?: string): void;
   /** Sends a NOTIFY inside each answered call `ring` placed, with these header lines. */
-  notifyRung(extraHeaders: string[]): void;
+  notifyRung(extraHeaders: string[], from?: string): void;
+  /** A re-INVITE into the answered rung calls (of `from` only, when given): hold is `sendonly`; resolves with the final status. */
+  reInviteRung(direction: Direction, from?: string): Promise<number>;
   /** Closes every WebSocket connection, as an Asterisk restart would; the server keeps listening. */
   dropConnections(): void;
   close(): Promise<void>;
@@ -139,6 +141,17 @@ const OFFER = [
   '',
 ].join('\r\n');
 const ANSWER = OFFER.replace('a=setup:actpass', 'a=setup:active');
+export type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+const MIRROR: Record<Direction, Direction> = {
+  sendrecv: 'sendrecv',
+  sendonly: 'recvonly',
+  recvonly: 'sendonly',
+  inactive: 'inactive',
+};
+/** The offered direction of an SDP body (sendrecv when it says none). */
+const directionOf = (sdp: string): Direction =>
+  (/^a=(sendrecv|sendonly|recvonly|inactive)\r?$/m.exec(sdp)?.[1] as Direction | undefined) ?? 'sendrecv';
+const withDirection = (sdp: string, direction: Direction) => sdp.replace('a=sendrecv', `a=${direction}`);
 
 export async function startScriptedPbx(options: ScriptedPbxOptions): Promise<ScriptedPbx> {
   const domain = options.domain ?? 'realcall.test';
@@ -358,22 +371,54 @@ export async function startScriptedPbx(options: ScriptedPbxOptions): Promise<Scr
     }
   };
 
-  /** A request inside the callee's dialog (BYE, NOTIFY), with extra header lines. */
-  const inDialog = (leg: CalleeLeg, method: string, extra: string[] = []) => {
+  /** A request inside the callee's dialog (BYE, NOTIFY, re-INVITE), with extra header lines and a body. */
+  const inDialog = (leg: CalleeLeg, method: string, extra: string[] = [], body = '') => {
     leg.cseq += 1;
     send(
       leg.peer,
-      build(`${method} ${leg.remoteTarget ?? leg.requestUri} SIP/2.0`, [
+      build(
+        `${method} ${leg.remoteTarget ?? leg.requestUri} SIP/2.0`,
+        [
+          via(leg.peer, `z9hG4bK${token()}`),
+          'Max-Forwards: 70',
+          `From: ${leg.fromHeader}`,
+          `To: ${leg.answeredTo}`,
+          `Call-ID: ${leg.callId}`,
+          `CSeq: ${leg.cseq} ${method}`,
+          ...(method === 'INVITE' ? [pbxContact(leg.peer)] : []),
+          ...extra,
+        ],
+        body,
+      ),
+    );
+    return leg.cseq;
+  };
+
+  /** The final answer to a re-INVITE the PBX sent into a callee's dialog: ACKed, and told to whoever waits. */
+  const reInviteAnswered = new Map<string, (status: number) => void>();
+  const onReInviteResponse = (leg: CalleeLeg, res: SipMessage, cseq: number) => {
+    if (res.status! < 200) return;
+    send(
+      leg.peer,
+      build(`ACK ${leg.remoteTarget ?? leg.requestUri} SIP/2.0`, [
         via(leg.peer, `z9hG4bK${token()}`),
         'Max-Forwards: 70',
         `From: ${leg.fromHeader}`,
         `To: ${leg.answeredTo}`,
         `Call-ID: ${leg.callId}`,
-        `CSeq: ${leg.cseq} ${method}`,
-        ...extra,
+        `CSeq: ${cseq} ACK`,
       ]),
     );
+    const key = `${leg.callId}/${cseq}`;
+    reInviteAnswered.get(key)?.(res.status!);
+    reInviteAnswered.delete(key);
   };
+
+  /** The rung legs (calls of the test's own making) that match `from`'s user, when given. */
+  const rung = (from?: string) =>
+    [...calleeLegs.values()].filter(
+      (leg) => !leg.caller && !leg.finished && (from === undefined || leg.fromHeader.includes(`sip:${from}@`)),
+    );
 
   const byeCallee = (leg: CalleeLeg, extra: string[] = []) => {
     if (leg.finished || !leg.answeredTo) return;
@@ -428,7 +473,11 @@ export async function startScriptedPbx(options: ScriptedPbxOptions): Promise<Scr
         return;
       }
       const leg = calleeLegs.get(callId);
-      if (leg && /INVITE$/i.test(header(msg, 'cseq') ?? '')) onCalleeResponse(leg, msg);
+      const cseq = /^(\d+)\s+INVITE$/i.exec(header(msg, 'cseq') ?? '');
+      if (leg && cseq) {
+        if (Number(cseq[1]) > 1) onReInviteResponse(leg, msg, Number(cseq[1]));
+        else onCalleeResponse(leg, msg);
+      }
       return;
     }
     received.push(msg);
@@ -436,7 +485,16 @@ export async function startScriptedPbx(options: ScriptedPbxOptions): Promise<Scr
       case 'REGISTER':
         return onRegister(peer, msg);
       case 'INVITE':
-        if (parseNameAddr(header(msg, 'to') ?? '').params.tag) return respond(peer, msg, 200, 'OK'); // re-INVITE
+        // A re-INVITE (hold, resume, ICE restart): accepted, answering the offered direction as RFC 3264 says.
+        if (parseNameAddr(header(msg, 'to') ?? '').params.tag) {
+          // The DTLS roles stay as the first answer set them: the agent answered our INVITEs (active).
+          const offer = msg.body ?? '';
+          const answer = calleeLegs.has(callId) ? ANSWER.replace('a=setup:active', 'a=setup:passive') : ANSWER;
+          return respond(peer, msg, 200, 'OK', {
+            headers: [pbxContact(peer)],
+            body: offer ? withDirection(answer, MIRROR[directionOf(offer)]) : undefined,
+          });
+        }
         return onInvite(peer, msg);
       case 'ACK':
         return;
@@ -566,20 +624,27 @@ export async function startScriptedPbx(options: ScriptedPbxOptions): Promise<Scr
         leg.onFinal = resolve;
       });
     },
-    hangUpRung(extraHeaders = []) {
-      for (const leg of calleeLegs.values()) {
-        if (!leg.caller && leg.answeredTo && !leg.finished) byeCallee(leg, extraHeaders);
-      }
+    hangUpRung(extraHeaders = [], from) {
+      for (const leg of rung(from)) if (leg.answeredTo) byeCallee(leg, extraHeaders);
     },
-    cancelRung(extraHeaders) {
-      for (const leg of calleeLegs.values()) {
-        if (!leg.caller && !leg.answeredTo && !leg.finished) cancelCallee(leg, extraHeaders);
-      }
+    cancelRung(extraHeaders, from) {
+      for (const leg of rung(from)) if (!leg.answeredTo) cancelCallee(leg, extraHeaders);
     },
-    notifyRung(extraHeaders) {
-      for (const leg of calleeLegs.values()) {
-        if (!leg.caller && leg.answeredTo && !leg.finished) inDialog(leg, 'NOTIFY', extraHeaders);
-      }
+    notifyRung(extraHeaders, from) {
+      for (const leg of rung(from)) if (leg.answeredTo) inDialog(leg, 'NOTIFY', extraHeaders);
+    },
+    reInviteRung(direction, from) {
+      const legs = rung(from).filter((leg) => leg.answeredTo);
+      if (legs.length === 0) return Promise.reject(new Error('no answered call to re-INVITE'));
+      return Promise.all(
+        legs.map(
+          (leg) =>
+            new Promise<number>((resolve) => {
+              const cseq = inDialog(leg, 'INVITE', [], withDirection(OFFER, direction));
+              reInviteAnswered.set(`${leg.callId}/${cseq}`, resolve);
+            }),
+        ),
+      ).then((codes) => Math.max(...codes));
     },
     dropConnections() {
       for (const ws of sockets) ws.terminate();

@@ -13,7 +13,7 @@ function expectWebRtcShaped(sdp: string, setup: string) {
   expect(shape.rtcpMux).toBe(true);
   expect(shape.setup).toBe(setup);
   expect(shape.bundle).toEqual([shape.mid]);
-  expect(shape.connection).toBe('IN IP4 0.0.0.0');
+  expect(shape.connection).toBe('IN IP4 127.0.0.1');
   expect(sdp).toMatch(/^m=audio 9 /m);
   expect(sdp).toMatch(/^a=sendrecv$/m);
   expect(sdp).toMatch(/^a=rtcp-fb:111 /m);

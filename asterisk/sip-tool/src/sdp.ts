@@ -29,9 +29,10 @@ function fingerprint(): string {
 
 /**
  * Identity of one side's session: `o=` stays the same across offers, its version grows (RFC 3264 §8).
- * `address` is the connection address: 0.0.0.0 (which Asterisk takes as "on hold", so its RTP
- * timeout never applies) or 127.0.0.1 with the discard port (a peer that should send and sends
- * nothing: the PBX hangs up after its rtp_timeout, as for a vanished browser).
+ * The connection address is 127.0.0.1 with the discard port: a real address, as a browser offers,
+ * so the PBX does not read the call as held (0.0.0.0 would be a hold from the first INVITE, which
+ * Asterisk passes on to the other party as a re-INVITE of its own). No media is ever sent, so the
+ * PBX ends a tool's call after its rtp_timeout (8 s), as for a vanished browser.
  */
 export type SdpOrigin = {
   sessionId: string;
@@ -39,12 +40,12 @@ export type SdpOrigin = {
   iceUfrag: string;
   icePwd: string;
   fingerprint: string;
-  address: '0.0.0.0' | '127.0.0.1';
+  address: '127.0.0.1';
 };
 
-export function newOrigin(address: SdpOrigin['address'] = '0.0.0.0'): SdpOrigin {
+export function newOrigin(): SdpOrigin {
   return {
-    address,
+    address: '127.0.0.1',
     sessionId: String(randomInt(1, 2 ** 47)),
     version: 1,
     iceUfrag: iceString(8),
@@ -55,7 +56,22 @@ export function newOrigin(address: SdpOrigin['address'] = '0.0.0.0'): SdpOrigin 
 
 type Codec = { pt: number; rtpmap: string; extra: readonly string[] };
 
-function render(origin: SdpOrigin, setup: 'actpass' | 'active', mid: string, codecs: readonly Codec[]): string {
+/** RFC 3264 §6.1: the answer's direction for each offered one. */
+const ANSWER_DIRECTION: Record<Direction, Direction> = {
+  sendrecv: 'sendrecv',
+  sendonly: 'recvonly',
+  recvonly: 'sendonly',
+  inactive: 'inactive',
+};
+export type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+
+function render(
+  origin: SdpOrigin,
+  setup: 'actpass' | 'active',
+  mid: string,
+  codecs: readonly Codec[],
+  direction: Direction = 'sendrecv',
+): string {
   const lines = [
     'v=0',
     `o=- ${origin.sessionId} ${origin.version} IN IP4 127.0.0.1`,
@@ -71,16 +87,16 @@ function render(origin: SdpOrigin, setup: 'actpass' | 'active', mid: string, cod
     `a=fingerprint:sha-256 ${origin.fingerprint}`,
     `a=setup:${setup}`,
     `a=mid:${mid}`,
-    'a=sendrecv',
+    `a=${direction}`,
     'a=rtcp-mux',
     ...codecs.flatMap((c) => [`a=rtpmap:${c.pt} ${c.rtpmap}`, ...c.extra]),
   ];
   return lines.join('\r\n') + '\r\n';
 }
 
-/** An offer as a browser makes it: opus, PCMU, PCMA; `a=setup:actpass`. */
-export function webrtcOffer(origin: SdpOrigin): string {
-  return render(origin, 'actpass', '0', CODECS);
+/** An offer as a browser makes it: opus, PCMU, PCMA; `a=setup:actpass`; `a=sendonly` to hold. */
+export function webrtcOffer(origin: SdpOrigin, direction: Direction = 'sendrecv'): string {
+  return render(origin, 'actpass', '0', CODECS, direction);
 }
 
 /**
@@ -99,7 +115,7 @@ export function webrtcAnswer(origin: SdpOrigin, offer: string): string {
       codecs.push({ pt, rtpmap: shape.rtpmaps[pt] ?? known.rtpmap, extra: pt === known.pt ? known.extra : [] });
   }
   if (codecs.length === 0) throw new Error('the offer has no audio codec in common (opus, PCMU, PCMA)');
-  return render(origin, 'active', shape.mid ?? '0', codecs);
+  return render(origin, 'active', shape.mid ?? '0', codecs, ANSWER_DIRECTION[shape.direction]);
 }
 
 /** RFC 3551 payload types that may come without an rtpmap line. */
@@ -120,6 +136,8 @@ export type SdpShape = {
   rtcpMux: boolean;
   bundle: string[];
   connection: string | undefined;
+  /** The audio section's direction attribute (sendrecv when there is none). */
+  direction: Direction;
 };
 
 /** Reads the WebRTC-relevant lines of an SDP body (session and first audio section). */
@@ -136,6 +154,7 @@ export function sdpShape(sdp: string): SdpShape {
     rtcpMux: false,
     bundle: [],
     connection: undefined,
+    direction: 'sendrecv',
   };
   let section: 'session' | 'audio' | 'other' = 'session';
   for (const line of sdp.split(/\r?\n/)) {
@@ -180,6 +199,12 @@ export function sdpShape(sdp: string): SdpShape {
         break;
       case 'a=rtcp-mux':
         shape.rtcpMux = true;
+        break;
+      case 'a=sendrecv':
+      case 'a=sendonly':
+      case 'a=recvonly':
+      case 'a=inactive':
+        shape.direction = key.slice(2) as Direction;
         break;
       default:
         if (line.startsWith('c=')) shape.connection = line.slice(2);

@@ -9,7 +9,13 @@
  *   incoming call   setDescription(offer) ──▶ getDescription() → answer
  *   re-INVITE       either of the above again; `o=` version grows
  */
-import type { BodyAndContentType, Session, SessionDescriptionHandler, SessionDescriptionHandlerFactory } from 'sip.js';
+import type {
+  BodyAndContentType,
+  Session,
+  SessionDescriptionHandler,
+  SessionDescriptionHandlerFactory,
+  SessionDescriptionHandlerOptions,
+} from 'sip.js';
 import { newOrigin, sdpShape, webrtcAnswer, webrtcOffer, type SdpOrigin } from './sdp';
 
 const SDP = 'application/sdp';
@@ -24,15 +30,16 @@ export class WebRtcShapedSdh implements SessionDescriptionHandler {
   /** The last SDP the other side sent, for reports. */
   remoteSdp: string | undefined;
 
-  constructor(address: SdpOrigin['address'] = '0.0.0.0') {
-    this.origin = newOrigin(address);
+  constructor() {
+    this.origin = newOrigin();
   }
 
   close(): void {
     this.closed = true;
   }
 
-  getDescription(): Promise<BodyAndContentType> {
+  /** An answer to the pending offer, or an offer; `hold` offers a=sendonly, as a phone putting the call on hold. */
+  getDescription(options?: SessionDescriptionHandlerOptions & { hold?: boolean }): Promise<BodyAndContentType> {
     if (this.closed) return Promise.reject(new Error('session description handler closed'));
     try {
       let body: string;
@@ -40,7 +47,7 @@ export class WebRtcShapedSdh implements SessionDescriptionHandler {
         body = webrtcAnswer(this.origin, this.remoteOffer);
         this.remoteOffer = undefined;
       } else {
-        body = webrtcOffer(this.origin);
+        body = webrtcOffer(this.origin, options?.hold ? 'sendonly' : 'sendrecv');
         this.offering = true;
       }
       this.origin.version += 1;
@@ -80,7 +87,3 @@ export class WebRtcShapedSdh implements SessionDescriptionHandler {
 
 /** The factory a sip.js UserAgent takes (`sessionDescriptionHandlerFactory`). */
 export const webrtcShapedFactory: SessionDescriptionHandlerFactory = (_session: Session) => new WebRtcShapedSdh();
-
-/** The same, with a loopback connection address: calls the PBX expects media on (see SdpOrigin). */
-export const silentMediaFactory: SessionDescriptionHandlerFactory = (_session: Session) =>
-  new WebRtcShapedSdh('127.0.0.1');

@@ -12,7 +12,7 @@
  */
 import type { Expected, SipAccount } from './account';
 import { startAgent, type IncomingCall } from './agent';
-import { type Core, Inviter, SessionState, UserAgent } from 'sip.js';
+import { Core, Inviter, SessionState, UserAgent } from 'sip.js';
 import { connect } from './connection';
 import { placeCall, type CallOutcome, type PlaceCallOptions } from './place-call';
 import { sleep, withTimeout } from './time';
@@ -328,7 +328,8 @@ export async function runSpoofMatrix(
  * when any request reaching the callee in that call carries a forged trace,
  * or is a presentation NOTIFY at all (nothing changed at the API).
  */
-export const MID_CALL_TECHNIQUES = ['re-invite', 'info', 'message', 'notify'] as const;
+/** In the order they are tried: the answered ones first, the ones Asterisk leaves unanswered last. */
+export const MID_CALL_TECHNIQUES = ['hold', 'resume', 're-invite', 'update', 'notify', 'info', 'message'] as const;
 export type MidCallTechnique = (typeof MID_CALL_TECHNIQUES)[number];
 
 export type MidCallRow = {
@@ -358,6 +359,8 @@ export async function runMidCallForgeries(
   options: { timeoutMs?: number; log?: (line: string) => void } = {},
 ): Promise<MidCallRow[]> {
   const timeoutMs = options.timeoutMs ?? 8_000;
+  // Without media, Asterisk's rtp_timeout (8 s) ends the call (sdp.ts): the matrix is done by then
+  // (every technique waits at most 1.2 s).
   const agent = await startAgent(callee, { answer: 'accept', holdMs: timeoutMs * 2, timeoutMs, log: options.log });
   // Closing is bounded short: sip.js would otherwise wait out the unanswered INFO and MESSAGE (32 s).
   const connection = await connect(caller, { timeoutMs: 3000, log: options.log });
@@ -390,6 +393,32 @@ export async function runMidCallForgeries(
       });
     const send: Record<MidCallTechnique, () => Promise<number | null>> = {
       're-invite': () => ask((d) => inviter.invite({ requestOptions: { extraHeaders: forged }, requestDelegate: d })),
+      // Hold and resume are re-INVITEs the PBX passes on to the callee (moh_passthrough): only its own headers go.
+      hold: () =>
+        ask((d) =>
+          inviter.invite({
+            requestOptions: { extraHeaders: forged },
+            requestDelegate: d,
+            sessionDescriptionHandlerOptions: { hold: true } as object,
+          }),
+        ),
+      resume: () =>
+        ask((d) =>
+          inviter.invite({
+            requestOptions: { extraHeaders: forged },
+            requestDelegate: d,
+            sessionDescriptionHandlerOptions: { hold: false } as object,
+          }),
+        ),
+      // sip.js has no UPDATE of its own: one is built in the dialog and sent as a plain non-INVITE request.
+      update: () =>
+        ask((d) => {
+          // The session's dialog is a SessionDialog, which is a Dialog: it builds in-dialog requests.
+          const dialog = inviter.dialog as Core.SessionDialog | undefined;
+          if (!dialog) throw new Error('no dialog');
+          const message = dialog.createOutgoingRequestMessage('UPDATE', { extraHeaders: forged });
+          new Core.UserAgentClient(Core.NonInviteClientTransaction, dialog.userAgentCore, message, d);
+        }),
       info: () => ask((d) => inviter.info({ requestOptions: { extraHeaders: forged, body }, requestDelegate: d })),
       message: () =>
         ask((d) => inviter.message({ requestOptions: { extraHeaders: forged, body }, requestDelegate: d })),
@@ -404,8 +433,8 @@ export async function runMidCallForgeries(
     for (const technique of MID_CALL_TECHNIQUES) {
       const before = agent.requests.length;
       // Asterisk answers the re-INVITE and refuses the NOTIFY (400); INFO and MESSAGE go unanswered.
-      const statusCode = await withTimeout(send[technique](), 2000, 'no answer').catch(() => null);
-      await sleep(400);
+      const statusCode = await withTimeout(send[technique](), 1200, 'no answer').catch(() => null);
+      await sleep(250);
       const reached = agent.requests.slice(before).filter((r) => r.callId === leg.callId);
       const evidence = reached.flatMap((r) => [
         ...traces.filter((trace) => r.text.includes(trace)).map((trace) => `${r.method} carried ${trace}`),

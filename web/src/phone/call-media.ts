@@ -1,9 +1,28 @@
 /**
  * The media of one call in the browser: the peer connection sip.js made,
- * mute that takes the track off the sender (nothing at all is sent, not
- * even silence), and the release of every track when the call ends.
+ * mute and hold that take the track off the sender (nothing at all is sent,
+ * not even silence), and the release of every track when the call ends.
  */
 import { type Session, Web } from 'sip.js';
+
+/** What the phone asks the microphone for: a chosen device exactly, or the system default (`true`). */
+export type MicrophoneChoice = () => MediaTrackConstraints | true;
+
+/**
+ * Opens the microphone the person chose; when that device is gone (unplugged
+ * between listing and opening), the system default instead: a call never
+ * fails for a remembered device. What sip.js uses for every call's media.
+ */
+export async function openMicrophone(choice: MicrophoneChoice): Promise<MediaStream> {
+  const audio = choice();
+  try {
+    return await navigator.mediaDevices.getUserMedia({ audio, video: false });
+  } catch (err) {
+    const gone = err instanceof DOMException && ['OverconstrainedError', 'NotFoundError'].includes(err.name);
+    if (audio === true || !gone) throw err;
+    return navigator.mediaDevices.getUserMedia({ audio: true, video: false });
+  }
+}
 
 /** The browser's session description handler (peer connection, streams), when the session has one. */
 export function webSdh(session: Session | undefined): Web.SessionDescriptionHandler | undefined {
@@ -12,8 +31,10 @@ export function webSdh(session: Session | undefined): Web.SessionDescriptionHand
 }
 
 export class CallMedia {
-  /** The microphone track while it is off the sender (muted). */
+  /** The microphone track while it is off the sender (muted or held). */
   private parked: MediaStreamTrack | null = null;
+  private muted = false;
+  private held = false;
 
   constructor(private readonly session: Session) {}
 
@@ -25,18 +46,51 @@ export class CallMedia {
     return webSdh(this.session)?.remoteMediaStream ?? null;
   }
 
-  /** Takes the microphone off the sender, or puts it back; false when there is no sender yet. */
+  /** Takes the microphone off the sender, or puts it back (unless held); false when there is no sender yet. */
   async setMuted(muted: boolean): Promise<boolean> {
+    if (!this.audioSender()) return false;
+    this.muted = muted;
+    await this.applySending();
+    return true;
+  }
+
+  /** While held the microphone is off the sender too, whatever mute says. */
+  async setHeld(held: boolean): Promise<void> {
+    this.held = held;
+    await this.applySending();
+  }
+
+  /** The microphone is on the sender exactly when neither muted nor held. */
+  private async applySending(): Promise<void> {
     const sender = this.audioSender();
-    if (!sender) return false;
-    if (muted && !this.parked) {
+    if (!sender) return;
+    const off = this.muted || this.held;
+    if (off && !this.parked && sender.track) {
       this.parked = sender.track;
       await sender.replaceTrack(null);
-    } else if (!muted && this.parked) {
+    } else if (!off && this.parked) {
       await sender.replaceTrack(this.parked);
       this.parked = null;
     }
-    return true;
+  }
+
+  /**
+   * Puts another microphone on the call (the person chose one, or theirs was
+   * unplugged): the new track replaces the old on the sender, or, while
+   * muted or held, waits off it; the old one is stopped.
+   */
+  async replaceMicrophone(stream: MediaStream): Promise<void> {
+    const track = stream.getAudioTracks()[0];
+    const local = webSdh(this.session)?.localMediaStream;
+    if (!track || !local) return;
+    const old = this.parked ?? this.audioSender()?.track ?? null;
+    if (this.parked) this.parked = track;
+    else await this.audioSender()?.replaceTrack(track);
+    if (old) {
+      old.stop();
+      local.removeTrack(old);
+    }
+    local.addTrack(track);
   }
 
   /** Stops every local track (the parked one too); sip.js closes the peer connection. */

@@ -278,20 +278,131 @@ describe('incoming calls', () => {
     expect(s.call!.peerChangedAt).not.toBeNull();
     expect(s.call!.state).toBe('active');
   });
+});
 
-  it('answers a second caller busy while in a call, and keeps the first', async () => {
+describe('hold and call waiting', () => {
+  const audioSender = () =>
+    created.pcs
+      .at(-1)!
+      .getSenders()
+      .find((s) => s.track?.kind === 'audio' || s.track === null)!;
+
+  it('holds with a=sendonly and the microphone off the sender, resumes with a=sendrecv, and keeps mute apart', async () => {
+    const p = await inCall('"张三丰" <sip:1002@realcall.test>', 'verified');
+    const sender = audioSender();
+    const track = sender.track!;
+    const before = (await commands.sipPeerReceived('INVITE')).length;
+    await p.setHeld(true);
+    expect(p.state.call!.state).toBe('held');
+    expect((await commands.sipPeerReceived('INVITE')).length).toBe(before + 1);
+    expect(created.pcs.at(-1)!.localDescription!.sdp).toMatch(/a=sendonly/);
+    expect(sender.track).toBeNull();
+    // Muted while held, then resumed: still muted, the microphone stays off.
+    await p.setMuted(true);
+    await p.setHeld(false);
+    expect(p.state.call!.state).toBe('active');
+    expect(created.pcs.at(-1)!.localDescription!.sdp).toMatch(/a=sendrecv/);
+    expect(sender.track).toBeNull();
+    await p.setMuted(false);
+    expect(sender.track).toBe(track);
+  });
+
+  it("shows the other side's hold from the PBX's re-INVITE, and its end", async () => {
+    const p = await inCall('"张三丰" <sip:1002@realcall.test>', 'verified');
+    expect(await commands.sipPeerReInvite('sendonly')).toBe(200);
+    const held = await until(p, (x) => x.call?.remoteHeld === true);
+    // Our own state is unchanged, and our answer says we only receive.
+    expect(held.call!.state).toBe('active');
+    expect(created.pcs.at(-1)!.localDescription!.sdp).toMatch(/a=recvonly/);
+    expect(await commands.sipPeerReInvite('sendrecv')).toBe(200);
+    await until(p, (x) => x.call?.remoteHeld === false);
+    expect(p.state.call!.peer).toEqual({ name: '张三丰', status: 'verified', number: '1002' });
+  });
+
+  it('lets a second caller wait beside the call with their own name and status; a third hears busy', async () => {
+    const p = await inCall('"First" <sip:1002@realcall.test>', 'verified');
+    const turnedAway: unknown[] = [];
+    p.onBusyHere = (peer) => turnedAway.push(peer);
+    const firstId = p.state.call!.id;
+    const second = commands.sipPeerRing(USER, '"Second" <sip:1003@realcall.test>', ['X-RealCall-Name-Status: masked']);
+    const s = await until(p, (x) => x.calls.some((c) => c.state === 'waiting'));
+    // The call in view is still the first one; the second waits beside it.
+    expect(s.call!.id).toBe(firstId);
+    expect(s.call!.state).toBe('active');
+    expect(s.calls.find((c) => c.state === 'waiting')!.peer).toEqual({
+      name: 'Second',
+      status: 'masked',
+      number: '1003',
+    });
+    expect(
+      await commands.sipPeerRing(USER, '"Third" <sip:1004@realcall.test>', ['X-RealCall-Name-Status: verified']),
+    ).toBe(486);
+    expect(turnedAway).toEqual([{ name: 'Third', status: 'verified', number: '1004' }]);
+    // Declined: the first call goes on.
+    const waitingId = s.calls.find((c) => c.state === 'waiting')!.id;
+    await p.decline(waitingId);
+    expect(await second).toBe(603);
+    const after = await until(p, (x) => x.calls.find((c) => c.id === waitingId)?.state === 'ended');
+    expect(after.calls.find((c) => c.id === waitingId)!.endReason).toBe('declined');
+    expect(after.call!.id).toBe(firstId);
+    expect(after.call!.state).toBe('active');
+  });
+
+  it('holds the first call to answer the second, switches between them, and comes back to the held one when one ends', async () => {
+    const p = await inCall('"First" <sip:1002@realcall.test>', 'verified');
+    const firstId = p.state.call!.id;
+    const firstSender = audioSender();
+    const second = commands.sipPeerRing(USER, '"Second" <sip:1003@realcall.test>', ['X-RealCall-Name-Status: hidden']);
+    const waitingId = (await until(p, (x) => x.calls.some((c) => c.state === 'waiting'))).calls.find(
+      (c) => c.state === 'waiting',
+    )!.id;
+    await p.answer(waitingId);
+    expect(await second).toBe(200);
+    const both = await until(p, (x) => x.call?.id === waitingId && x.call.state === 'active');
+    expect(both.calls.find((c) => c.id === firstId)!.state).toBe('held');
+    // The held call sends nothing: its microphone is off its sender.
+    expect(firstSender.track).toBeNull();
+    expect(both.call!.peer).toEqual({ name: 'Second', status: 'hidden', number: '1003' });
+
+    await p.switchTo(firstId);
+    let s = await until(p, (x) => x.call?.id === firstId && x.call.state === 'active');
+    expect(s.calls.find((c) => c.id === waitingId)!.state).toBe('held');
+    expect(firstSender.track).not.toBeNull();
+    expect(s.call!.peer).toEqual({ name: 'First', status: 'verified', number: '1002' });
+
+    // The first caller hangs up: the view moves to the held second call, which the person resumes.
+    await commands.sipPeerHangUp([], '1002');
+    s = await until(p, (x) => x.call?.id === waitingId);
+    expect(s.call!.state).toBe('held');
+    expect(s.calls.find((c) => c.id === firstId)!.endReason).toBe('remote-hangup');
+    await p.setHeld(false);
+    expect(p.state.call!.state).toBe('active');
+    p.dismissEndedCall(firstId);
+    expect(p.state.calls.map((c) => c.id)).toEqual([waitingId]);
+  });
+
+  it('rings the waiting call on its own when the call under way ends first', async () => {
+    const p = await inCall('"First" <sip:1002@realcall.test>', 'verified');
+    const second = commands.sipPeerRing(USER, '"Second" <sip:1003@realcall.test>', [
+      'X-RealCall-Name-Status: verified',
+    ]);
+    await until(p, (x) => x.calls.some((c) => c.state === 'waiting'));
+    await p.hangup();
+    const s = await until(p, (x) => x.call?.state === 'incoming');
+    expect(s.call!.peer.name).toBe('Second');
+    await p.answer();
+    expect(await second).toBe(200);
+    await until(p, (x) => x.call?.state === 'active' && x.call.peer.name === 'Second');
+  });
+
+  it('refuses hold without a call, and a new outgoing call while one is held', async () => {
     const p = start();
     await registered(p);
-    const first = commands.sipPeerRing(USER, '"First" <sip:1002@realcall.test>', ['X-RealCall-Name-Status: verified']);
-    await until(p, (x) => x.call?.state === 'incoming');
-    await p.answer();
-    await first;
-    const callId = p.state.call!.id;
-    expect(
-      await commands.sipPeerRing(USER, '"Second" <sip:1003@realcall.test>', ['X-RealCall-Name-Status: verified']),
-    ).toBe(486);
-    expect(p.state.call!.id).toBe(callId);
-    expect(p.state.call!.state).toBe('active');
+    await expect(p.setHeld(true)).rejects.toMatchObject({ code: 'no-call' });
+    await p.stop();
+    const r = await inCall('"First" <sip:1002@realcall.test>', 'verified');
+    await r.setHeld(true);
+    await expect(r.call('2002')).rejects.toMatchObject({ code: 'busy-here' });
   });
 });
 

@@ -7,34 +7,28 @@
  * - registration that survives a transport drop: unregister is not needed
  *   (the socket is gone), so it reconnects with capped exponential backoff
  *   and jitter, then registers again, saying all along what it is doing;
+ * - two lines (call-line.ts): a call arriving during a call waits beside it
+ *   with the caller's name and status; the person declines it, or holds the
+ *   first and answers, and switches between them; a third caller hears busy;
  * - after a reconnect or a failed ICE connection during a call, a re-INVITE
  *   with an ICE restart, so media comes back after a network change;
  * - the caller's name exactly as the PBX sent it (From display name and the
  *   X-RealCall-Name-Status header), never upgraded, and changed mid-call
  *   only by the PBX's own NOTIFY (name-status.ts);
  * - how a call ended, read off the PBX's answer (end-reasons.ts);
- * - RFC 4733 DTMF through the media path, mute that stops sending audio,
- *   and a release of every track and peer connection when a call ends
+ * - RFC 4733 DTMF through the media path, mute and hold that stop sending
+ *   audio, and a release of every track and peer connection when a call ends
  *   (call-media.ts).
  */
-import {
-  type Core,
-  Invitation,
-  Inviter,
-  Registerer,
-  RegistererState,
-  SessionState,
-  UserAgent,
-  type Session,
-  type UserAgentOptions,
-} from 'sip.js';
+import { Invitation, Inviter, Registerer, RegistererState, UserAgent, type UserAgentOptions, Web } from 'sip.js';
 import { type Backoff, reconnectDelay } from './backoff';
-import { CallMedia } from './call-media';
-import { type EndReason, reasonForBye, reasonForCancel, reasonForResponse } from './end-reasons';
-import { NAME_HEADER, type NameStatus, NAME_STATUS_HEADER, presentCaller, readPresentationUpdate } from './name-status';
-import { type CallState, nextCall, nextRegistration, type RegistrationState } from './states';
+import { AUDIO_ONLY, CallLine, type CallView } from './call-line';
+import { type MicrophoneChoice, openMicrophone } from './call-media';
+import { NAME_STATUS_HEADER, presentCaller } from './name-status';
+import { nextRegistration, type RegistrationState } from './states';
 
 export { END_REASONS, type EndReason } from './end-reasons';
+export type { CallView } from './call-line';
 
 /** What GET /api/me/sip gives the signed-in person. */
 export type SipAccount = {
@@ -47,33 +41,16 @@ export type SipAccount = {
   iceServers: RTCIceServer[];
 };
 
-export type CallView = {
-  id: number;
-  direction: 'outgoing' | 'incoming';
-  state: CallState;
-  /**
-   * The other party. For an incoming call, what the PBX delivered; for an
-   * outgoing one the PBX tells the caller nothing, so `status` is null and
-   * `name` empty: the UI may show the directory's card, labelled as such.
-   */
-  peer: { number: string; name: string; status: NameStatus | null };
-  /** When the PBX last told us, mid-call, a new name or status for the other party (null: never). */
-  peerChangedAt: number | null;
-  startedAt: number;
-  answeredAt: number | null;
-  endedAt: number | null;
-  endReason: EndReason | null;
-  muted: boolean;
-  remoteStream: MediaStream | null;
-};
-
 export type PhoneSnapshot = {
   registration: RegistrationState;
   /** Why the registration is not (yet) registered, for people: e.g. "connection lost". */
   reason: string | null;
   /** When the next reconnection attempt happens, while reconnecting. */
   retryAt: number | null;
+  /** The call the person is looking at: the one they talk on, else the one ringing, else one just ended. */
   call: CallView | null;
+  /** Every call this phone has, oldest first: at most two live ones, and ended ones until dismissed. */
+  calls: CallView[];
 };
 
 export type PhoneOptions = {
@@ -83,12 +60,23 @@ export type PhoneOptions = {
   now?: () => number;
   /** How long sip.js waits for ICE candidates before sending an offer or answer. */
   iceGatheringTimeoutMs?: number;
+  /** Which microphone to open for a call (state/devices.ts); the system default when absent. */
+  microphone?: MicrophoneChoice;
 };
 
-const AUDIO_ONLY = { constraints: { audio: true, video: false } };
+/** How many calls a phone holds at once: one to talk on, one waiting or on hold. */
+export const MAX_LINES = 2;
 
 /** Why the phone refused to do something; `code` is for the page to put in words. */
-export const PHONE_ERRORS = ['not-extension', 'not-tone', 'not-registered', 'busy-here', 'self', 'no-call'] as const;
+export const PHONE_ERRORS = [
+  'not-extension',
+  'not-tone',
+  'not-registered',
+  'busy-here',
+  'self',
+  'no-call',
+  'hold-refused',
+] as const;
 export type PhoneErrorCode = (typeof PHONE_ERRORS)[number];
 
 export class PhoneError extends Error {
@@ -102,19 +90,22 @@ export class PhoneError extends Error {
 }
 
 export class PhoneClient {
-  private snapshot: PhoneSnapshot = { registration: 'offline', reason: null, retryAt: null, call: null };
+  private snapshot: PhoneSnapshot = { registration: 'offline', reason: null, retryAt: null, call: null, calls: [] };
   private readonly listeners = new Set<(s: PhoneSnapshot) => void>();
   private ua: UserAgent | undefined;
   private registerer: Registerer | undefined;
-  private session: Session | undefined;
-  private media: CallMedia | undefined;
-  private sessionEndedByUs = false;
+  private lines: CallLine[] = [];
+  /** The line the person looks at (`call` in the snapshot). */
+  private focused: CallLine | undefined;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private attempts = 0;
   private stopping = false;
   private callIds = 0;
   private readonly now: () => number;
   private readonly backoff: Backoff;
+
+  /** Told of each caller turned away busy because both lines were taken (for recent calls). */
+  onBusyHere: ((peer: CallView['peer']) => void) | undefined;
 
   constructor(
     private readonly account: SipAccount,
@@ -147,6 +138,10 @@ export class PhoneClient {
       transportOptions: { server: this.account.wsUrl, connectionTimeout: 5, keepAliveInterval: 25 },
       authorizationUsername: this.account.authUser,
       authorizationPassword: this.account.secret,
+      // Every call's microphone is the one the person chose, or the system default when it is gone.
+      sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(() =>
+        openMicrophone(this.microphone),
+      ),
       // Never sip.js's default STUN server: only what the API configured (often none).
       sessionDescriptionHandlerFactoryOptions: {
         peerConnectionConfiguration: { iceServers: this.account.iceServers },
@@ -177,11 +172,11 @@ export class PhoneClient {
     }
   }
 
-  /** Unregisters, hangs up, disconnects; the phone can be started again. */
+  /** Unregisters, hangs up every call, disconnects; the phone can be started again. */
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.reconnectTimer);
-    await this.hangup().catch(() => undefined);
+    await Promise.all(this.live().map((line) => line.end().catch(() => undefined)));
     const ua = this.ua;
     this.ua = undefined;
     if (this.registerer?.state === RegistererState.Registered) {
@@ -198,8 +193,8 @@ export class PhoneClient {
     if (!this.ua.isConnected()) {
       clearTimeout(this.reconnectTimer);
       void this.reconnect();
-    } else if (this.snapshot.call?.state === 'active') {
-      void this.restartIce();
+    } else {
+      this.restartIce();
     }
   }
 
@@ -211,92 +206,133 @@ export class PhoneClient {
     if (!this.ua || this.snapshot.registration !== 'registered') {
       throw new PhoneError('not-registered', 'The phone is not registered.');
     }
-    if (this.session) throw new PhoneError('busy-here', 'Hang up the current call first.');
+    if (this.live().length > 0) throw new PhoneError('busy-here', 'Hang up the current call first.');
     const host = UserAgent.makeURI(this.account.uri)!.host;
     const target = UserAgent.makeURI(`sip:${extension}@${host}`);
     if (!target) throw new PhoneError('not-extension', 'Cannot call that number.');
     const inviter = new Inviter(this.ua, target, { sessionDescriptionHandlerOptions: AUDIO_ONLY });
-    this.adopt(inviter, 'outgoing', { number: extension, name: '', status: null });
+    const line = this.adopt(inviter, 'outgoing', { number: extension, name: '', status: null });
     await inviter.invite({
       requestDelegate: {
         onProgress: (response) => {
           const code = response.message.statusCode;
-          if ((code === 180 || code === 183) && this.snapshot.call?.state === 'outgoing') this.setCall('ringing');
+          if ((code === 180 || code === 183) && line.view.state === 'outgoing') line.move('ringing');
         },
-        onReject: (response) => this.rejected(response),
+        onReject: (response) => line.rejected(response),
       },
     });
   }
 
-  /** Accepts the incoming call. */
-  async answer(): Promise<void> {
-    if (!(this.session instanceof Invitation) || this.snapshot.call?.state !== 'incoming') {
-      throw new PhoneError('no-call', 'There is no call to answer.');
+  /**
+   * Accepts a ringing call (the one in view, or the waiting one by id). The
+   * call being talked on is put on hold first; if the PBX refuses the hold,
+   * the new call is not answered (two open microphones would be worse).
+   */
+  async answer(id?: number): Promise<void> {
+    const line = this.lineFor(id, ['incoming', 'waiting']);
+    if (!(line?.session instanceof Invitation)) throw new PhoneError('no-call', 'There is no call to answer.');
+    const talking = this.live().find((l) => l !== line && l.view.state === 'active');
+    if (talking && !(await talking.hold(true))) {
+      throw new PhoneError('hold-refused', 'The current call could not be put on hold.');
     }
-    await this.session.accept({ sessionDescriptionHandlerOptions: AUDIO_ONLY });
+    this.focus(line);
+    await line.session.accept({ sessionDescriptionHandlerOptions: AUDIO_ONLY });
   }
 
-  /** Declines the incoming call (603 Decline). */
-  async decline(): Promise<void> {
-    if (!(this.session instanceof Invitation) || this.snapshot.call?.state !== 'incoming') return;
-    this.sessionEndedByUs = true;
-    this.endReasonOverride = 'declined';
-    await this.session.reject({ statusCode: 603 });
+  /** Declines a ringing call (603 Decline): the one in view, or the waiting one by id. */
+  async decline(id?: number): Promise<void> {
+    const line = this.lineFor(id, ['incoming', 'waiting']);
+    if (line) await line.end('declined');
   }
 
-  /** Ends the call in whatever state it is: cancel, reject or bye. */
-  async hangup(): Promise<void> {
-    const session = this.session;
-    if (!session) return;
-    this.sessionEndedByUs = true;
-    switch (session.state) {
-      case SessionState.Initial:
-      case SessionState.Establishing:
-        if (session instanceof Inviter) await session.cancel();
-        else if (session instanceof Invitation) await session.reject({ statusCode: 603 });
-        break;
-      case SessionState.Established:
-        await session.bye();
-        break;
-      default:
-        break;
+  /** Ends a call in whatever state it is (cancel, reject or bye): the one in view, or by id. */
+  async hangup(id?: number): Promise<void> {
+    const line = id === undefined ? this.focused : this.lines.find((l) => l.view.id === id);
+    if (line?.live) await line.end();
+  }
+
+  /** Holds or resumes the call in view. Resuming while another call is talked on holds that one first. */
+  async setHeld(held: boolean): Promise<void> {
+    const line = this.focused;
+    if (!line || !(line.view.state === 'active' || line.view.state === 'held')) {
+      throw new PhoneError('no-call', 'There is no call to hold.');
+    }
+    if ((line.view.state === 'held') === held) return;
+    if (!held) await this.holdOthers(line);
+    if (!(await line.hold(held))) throw new PhoneError('hold-refused', 'The PBX did not accept the change.');
+  }
+
+  /** Puts the call in view on hold and resumes (or answers) the other one. */
+  async switchTo(id: number): Promise<void> {
+    const line = this.lines.find((l) => l.view.id === id && l.live);
+    if (!line) throw new PhoneError('no-call', 'There is no such call.');
+    if (line.view.state === 'waiting') return this.answer(id);
+    await this.holdOthers(line);
+    this.focus(line);
+    if (line.view.state === 'held' && !(await line.hold(false))) {
+      throw new PhoneError('hold-refused', 'The PBX did not accept the change.');
     }
   }
 
   /** Mute stops sending audio altogether (the track is taken off the sender), and unmute puts it back. */
   async setMuted(muted: boolean): Promise<void> {
-    const call = this.snapshot.call;
-    if (!this.media || !call || call.muted === muted) return;
-    if (await this.media.setMuted(muted)) this.update({ call: { ...this.snapshot.call!, muted } });
+    await this.focused?.setMuted(muted);
   }
 
   /** Sends one DTMF tone as RFC 4733 telephone-events in the media stream (what Asterisk expects). */
   sendDtmf(tone: string): boolean {
     if (!/^[0-9*#A-D]$/.test(tone)) throw new PhoneError('not-tone', 'DTMF is one of 0-9 * # A-D.');
-    if (this.snapshot.call?.state !== 'active' || !this.session?.sessionDescriptionHandler) return false;
-    return this.session.sessionDescriptionHandler.sendDtmf(tone, { duration: 120, interToneGap: 70 });
+    const line = this.focused;
+    if (line?.view.state !== 'active' || !line.session.sessionDescriptionHandler) return false;
+    return line.session.sessionDescriptionHandler.sendDtmf(tone, { duration: 120, interToneGap: 70 });
   }
 
-  /** Forgets an ended call (the UI calls it once the person has seen how it ended). */
-  dismissEndedCall(): void {
-    if (this.snapshot.call?.state === 'ended') this.update({ call: null });
+  /** Forgets ended calls (the one given, or all): the UI calls it once the person has seen how they ended. */
+  dismissEndedCall(id?: number): void {
+    const before = this.lines.length;
+    this.lines = this.lines.filter((l) => l.live || (id !== undefined && l.view.id !== id));
+    if (this.lines.length === before) return;
+    if (this.focused && !this.lines.includes(this.focused)) this.focused = this.pickFocus();
+    this.publish();
   }
 
-  /** Re-INVITE with an ICE restart: how media recovers after a network change. */
-  async restartIce(): Promise<void> {
-    const session = this.session;
-    if (!session || session.state !== SessionState.Established) return;
-    await session
-      .invite({ sessionDescriptionHandlerOptions: { ...AUDIO_ONLY, offerOptions: { iceRestart: true } } as object })
-      .catch(() => undefined);
+  /** The person chose another microphone, or theirs went away: every call under way moves to what is chosen now. */
+  async microphoneChanged(): Promise<void> {
+    for (const line of this.live()) {
+      if (line.view.state === 'active' || line.view.state === 'held') {
+        await line.media.replaceMicrophone(await openMicrophone(this.microphone));
+      }
+    }
+  }
+
+  /** Re-INVITE with an ICE restart on every call under way: how media recovers after a network change. */
+  restartIce(): void {
+    for (const line of this.live()) {
+      if (line.view.state === 'active' || line.view.state === 'held') void line.restartIce();
+    }
   }
 
   // ---------------------------------------------------------------------------
 
-  /** Told of each caller turned away busy because a call was under way (for recent calls). */
-  onBusyHere: ((peer: CallView['peer']) => void) | undefined;
+  private readonly microphone: MicrophoneChoice = () => this.options.microphone?.() ?? true;
 
-  private endReasonOverride: EndReason | undefined;
+  private live(): CallLine[] {
+    return this.lines.filter((l) => l.live);
+  }
+
+  private lineFor(id: number | undefined, states: CallView['state'][]): CallLine | undefined {
+    const line = id === undefined ? this.focused : this.lines.find((l) => l.view.id === id);
+    return line && states.includes(line.view.state) ? line : undefined;
+  }
+
+  /** Holds every other call that is being talked on, so that only `keep` has the microphone. */
+  private async holdOthers(keep: CallLine): Promise<void> {
+    for (const other of this.live()) {
+      if (other !== keep && other.view.state === 'active' && !(await other.hold(true))) {
+        throw new PhoneError('hold-refused', 'The current call could not be put on hold.');
+      }
+    }
+  }
 
   private onInvite(invitation: Invitation): void {
     // What the PBX says of the caller: From's display name and its status header, never better.
@@ -305,106 +341,67 @@ export class PhoneClient {
       invitation.request.getHeader(NAME_STATUS_HEADER),
       invitation.remoteIdentity.uri.user ?? '',
     );
-    // One call at a time: a second caller hears busy (documented in web/README.md), and is kept in recents.
-    if (this.session || this.snapshot.registration !== 'registered') {
+    const live = this.live();
+    // Both lines taken: the caller hears busy, and is kept in recents.
+    if (live.length >= MAX_LINES || this.snapshot.registration !== 'registered') {
       void invitation.reject({ statusCode: 486 }).catch(() => undefined);
-      if (this.session) this.onBusyHere?.(caller);
+      if (live.length > 0) this.onBusyHere?.(caller);
       return;
     }
-    this.adopt(invitation, 'incoming', caller);
-    invitation.delegate = {
-      ...invitation.delegate,
-      // Another device of this person answered, or the caller gave up: the CANCEL's Reason says which.
-      onCancel: (cancel) => {
-        if (this.session === invitation) this.endReasonOverride = reasonForCancel(cancel.request.getHeader('reason'));
-      },
-    };
+    // A call under way: this one waits beside it (call waiting), without taking the screen.
+    this.adopt(invitation, live.length > 0 ? 'waiting' : 'incoming', caller);
   }
 
-  private adopt(session: Session, direction: CallView['direction'], peer: CallView['peer']): void {
-    this.session = session;
-    this.media = new CallMedia(session);
-    this.sessionEndedByUs = false;
-    this.endReasonOverride = undefined;
-    session.delegate = {
-      // The other side's BYE: a hang-up, or the PBX ending a call whose media vanished.
-      onBye: (bye) => {
-        if (this.session === session) this.endReasonOverride = reasonForBye(bye.request.getHeader('reason'));
-      },
-      // Only the PBX is in this dialog; its NOTIFY carries the API's new presentation of the caller.
-      onNotify: (notification) => {
-        const request = notification.request;
-        void notification.accept();
-        if (this.session !== session || direction !== 'incoming') return;
-        const updated = readPresentationUpdate(
-          request.getHeader('event'),
-          request.getHeader(NAME_STATUS_HEADER),
-          request.getHeader(NAME_HEADER),
-          this.snapshot.call?.peer.number ?? '',
-        );
-        const call = this.snapshot.call;
-        if (updated && call) this.update({ call: { ...call, peer: updated, peerChangedAt: this.now() } });
-      },
-    };
-    this.update({
-      call: {
+  private adopt(
+    session: Inviter | Invitation,
+    state: 'outgoing' | 'incoming' | 'waiting',
+    peer: CallView['peer'],
+  ): CallLine {
+    const line = new CallLine(
+      session,
+      {
         id: ++this.callIds,
-        direction,
-        state: direction,
+        direction: state === 'outgoing' ? 'outgoing' : 'incoming',
+        state,
         peer,
-        peerChangedAt: null,
         startedAt: this.now(),
-        answeredAt: null,
-        endedAt: null,
-        endReason: null,
-        muted: false,
-        remoteStream: null,
       },
-    });
-    session.stateChange.addListener((state) => {
-      if (this.session !== session) return;
-      if (state === SessionState.Established) this.established();
-      if (state === SessionState.Terminated) this.terminated();
-    });
+      { changed: () => this.publish(), ended: (ended) => this.ended(ended) },
+      this.now,
+    );
+    this.lines = [...this.lines.filter((l) => l.live), line];
+    if (state !== 'waiting') this.focused = line;
+    this.publish();
+    return line;
   }
 
-  private established(): void {
-    const pc = this.media?.peerConnection;
-    pc?.addEventListener('iceconnectionstatechange', () => {
-      if (pc.iceConnectionState === 'failed') void this.restartIce();
-    });
-    this.setCall('active', { answeredAt: this.now(), remoteStream: this.media?.remoteStream ?? null });
+  /** A call ended: the person's view moves to a call still under way, if there is one. */
+  private ended(line: CallLine): void {
+    if (this.focused !== line) return this.publish();
+    const next = this.pickFocus();
+    if (!next) return;
+    if (next.view.state === 'waiting') next.move('incoming');
+    this.focus(next);
   }
 
-  private terminated(): void {
-    this.media?.release();
-    this.media = undefined;
-    this.session = undefined;
-    // sip.js ends the session before it hands over the final response (see `rejected`):
-    // settle how the call ended once that has run.
-    queueMicrotask(() => {
-      const call = this.snapshot.call;
-      if (!call || call.state === 'ended') return;
-      const reason: EndReason =
-        this.endReasonOverride ??
-        (call.state === 'active'
-          ? this.sessionEndedByUs
-            ? 'hangup'
-            : 'remote-hangup'
-          : call.direction === 'incoming'
-            ? this.sessionEndedByUs
-              ? 'declined'
-              : 'missed'
-            : this.sessionEndedByUs
-              ? 'cancelled'
-              : 'failed');
-      this.setCall('ended', { endedAt: this.now(), endReason: reason, remoteStream: null, muted: false });
-    });
+  /** A live call, the one talked on first; else the ended call in view stays. */
+  private pickFocus(): CallLine | undefined {
+    const live = this.live();
+    return (
+      live.find((l) => l.view.state === 'active') ??
+      live.find((l) => l.view.state !== 'waiting') ??
+      live[0] ??
+      (this.focused && this.lines.includes(this.focused) ? this.focused : this.lines.at(-1))
+    );
   }
 
-  /** The final response of an outgoing call, mapped to how it ended (read by `terminated`). */
-  private rejected(response: Core.IncomingResponse): void {
-    if (!this.sessionEndedByUs) this.endReasonOverride = reasonForResponse(response.message.statusCode ?? 0);
+  private focus(line: CallLine): void {
+    this.focused = line;
+    this.publish();
+  }
+
+  private publish(): void {
+    this.update({ call: this.focused?.view ?? null, calls: this.lines.map((l) => l.view) });
   }
 
   private async onConnected(): Promise<void> {
@@ -437,7 +434,7 @@ export class PhoneClient {
       this.scheduleReconnect();
     }
     // Media may be stranded on the old path: ask for a new one.
-    if (this.snapshot.call?.state === 'active') void this.restartIce();
+    this.restartIce();
   }
 
   private onDisconnected(error?: Error): void {
@@ -465,12 +462,6 @@ export class PhoneClient {
       this.update({ registration: 'reconnecting', reason: err instanceof Error ? err.message : 'connection failed' });
       this.scheduleReconnect();
     }
-  }
-
-  private setCall(state: CallState, patch: Partial<CallView> = {}): void {
-    const call = this.snapshot.call;
-    if (!call) return;
-    this.update({ call: { ...call, ...patch, state: nextCall(call.state, state) } });
   }
 
   private update(patch: Partial<PhoneSnapshot>): void {

@@ -10,12 +10,19 @@
  *        └──stop──── failed (credentials refused)  reconnecting
  *        └──stop──────────────────────────────────────────┘
  *
- * A call:
+ * A call (one line of the phone; a phone has at most two, see call-lines.ts):
  *
- *     idle ──dial──▶ outgoing ──180──▶ ringing ──200──▶ active ──bye──▶ ended
- *       │               └──────────────────┴──rejected/cancel──────────▶ ended
- *       └──INVITE──▶ incoming ──accept──▶ active
- *                       └──decline/cancelled──────────────────────────▶ ended
+ *     idle ──dial──▶ outgoing ──180──▶ ringing ──200──▶ active ◀──resume──▶ held
+ *       │               └──────────────────┴──rejected/cancel──▶ ended    (hold)
+ *       ├──INVITE──▶ incoming ──accept──▶ active
+ *       │               └──decline/cancelled/answered elsewhere──▶ ended
+ *       └──INVITE while another call is on──▶ waiting ──accept──▶ active
+ *                       │    (the other call is held first)
+ *                       └──the other call ended──▶ incoming
+ *
+ * `held` is this side's hold (our re-INVITE, a=sendonly); the other side's
+ * hold is the call's `remoteHeld` flag, whatever our own state is. Every
+ * live state may end. No early media: a caller hears a local ringback.
  */
 
 export const REGISTRATION_STATES = ['offline', 'connecting', 'registered', 'reconnecting', 'failed'] as const;
@@ -29,14 +36,16 @@ const REGISTRATION_MOVES: Record<RegistrationState, readonly RegistrationState[]
   failed: ['connecting', 'offline'],
 };
 
-export const CALL_STATES = ['outgoing', 'ringing', 'incoming', 'active', 'ended'] as const;
+export const CALL_STATES = ['outgoing', 'ringing', 'incoming', 'waiting', 'active', 'held', 'ended'] as const;
 export type CallState = (typeof CALL_STATES)[number];
 
 const CALL_MOVES: Record<CallState, readonly CallState[]> = {
   outgoing: ['ringing', 'active', 'ended'],
   ringing: ['active', 'ended'],
   incoming: ['active', 'ended'],
-  active: ['ended'],
+  waiting: ['incoming', 'active', 'ended'],
+  active: ['held', 'ended'],
+  held: ['active', 'ended'],
   ended: [],
 };
 

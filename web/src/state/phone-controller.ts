@@ -7,7 +7,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { PhoneClient, PhoneSnapshot } from '../phone/phone-client';
 
-const IDLE: PhoneSnapshot = { registration: 'offline', reason: null, retryAt: null, call: null };
+const IDLE: PhoneSnapshot = { registration: 'offline', reason: null, retryAt: null, call: null, calls: [] };
 
 export class PhoneController implements ReactiveController {
   snapshot: PhoneSnapshot = IDLE;

@@ -8,7 +8,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Api, DirectoryEntry, Me, Presentation, PrivacyPreview } from '../api/client';
 import { t } from '../i18n/i18n';
-import { PhoneClient, type PhoneSnapshot } from '../phone/phone-client';
+import { PhoneClient, PhoneError, type PhoneOptions, type PhoneSnapshot } from '../phone/phone-client';
+import { AudioDevices } from './devices';
 import { PhoneController } from './phone-controller';
 import {
   firstCallNoticeSeen,
@@ -30,8 +31,8 @@ export class PhoneSession implements ReactiveController {
   readonly controller: PhoneController;
   me: Me | null = null;
   recents: RecentCall[] = [];
-  /** The other party's directory card, when there is one. */
-  peerCard: DirectoryEntry | null = null;
+  /** Directory cards (avatar, nickname) of the people on this phone's calls, by number. */
+  private readonly cards = new Map<string, DirectoryEntry>();
   soundBlocked = false;
   /** The extension waiting for the first-call notice to be confirmed. */
   pendingCall: string | null = null;
@@ -43,6 +44,12 @@ export class PhoneSession implements ReactiveController {
   /** Why the phone just refused what the person asked (in their language), e.g. calling their own number. */
   refusal = '';
   readonly ringback = new Ringback();
+  /** This browser's microphones and outputs, and the person's choice of them (remembered here). */
+  readonly devices = new AudioDevices();
+  /** Said on the call screen when a chosen device went away (the system default is used). */
+  deviceNotice = '';
+  private microphoneInUse = '';
+  private unsubscribeDevices: (() => void) | undefined;
   private refreshTimer: ReturnType<typeof setInterval> | undefined;
   private readonly onVisible = () => {
     if (document.visibilityState === 'visible' && this.me) void this.refreshPresentation();
@@ -51,14 +58,16 @@ export class PhoneSession implements ReactiveController {
     this.soundBlocked = blocked;
     this.host.requestUpdate();
   });
-  private dismissTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly dismissTimers = new Map<number, ReturnType<typeof setTimeout>>();
   private retriedCredentials = false;
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly api: Api,
-    private readonly phoneFactory: (account: Awaited<ReturnType<Api['sip']>>) => PhoneClient = (account) =>
-      new PhoneClient(account),
+    private readonly phoneFactory: (account: Awaited<ReturnType<Api['sip']>>, options: PhoneOptions) => PhoneClient = (
+      account,
+      options,
+    ) => new PhoneClient(account, options),
   ) {
     host.addController(this);
     this.controller = new PhoneController(host, (next, previous) => this.onChange(next, previous));
@@ -69,16 +78,20 @@ export class PhoneSession implements ReactiveController {
   }
 
   hostConnected(): void {
+    this.unsubscribeDevices = this.devices.subscribe((event) => this.devicesChanged(event.unplugged));
+    this.microphoneInUse = JSON.stringify(this.devices.microphoneConstraints());
     document.addEventListener('visibilitychange', this.onVisible);
     this.refreshTimer = setInterval(this.onVisible, PRESENTATION_REFRESH_MS);
   }
 
   hostDisconnected(): void {
+    this.unsubscribeDevices?.();
     document.removeEventListener('visibilitychange', this.onVisible);
     clearInterval(this.refreshTimer);
     this.ringtone.stop();
     this.ringback.stop();
-    clearTimeout(this.dismissTimer);
+    for (const timer of this.dismissTimers.values()) clearTimeout(timer);
+    this.dismissTimers.clear();
   }
 
   /** Starts the phone for a person: their SIP account comes from the API, for them only. */
@@ -88,7 +101,7 @@ export class PhoneSession implements ReactiveController {
     this.recents = loadRecents(me.extension);
     void this.refreshPresentation();
     const account = await this.api.sip();
-    const phone = this.phoneFactory(account);
+    const phone = this.phoneFactory(account, { microphone: () => this.devices.microphoneConstraints() });
     // A caller turned away busy while this person was in a call is still theirs to know about.
     phone.onBusyHere = (peer) => {
       if (this.me) this.recents = rememberBusyHere(this.me.extension, peer, Date.now());
@@ -151,7 +164,6 @@ export class PhoneSession implements ReactiveController {
 
   private async place(extension: string): Promise<void> {
     this.lastError = '';
-    this.peerCard = null;
     void this.lookUp(extension);
     try {
       await this.controller.client?.call(extension);
@@ -161,18 +173,40 @@ export class PhoneSession implements ReactiveController {
     }
   }
 
-  async answer(): Promise<void> {
+  /** Answers the ringing call in view, or the waiting one by id (the call under way is held first). */
+  async answer(id?: number): Promise<void> {
     this.ringtone.stop();
-    await this.controller.client?.answer();
+    await this.act(() => this.controller.client?.answer(id));
   }
 
-  async decline(): Promise<void> {
-    this.ringtone.stop();
-    await this.controller.client?.decline();
+  async decline(id?: number): Promise<void> {
+    if (id === undefined) this.ringtone.stop();
+    await this.act(() => this.controller.client?.decline(id));
   }
 
   async hangup(): Promise<void> {
     await this.controller.client?.hangup();
+  }
+
+  async setHeld(held: boolean): Promise<void> {
+    await this.act(() => this.controller.client?.setHeld(held));
+  }
+
+  /** Holds the call in view and goes to the other one. */
+  async switchTo(id: number): Promise<void> {
+    await this.act(() => this.controller.client?.switchTo(id));
+  }
+
+  /** Runs a phone action; a refusal (e.g. the PBX did not accept a hold) is said in the person's language. */
+  private async act(action: () => Promise<void> | undefined): Promise<void> {
+    this.refusal = '';
+    try {
+      await action();
+    } catch (err) {
+      if (err instanceof PhoneError && err.code === 'hold-refused') this.refusal = t('call.holdRefused');
+      else this.lastError = err instanceof Error ? err.message : String(err);
+    }
+    this.host.requestUpdate();
   }
 
   async setMuted(muted: boolean): Promise<void> {
@@ -192,19 +226,46 @@ export class PhoneSession implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  avatarSrc(): string {
-    const call = this.snapshot.call;
-    if (!call || !this.peerCard?.hasAvatar || this.peerCard.extension !== call.peer.number) return '';
-    return this.api.avatarUrl(call.peer.number);
+  /** The picture of whoever is on the other end of a number, when their card has one. */
+  avatarSrc(number = this.snapshot.call?.peer.number): string {
+    return number && this.cards.get(number)?.hasAvatar ? this.api.avatarUrl(number) : '';
+  }
+
+  /** The directory's nickname for a number (what a caller is shown of whom they call). */
+  directoryName(number: string): string {
+    return this.cards.get(number)?.nickname ?? '';
+  }
+
+  /**
+   * A device choice, a device plugged in or out: calls under way move to the
+   * microphone to use now, and an unplugged choice is said on the call screen.
+   */
+  private devicesChanged(unplugged: readonly ('input' | 'output')[]): void {
+    const microphone = JSON.stringify(this.devices.microphoneConstraints());
+    if (microphone !== this.microphoneInUse) {
+      this.microphoneInUse = microphone;
+      void this.controller.client?.microphoneChanged().catch((err: unknown) => {
+        this.lastError = err instanceof Error ? err.message : String(err);
+      });
+    }
+    if (unplugged.length > 0) {
+      this.deviceNotice = unplugged
+        .map((kind) => {
+          const name = this.devices.missing(kind)?.label ?? '';
+          if (kind === 'input') return t(name ? 'devices.inputUnplugged' : 'devices.inputAbsent', { name });
+          return t(name ? 'devices.outputUnplugged' : 'devices.outputAbsent', { name });
+        })
+        .join(' ');
+    } else if (!this.devices.missing('input') && !this.devices.missing('output')) {
+      this.deviceNotice = '';
+    }
+    this.host.requestUpdate();
   }
 
   private async lookUp(extension: string): Promise<void> {
     try {
-      const card = await this.api.person(extension);
-      if (this.snapshot.call?.peer.number === extension || this.pendingCall === extension || !this.snapshot.call) {
-        this.peerCard = card;
-        this.host.requestUpdate();
-      }
+      this.cards.set(extension, await this.api.person(extension));
+      this.host.requestUpdate();
     } catch {
       // No card: initials and the number are shown.
     }
@@ -212,22 +273,31 @@ export class PhoneSession implements ReactiveController {
 
   private onChange(next: PhoneSnapshot, previous: PhoneSnapshot): void {
     const call = next.call;
-    const before = previous.call;
-    if (call?.state === 'incoming' && before?.id !== call.id) {
-      this.peerCard = null;
-      void this.lookUp(call.peer.number);
-      void this.ringtone.start();
+    const known = new Map(previous.calls.map((c) => [c.id, c]));
+    for (const c of next.calls) {
+      const before = known.get(c.id);
+      if (!before && c.direction === 'incoming') void this.lookUp(c.peer.number);
+      // Every call that ends goes to recent calls once, and leaves the screen a few seconds later.
+      if (c.state === 'ended' && before?.state !== 'ended' && this.me) {
+        this.recents = rememberCall(this.me.extension, c, this.directoryName(c.peer.number));
+        clearTimeout(this.dismissTimers.get(c.id));
+        this.dismissTimers.set(
+          c.id,
+          setTimeout(() => {
+            this.dismissTimers.delete(c.id);
+            this.controller.client?.dismissEndedCall(c.id);
+          }, ENDED_VISIBLE_MS),
+        );
+      }
     }
-    if (call?.state !== 'incoming') this.ringtone.stop();
+    // The full ringtone for a call in view; a soft call-waiting tone for one beside a call under way.
+    const waiting = next.calls.some((c) => c.state === 'waiting');
+    if (call?.state === 'incoming') void this.ringtone.start('ring');
+    else if (waiting) void this.ringtone.start('waiting');
+    else this.ringtone.stop();
     // Ringback while the callee's devices ring; silence once answered, refused or cancelled.
     if (call?.direction === 'outgoing' && call.state === 'ringing') this.ringback.start();
     else this.ringback.stop();
-    if (call?.state === 'ended' && before?.state !== 'ended' && this.me) {
-      const card = this.peerCard?.extension === call.peer.number ? this.peerCard.nickname : '';
-      this.recents = rememberCall(this.me.extension, call, card);
-      clearTimeout(this.dismissTimer);
-      this.dismissTimer = setTimeout(() => this.controller.client?.dismissEndedCall(), ENDED_VISIBLE_MS);
-    }
     if (next.registration === 'registered') this.retriedCredentials = false;
     // A refused secret may have been rotated on another device: fetch it again, once.
     if (next.registration === 'failed' && previous.registration !== 'failed' && !this.retriedCredentials && this.me) {

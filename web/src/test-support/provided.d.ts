@@ -25,9 +25,10 @@ declare module 'vitest/browser' {
     sipPeerStart: (accounts: Record<string, string>) => Promise<{ wsUrl: string; domain: string }>;
     sipPeerWaitRegistered: (user: string) => Promise<void>;
     sipPeerRing: (user: string, fromHeader: string, extraHeaders: string[]) => Promise<number>;
-    sipPeerHangUp: (extraHeaders?: string[]) => Promise<void>;
-    sipPeerCancel: (extraHeaders: string[]) => Promise<void>;
-    sipPeerNotify: (extraHeaders: string[]) => Promise<void>;
+    sipPeerHangUp: (extraHeaders?: string[], from?: string) => Promise<void>;
+    sipPeerCancel: (extraHeaders: string[], from?: string) => Promise<void>;
+    sipPeerNotify: (extraHeaders: string[], from?: string) => Promise<void>;
+    sipPeerReInvite: (direction: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive', from?: string) => Promise<number>;
     sipPeerDrop: () => Promise<void>;
     sipPeerReceived: (method: string) => Promise<{ uri: string; headers: Record<string, string[]> }[]>;
     sipPeerStop: () => Promise<void>;

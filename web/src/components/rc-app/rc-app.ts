@@ -228,6 +228,7 @@ export class RcApp extends LitElement {
           .me=${this.session.ownPresentation}
           verification=${this.session.ownVerification}
           .recents=${this.session.recents}
+          .devices=${this.session.devices}
           ?canCall=${this.session.snapshot.registration === 'registered' && !this.session.snapshot.call}
           @rc-dial=${(e: CustomEvent<{ extension: string }>) => void this.session.dial(e.detail.extension)}
           @rc-clear-recents=${() => {

@@ -5,6 +5,7 @@ import type { NameStatus } from '../../phone/name-status';
 import type { CallView } from '../../phone/phone-client';
 import { expectKeyboardReachable, seriousViolations } from '../../test-support/a11y';
 import { mount, recordEvents, unmountAll, update, visibleText, within } from '../../test-support/dom';
+import { AudioDevices } from '../../state/devices';
 import { formatDuration } from './rc-call-screen';
 
 afterEach(() => {
@@ -19,6 +20,7 @@ function callView(overrides: Partial<CallView> = {}, peer: Partial<CallView['pee
     state: 'incoming',
     peer: { number: '1002', name: '张三丰', status: 'verified', ...peer },
     peerChangedAt: null,
+    remoteHeld: false,
     startedAt: Date.now(),
     answeredAt: null,
     endedAt: null,
@@ -190,30 +192,31 @@ describe('an active call', () => {
     expect(events).toHaveLength(1);
   });
 
-  test('the speaker toggle: enabled where outputs can be chosen, otherwise disabled with the reason shown', async () => {
-    const screen = await mount('rc-call-screen', { call: active() });
-    const speaker = within(screen).getByRole('button', { name: 'Speaker' });
-    // What this browser really offers (Chromium's fake devices): nothing here is faked.
-    const canChoose = 'setSinkId' in HTMLMediaElement.prototype;
-    const outputs = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audiooutput');
-    const reason = !canChoose
-      ? 'This browser cannot choose the audio output.'
-      : outputs.length < 2
-        ? 'Only one audio output is available.'
-        : null;
-
-    if (reason) {
-      await expect.element(speaker).toBeDisabled();
-      await expect.element(within(screen).getByText(reason)).toBeVisible();
-      await expect.element(speaker).toHaveAccessibleDescription(reason);
-    } else {
-      await expect.element(speaker).toBeEnabled();
-      expect(visibleText(screen)).not.toMatch(/cannot choose the audio output|Only one audio output/);
-      await expect.element(speaker).toHaveAttribute('aria-pressed', 'false');
-      await speaker.click();
-      await expect.element(speaker).toHaveAttribute('aria-pressed', 'true');
-      await speaker.click();
-      await expect.element(speaker).toHaveAttribute('aria-pressed', 'false');
+  test('Devices opens the picker; the call plays on the output chosen there; no speaker toggle without a loudspeaker', async () => {
+    localStorage.removeItem('rc.devices');
+    const devices = new AudioDevices();
+    await devices.ready;
+    try {
+      const screen = await mount('rc-call-screen', { call: active(), devices });
+      // Chromium's fake outputs: none is named like a loudspeaker, so a one-tap toggle would mean nothing.
+      expect(devices.outputs.some((d) => /speaker/i.test(d.label))).toBe(false);
+      expect(within(screen).getByRole('button', { name: 'Speaker' }).query()).toBeNull();
+      const toggle = within(screen).getByRole('button', { name: 'Devices' });
+      await expect.element(toggle).toHaveAttribute('aria-expanded', 'false');
+      await toggle.click();
+      await expect.element(toggle).toHaveAttribute('aria-expanded', 'true');
+      expect(screen.shadowRoot!.querySelector('rc-device-picker')).not.toBeNull();
+      const output = devices.outputs.find((d) => d.id !== 'default');
+      const audio = screen.shadowRoot!.querySelector('audio') as HTMLAudioElement & { sinkId: string };
+      if (AudioDevices.outputSupported && output) {
+        devices.choose({ output: output.id });
+        await expect.poll(() => audio.sinkId).toBe(output.id);
+        devices.choose({ output: '' });
+        await expect.poll(() => audio.sinkId).toBe('');
+      }
+    } finally {
+      devices.dispose();
+      localStorage.removeItem('rc.devices');
     }
   });
 
@@ -333,5 +336,97 @@ describe('an ended call', () => {
 
     setLocale('zh-CN');
     await expect.element(s.getByRole('status')).toHaveTextContent('对方忙。');
+  });
+});
+
+describe('hold and call waiting', () => {
+  const held = (overrides: Partial<CallView> = {}) => active({ state: 'held', ...overrides });
+  const waiting = (overrides: Partial<CallView> = {}, peer: Partial<CallView['peer']> = {}) =>
+    callView({ id: 2, state: 'waiting', ...overrides }, { number: '1003', name: '*三丰', status: 'masked', ...peer });
+
+  test('Hold fires rc-hold; on hold it is pressed, said in words, and mute and keypad rest', async () => {
+    const screen = await mount('rc-call-screen', { call: active() });
+    const events = recordEvents<{ held: boolean }>(screen, 'rc-hold');
+    const s = within(screen);
+    const hold = s.getByRole('button', { name: 'Hold' });
+    await expect.element(hold).toHaveAttribute('aria-pressed', 'false');
+    await hold.click();
+    expect(events.map((e) => e.detail)).toEqual([{ held: true }]);
+
+    await update(screen, { call: held() });
+    await expect.element(hold).toHaveAttribute('aria-pressed', 'true');
+    await expect.element(s.getByText('On hold: they cannot hear you, and you cannot hear them.')).toBeVisible();
+    await expect.element(s.getByText('On hold', { exact: true })).toBeVisible();
+    await expect.element(s.getByRole('button', { name: 'Mute' })).toBeDisabled();
+    await expect.element(s.getByRole('button', { name: 'Keypad' })).toBeDisabled();
+    await expect.element(s.getByRole('timer')).toBeVisible();
+    await hold.click();
+    expect(events.map((e) => e.detail)).toEqual([{ held: true }, { held: false }]);
+    setLocale('zh-CN');
+    await expect.element(s.getByText('通话已保持：对方听不到你，你也听不到对方。')).toBeVisible();
+  });
+
+  test("says when the other side put the call on hold, by the PBX's name for them", async () => {
+    const screen = await mount('rc-call-screen', { call: active({ remoteHeld: true }) });
+    const s = within(screen);
+    await expect.element(s.getByText('张三丰 put you on hold')).toBeVisible();
+    setLocale('zh-CN');
+    await expect.element(s.getByText('张三丰 已将通话保持')).toBeVisible();
+    // An unavailable name is never shown, not even here: the number stands in.
+    await update(screen, { call: active({ remoteHeld: true }, { name: 'Bank', status: 'unavailable' }) });
+    await expect.element(s.getByText('1002 已将通话保持')).toBeVisible();
+  });
+
+  test('a second call waits beside the first with its own name and status; Hold and answer, or Decline, name it', async () => {
+    const screen = await mount('rc-call-screen', { call: active(), others: [waiting()] });
+    const s = within(screen);
+    const answers = recordEvents<{ id?: number }>(screen, 'rc-answer');
+    const declines = recordEvents<{ id?: number }>(screen, 'rc-decline');
+    const row = s.getByRole('group', { name: '*三丰' });
+    await expect.element(row).toBeVisible();
+    await expect.element(row.getByText('Verified real name (partly hidden)', { exact: true })).toBeVisible();
+    await expect
+      .element(s.getByRole('alert').filter({ hasText: 'is calling' }))
+      .toHaveTextContent(
+        '*三丰 is calling: Verified real name (partly hidden). Your current call goes on until you answer.',
+      );
+    // The call under way keeps its name beneath the avatar.
+    expect(nameBeneathAvatar(screen).name).toBe('张三丰');
+    await row.getByRole('button', { name: 'Hold and answer' }).click();
+    await row.getByRole('button', { name: 'Decline' }).click();
+    expect(answers.map((e) => e.detail)).toEqual([{ id: 2 }]);
+    expect(declines.map((e) => e.detail)).toEqual([{ id: 2 }]);
+    setLocale('zh-CN');
+    await expect.element(row.getByRole('button', { name: '保持并接听' })).toBeVisible();
+    await expect.element(row.getByText('正在来电')).toBeVisible();
+  });
+
+  test('a held call beside the one in view offers to switch to it; a call that just ended says how', async () => {
+    const screen = await mount('rc-call-screen', {
+      call: active({ id: 2 }, { number: '1003', name: 'Li Lei', status: 'verified' }),
+      others: [held({ id: 1 })],
+    });
+    const s = within(screen);
+    const switches = recordEvents<{ id: number }>(screen, 'rc-switch');
+    const row = s.getByRole('group', { name: '张三丰' });
+    await expect.element(row.getByText('On hold', { exact: true })).toBeVisible();
+    await row.getByRole('button', { name: 'Switch to this call' }).click();
+    expect(switches.map((e) => e.detail)).toEqual([{ id: 1 }]);
+    await update(screen, {
+      others: [callView({ id: 1, state: 'ended', answeredAt: 1, endedAt: Date.now(), endReason: 'remote-hangup' })],
+    });
+    expect(row.getByRole('button').query()).toBeNull();
+    expect(visibleText(screen)).toMatch(/The other side hung up/);
+  });
+
+  test('Tab reaches the waiting call’s buttons and stays inside the screen; axe finds nothing serious', async () => {
+    const screen = await mount('rc-call-screen', { call: active(), others: [waiting()] });
+    expect(await seriousViolations(screen)).toEqual([]);
+    const buttons = [...screen.shadowRoot!.querySelectorAll<HTMLElement>('button:not([disabled])')];
+    const names = buttons.map((b) => b.textContent?.trim());
+    expect(names).toEqual(expect.arrayContaining(['Hold and answer', 'Decline']));
+    buttons.at(-1)!.focus();
+    await userEvent.tab();
+    expect(screen.shadowRoot!.activeElement).toBe(buttons[0]);
   });
 });

@@ -1,26 +1,31 @@
 /**
- * `<rc-call-screen>`: one call, from ringing to its end. The other party's
- * avatar, and beneath it the name the PBX delivered with its status; then
- * the number and a timer. Toggles for speaker, microphone and a floating
- * window, a keypad for DTMF, and hang up — or, while an incoming call rings,
- * accept and decline.
+ * `<rc-call-screen>`: the call in view, from ringing to its end, and the
+ * phone's other call beside it (other-calls.ts: waiting, held, just ended).
+ * The other party's avatar, and beneath it the name the PBX delivered with
+ * its status; then the number and a timer. Toggles for speaker, microphone,
+ * hold and a floating window, a keypad for DTMF, and hang up — or, while an
+ * incoming call rings, accept and decline.
  *
- * It renders the call it is given and fires events; the phone does the rest:
- * `rc-answer`, `rc-decline`, `rc-hangup`, `rc-mute` ({ muted }), `rc-dtmf`
- * ({ tone }). Audio output (speaker) and the floating window are its own:
- * they are about where things are shown and heard.
+ * It renders the calls it is given and fires events; the phone does the
+ * rest: `rc-answer` / `rc-decline` ({ id } for the other call), `rc-hangup`,
+ * `rc-mute` ({ muted }), `rc-hold` ({ held }), `rc-switch` ({ id }),
+ * `rc-dtmf` ({ tone }). Audio output (speaker) and the floating window are
+ * its own: they are about where things are shown and heard.
  */
 import { html, LitElement, nothing, render, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LocaleController, t } from '../../i18n/i18n';
 import type { CallView } from '../../phone/phone-client';
+import { AudioDevices, speakerTarget } from '../../state/devices';
 import '../rc-avatar/rc-avatar';
+import '../rc-device-picker/rc-device-picker';
 import '../rc-dialpad/rc-dialpad';
 import '../rc-name-badge/rc-name-badge';
 import { formatDuration } from '../shared/duration';
 import { deepActiveElement, keepTabInside } from '../shared/focus';
 import { ICONS } from '../shared/icons';
 import { floatingContent, openFloatingWindow } from './floating-window';
+import { otherCalls, stateText } from './other-calls';
 import { callScreenStyles } from './styles';
 
 export { formatDuration } from '../shared/duration';
@@ -28,6 +33,8 @@ import { base } from '../shared/styles';
 
 export type MuteEvent = CustomEvent<{ muted: boolean }>;
 export type DtmfEvent = CustomEvent<{ tone: string }>;
+/** `id`: the other call (waiting); absent: the call in view. */
+export type CallIdEvent = CustomEvent<{ id?: number }>;
 
 type SinkAudio = HTMLAudioElement & { setSinkId?: (id: string) => Promise<void>; sinkId?: string };
 
@@ -36,6 +43,10 @@ export class RcCallScreen extends LitElement {
   static override styles = [base, callScreenStyles];
 
   @property({ attribute: false }) call: CallView | null = null;
+  /** The phone's other calls (waiting, held, just ended), shown beside the one in view. */
+  @property({ attribute: false }) others: CallView[] = [];
+  /** Directory nicknames by number, for the other calls that were outgoing. */
+  @property({ attribute: false }) directoryNames: Record<string, string> = {};
   /** The other party's picture URL, or empty for initials. */
   @property() avatarSrc = '';
   /** For outgoing calls: the directory nickname of whom we call (the PBX tells the caller nothing). */
@@ -46,35 +57,34 @@ export class RcCallScreen extends LitElement {
   @property({ type: Boolean, reflect: true }) mini = false;
   /** The caller hears the ringback tone (reflected for tests and styling). */
   @property({ type: Boolean, reflect: true }) ringback = false;
+  /** The microphones and outputs to call with (the picker behind "Devices" changes the choice). */
+  @property({ attribute: false }) devices: AudioDevices | null = null;
+  /** Said when a chosen device went away during the call. */
+  @property() deviceNotice = '';
 
   @state() private now = Date.now();
   @state() private keypad = false;
   @state() private floating = false;
   @state() private speakerOn = false;
-  @state() private outputs: MediaDeviceInfo[] = [];
+  @state() private devicesOpen = false;
+  private unsubscribeDevices: (() => void) | undefined;
   @state() private dtmfSent = '';
   /** Escape on an incoming call asks before declining. */
   @state() private confirmingDecline = false;
   /** Where focus was before the screen opened: it goes back there when the call is gone. */
   private returnFocus: HTMLElement | null = null;
   private focusedCallId: number | null = null;
+  private focusedState: CallView['state'] | null = null;
 
   private ticker: ReturnType<typeof setInterval> | undefined;
   private pipWindow: Window | null = null;
   private readonly locale = new LocaleController(this);
   private drag: { x: number; y: number; left: number; top: number } | undefined;
 
-  /** Whether this browser can route call audio to a chosen output. */
-  static get speakerSupported(): boolean {
-    return 'setSinkId' in HTMLMediaElement.prototype;
-  }
-
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('keydown', this.onKey);
     this.ticker = setInterval(() => (this.now = Date.now()), 1000);
-    this.listOutputs();
-    navigator.mediaDevices?.addEventListener?.('devicechange', this.listOutputs);
   }
 
   override disconnectedCallback(): void {
@@ -82,20 +92,36 @@ export class RcCallScreen extends LitElement {
     this.removeEventListener('keydown', this.onKey);
     this.restoreFocus();
     clearInterval(this.ticker);
-    navigator.mediaDevices?.removeEventListener?.('devicechange', this.listOutputs);
+    this.unsubscribeDevices?.();
+    this.unsubscribeDevices = undefined;
     this.closeFloating();
   }
 
-  private readonly listOutputs = (): void => {
-    void (async () => {
-      try {
-        const devices = (await navigator.mediaDevices?.enumerateDevices?.()) ?? [];
-        this.outputs = devices.filter((d) => d.kind === 'audiooutput');
-      } catch {
-        this.outputs = [];
-      }
-    })();
-  };
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('devices') || (this.devices && !this.unsubscribeDevices)) {
+      this.unsubscribeDevices?.();
+      // A device plugged in or out, or chosen: the speaker toggle and the output follow.
+      this.unsubscribeDevices = this.devices?.subscribe(() => {
+        this.requestUpdate();
+        void this.applyOutput();
+      });
+    }
+  }
+
+  /** The output a call plays on: the speaker while the toggle is on, else the chosen output (or the default). */
+  private async applyOutput(): Promise<void> {
+    const audio = this.renderRoot.querySelector<SinkAudio>('audio');
+    if (!audio?.setSinkId || !this.devices) return;
+    const speaker = this.speakerOn ? speakerTarget(this.devices.outputs, this.devices.outputFor()) : null;
+    if (this.speakerOn && !speaker) this.speakerOn = false;
+    const sink = speaker?.id ?? this.devices.outputFor();
+    if (audio.sinkId === sink) return;
+    try {
+      await audio.setSinkId(sink);
+    } catch {
+      // The device went away meanwhile: the next device event sets it again.
+    }
+  }
 
   protected override updated(changed: PropertyValues<this>): void {
     const audio = this.renderRoot.querySelector('audio');
@@ -103,6 +129,7 @@ export class RcCallScreen extends LitElement {
       const stream = this.call?.remoteStream ?? null;
       if (audio.srcObject !== stream) {
         audio.srcObject = stream;
+        void this.applyOutput();
         if (stream) void audio.play().catch(() => undefined);
       }
     }
@@ -115,16 +142,19 @@ export class RcCallScreen extends LitElement {
     this.renderPip();
   }
 
-  /** A new call, or a call that changed from ringing to talking: focus its main button, remembering where focus was. */
+  /**
+   * A call comes into view, or the one in view is answered: focus its main
+   * button, remembering where focus was before the screen opened.
+   */
   private moveFocus(): void {
     const call = this.call;
     if (!call) return this.restoreFocus();
-    if (this.focusedCallId === call.id && call.state !== 'active') return;
-    if (this.focusedCallId !== call.id) {
-      this.returnFocus = deepActiveElement();
-      this.focusedCallId = call.id;
-    }
-    if (this.mini || this.floating) return;
+    if (this.focusedCallId === null) this.returnFocus = deepActiveElement();
+    const other = this.focusedCallId !== call.id;
+    const answered = this.focusedState !== call.state && call.state === 'active' && this.focusedState !== 'held';
+    this.focusedCallId = call.id;
+    this.focusedState = call.state;
+    if (!(other || answered) || this.mini || this.floating) return;
     const target =
       call.state === 'incoming'
         ? this.renderRoot.querySelector<HTMLElement>('button.ok')
@@ -136,6 +166,7 @@ export class RcCallScreen extends LitElement {
     const back = this.returnFocus;
     this.returnFocus = null;
     this.focusedCallId = null;
+    this.focusedState = null;
     if (back?.isConnected) back.focus();
   }
 
@@ -182,14 +213,16 @@ export class RcCallScreen extends LitElement {
         }
         <p class="number" aria-label=${t('call.number', { number: call.peer.number })}>${call.peer.number}</p>
         ${
-          call.state === 'active' && call.answeredAt
+          (call.state === 'active' || call.state === 'held') && call.answeredAt
             ? html`<p class="timer" role="timer">${formatDuration(this.now - call.answeredAt)}</p>`
             : nothing
         }
+        ${call.state === 'ended' && call.endReason ? html`<p class="state" role="status">${stateText(call)}</p>` : nothing}
+        ${call.state === 'held' ? html`<p class="held-banner" role="status">${t('call.heldHint')}</p>` : nothing}
         ${
-          call.state === 'ended' && call.endReason
-            ? html`<p class="state" role="status">
-                ${t(`end.${call.endReason}`, { seconds: Math.round(((call.endedAt ?? call.startedAt) - call.startedAt) / 1000) })}
+          call.remoteHeld && busy
+            ? html`<p class="held-banner remote" role="status">
+                ${t('call.remoteHeld', { name: name || call.peer.number })}
               </p>`
             : nothing
         }
@@ -204,6 +237,13 @@ export class RcCallScreen extends LitElement {
         ${call.state === 'incoming' ? (this.confirmingDecline ? this.renderConfirm() : this.renderAnswer()) : nothing}
         ${call.muted && call.state === 'active' ? html`<p class="muted-banner" role="status">${t('call.muted')}</p>` : nothing}
         ${busy && call.state !== 'incoming' ? this.renderControls(call) : nothing}
+        ${otherCalls(this.others, {
+          nameOf: (other) => this.shownName(other),
+          talking: call.state === 'active',
+          onAnswer: (id) => this.fire('rc-answer', { id }),
+          onDecline: (id) => this.fire('rc-decline', { id }),
+          onSwitch: (id) => this.fire('rc-switch', { id }),
+        })}
         <audio autoplay></audio>
       </section>
     `;
@@ -214,7 +254,9 @@ export class RcCallScreen extends LitElement {
    * at all when the name is `unavailable` (whatever name the call carries).
    */
   private shownName(call: CallView): string {
-    if (call.peer.status === null) return this.directoryName;
+    if (call.peer.status === null) {
+      return call.id === this.call?.id ? this.directoryName : (this.directoryNames[call.peer.number] ?? '');
+    }
     return call.peer.status === 'unavailable' ? '' : call.peer.name;
   }
 
@@ -241,21 +283,26 @@ export class RcCallScreen extends LitElement {
 
   private renderControls(call: CallView) {
     const active = call.state === 'active';
-    const speakerWhy = !RcCallScreen.speakerSupported
-      ? t('call.speakerUnsupported')
-      : this.outputs.length < 2
-        ? t('call.speakerOneDevice')
-        : '';
+    const held = call.state === 'held';
+    // One tap to the loudspeaker only where there is one besides what plays the call (state/devices.ts).
+    const speaker =
+      this.devices && AudioDevices.outputSupported
+        ? speakerTarget(this.devices.outputs, this.devices.outputFor())
+        : null;
     return html`
       <div class="toggles" role="group" aria-label=${t('call.active')}>
-        <button
-          aria-pressed=${this.speakerOn ? 'true' : 'false'}
-          ?disabled=${Boolean(speakerWhy)}
-          aria-describedby=${speakerWhy ? 'speaker-why' : nothing}
-          @click=${this.toggleSpeaker}
-        >
-          <span class="icon" aria-hidden="true">${ICONS.speaker}</span>${t('call.speaker')}
-        </button>
+        ${
+          speaker
+            ? html`<button
+                class="speaker"
+                aria-pressed=${this.speakerOn ? 'true' : 'false'}
+                title=${speaker.label}
+                @click=${this.toggleSpeaker}
+              >
+                <span class="icon" aria-hidden="true">${ICONS.speaker}</span>${t('call.speaker')}
+              </button>`
+            : nothing
+        }
         <button
           class=${call.muted ? 'mute on' : 'mute'}
           aria-pressed=${call.muted ? 'true' : 'false'}
@@ -263,6 +310,14 @@ export class RcCallScreen extends LitElement {
           @click=${() => this.fire('rc-mute', { muted: !call.muted })}
         >
           <span class="icon" aria-hidden="true">${call.muted ? ICONS.micOff : ICONS.micOn}</span>${t('call.mute')}
+        </button>
+        <button
+          class=${held ? 'hold on' : 'hold'}
+          aria-pressed=${held ? 'true' : 'false'}
+          ?disabled=${!active && !held}
+          @click=${() => this.fire('rc-hold', { held: !held })}
+        >
+          <span class="icon" aria-hidden="true">${ICONS.hold}</span>${t('call.hold')}
         </button>
         <button aria-pressed=${this.floating || this.mini ? 'true' : 'false'} @click=${this.toggleFloating}>
           <span class="icon" aria-hidden="true">${ICONS.floating}</span>${t('call.floating')}
@@ -274,8 +329,19 @@ export class RcCallScreen extends LitElement {
         >
           <span class="icon" aria-hidden="true">${ICONS.keypad}</span>${t('call.keypad')}
         </button>
+        ${
+          this.devices
+            ? html`<button
+                aria-expanded=${this.devicesOpen ? 'true' : 'false'}
+                @click=${() => (this.devicesOpen = !this.devicesOpen)}
+              >
+                <span class="icon" aria-hidden="true">${ICONS.devices}</span>${t('call.devices')}
+              </button>`
+            : nothing
+        }
       </div>
-      ${speakerWhy ? html`<p class="why" id="speaker-why">${speakerWhy}</p>` : nothing}
+      ${this.deviceNotice ? html`<p class="why" role="status">${this.deviceNotice}</p>` : nothing}
+      ${this.devicesOpen && this.devices ? html`<rc-device-picker .devices=${this.devices}></rc-device-picker>` : nothing}
       ${
         this.keypad
           ? html`<rc-dialpad
@@ -294,24 +360,10 @@ export class RcCallScreen extends LitElement {
     this.fire('rc-dtmf', { tone });
   }
 
-  /** Speaker on: the output that looks like a loudspeaker (or the default); off: the communications device or another one. */
+  /** Speaker on: the loudspeaker output; off: back to the chosen output (or the system default). */
   private async toggleSpeaker(): Promise<void> {
-    const audio = this.renderRoot.querySelector<SinkAudio>('audio');
-    if (!audio?.setSinkId || this.outputs.length < 2) return;
-    const on = !this.speakerOn;
-    const loud =
-      this.outputs.find((d) => /speaker|扬声器/i.test(d.label)) ??
-      this.outputs.find((d) => d.deviceId === 'default') ??
-      this.outputs[0]!;
-    const quiet =
-      this.outputs.find((d) => d.deviceId === 'communications') ??
-      this.outputs.find((d) => d.deviceId !== loud.deviceId)!;
-    try {
-      await audio.setSinkId((on ? loud : quiet).deviceId);
-      this.speakerOn = on;
-    } catch {
-      // The device went away or permission was refused: keep the current output.
-    }
+    this.speakerOn = !this.speakerOn;
+    await this.applyOutput();
   }
 
   private async toggleFloating(): Promise<void> {
@@ -403,8 +455,10 @@ declare global {
   interface HTMLElementEventMap {
     'rc-mute': MuteEvent;
     'rc-dtmf': DtmfEvent;
-    'rc-answer': CustomEvent<Record<string, never>>;
-    'rc-decline': CustomEvent<Record<string, never>>;
+    'rc-answer': CallIdEvent;
+    'rc-decline': CallIdEvent;
+    'rc-hold': CustomEvent<{ held: boolean }>;
+    'rc-switch': CustomEvent<{ id: number }>;
     'rc-hangup': CustomEvent<Record<string, never>>;
     'rc-floating': CustomEvent<{ floating: boolean }>;
   }

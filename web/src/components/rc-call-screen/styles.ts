@@ -30,7 +30,7 @@ export const callScreenStyles = css`
   }
   .toggles {
     display: grid;
-    grid-template-columns: repeat(4, minmax(4.5rem, 1fr));
+    grid-template-columns: repeat(5, minmax(4rem, 1fr));
     gap: 0.5rem;
     width: 100%;
     max-width: 26rem;
@@ -70,6 +70,46 @@ export const callScreenStyles = css`
   }
   rc-avatar {
     --rc-avatar-size: 112px;
+  }
+  /* On hold, either way: it must not look like a call in progress. */
+  .held-banner {
+    background: #fff4d6;
+    color: #5c3b00;
+    border: 1px solid #d4a72c;
+    padding: 0.4rem 0.8rem;
+    border-radius: 8px;
+    margin: 0;
+    text-align: center;
+  }
+  .toggles .hold.on {
+    background: #d4a72c;
+    color: #1f1400;
+    border-color: #9a6f00;
+  }
+  /* The phone's other call: waiting, held, or just ended. */
+  .others {
+    width: 100%;
+    max-width: 26rem;
+    border-top: 1px solid var(--rc-border, #d0d7de);
+    padding-top: 0.6rem;
+  }
+  .other {
+    display: grid;
+    grid-template-columns: 1fr auto;
+    align-items: center;
+    gap: 0.4rem;
+  }
+  .other .answer,
+  .other .switch {
+    grid-column: 1 / -1;
+  }
+  .other.waiting {
+    border-left: 4px solid var(--rc-accent, #0969da);
+    padding-left: 0.6rem;
+  }
+  .other .answer button {
+    min-width: 6rem;
+    min-height: 2.5rem;
   }
   :host([mini]) {
     position: fixed;

@@ -11,6 +11,8 @@ import type { RecentCall } from '../../state/recents';
 import { formatDuration } from '../shared/duration';
 import '../rc-avatar/rc-avatar';
 import '../rc-dialpad/rc-dialpad';
+import type { AudioDevices } from '../../state/devices';
+import '../rc-device-picker/rc-device-picker';
 import '../rc-name-badge/rc-name-badge';
 import { ICONS } from '../shared/icons';
 import { base } from '../shared/styles';
@@ -116,6 +118,8 @@ export class RcHome extends LitElement {
   /** Where the person's own verification stands (from the privacy preview), to say why callees see what they see. */
   @property() verification: PrivacyPreview['verification'] | '' = '';
   @property({ type: Boolean }) canCall = false;
+  /** The microphones and outputs to call with, chosen here before a call (and on the call screen during one). */
+  @property({ attribute: false }) devices: AudioDevices | null = null;
 
   @state() private number = '';
   @state() private query = '';
@@ -260,6 +264,14 @@ export class RcHome extends LitElement {
         <p class="hint">${t('home.yourExtension', { extension: this.extension })}</p>
         <a href="#/privacy">${t('home.changePrivacy')}</a>
       </section>
+      ${
+        this.devices
+          ? html`<section aria-labelledby="devices-title">
+              <h2 id="devices-title">${t('home.devices')}</h2>
+              <rc-device-picker .devices=${this.devices}></rc-device-picker>
+            </section>`
+          : nothing
+      }
     `;
   }
 

@@ -1,0 +1,230 @@
+/**
+ * One call of the phone (a "line"): its sip.js session, its media, what the
+ * PBX said of the other party, hold both ways, and how it ended. The phone
+ * (phone-client.ts) keeps up to two lines — one to talk on and one waiting
+ * or held — and decides which one the person sees.
+ */
+import { type Core, Invitation, Inviter, SessionState, type Session } from 'sip.js';
+import { CallMedia } from './call-media';
+import { type EndReason, reasonForBye, reasonForCancel, reasonForResponse } from './end-reasons';
+import { offerHolds } from './hold';
+import { NAME_HEADER, type NameStatus, NAME_STATUS_HEADER, readPresentationUpdate } from './name-status';
+import { type CallState, nextCall } from './states';
+
+export type CallView = {
+  id: number;
+  direction: 'outgoing' | 'incoming';
+  state: CallState;
+  /**
+   * The other party. For an incoming call, what the PBX delivered; for an
+   * outgoing one the PBX tells the caller nothing, so `status` is null and
+   * `name` empty: the UI may show the directory's card, labelled as such.
+   */
+  peer: { number: string; name: string; status: NameStatus | null };
+  /** When the PBX last told us, mid-call, a new name or status for the other party (null: never). */
+  peerChangedAt: number | null;
+  /** The other party put this call on hold (the PBX's re-INVITE said so). */
+  remoteHeld: boolean;
+  startedAt: number;
+  answeredAt: number | null;
+  endedAt: number | null;
+  endReason: EndReason | null;
+  muted: boolean;
+  remoteStream: MediaStream | null;
+};
+
+export const AUDIO_ONLY = { constraints: { audio: true, video: false } };
+
+/** What a line tells the phone. */
+export type LineEvents = {
+  changed(line: CallLine): void;
+  ended(line: CallLine): void;
+};
+
+export class CallLine {
+  view: CallView;
+  readonly media: CallMedia;
+  /** This side ended it (hang up, cancel, decline): the default reasons depend on it. */
+  endedByUs = false;
+  /** How it ended, when something more precise than the defaults said so. */
+  endReason: EndReason | undefined;
+
+  constructor(
+    readonly session: Session,
+    view: Omit<
+      CallView,
+      'peerChangedAt' | 'remoteHeld' | 'answeredAt' | 'endedAt' | 'endReason' | 'muted' | 'remoteStream'
+    >,
+    private readonly events: LineEvents,
+    private readonly now: () => number,
+  ) {
+    this.view = {
+      ...view,
+      peerChangedAt: null,
+      remoteHeld: false,
+      answeredAt: null,
+      endedAt: null,
+      endReason: null,
+      muted: false,
+      remoteStream: null,
+    };
+    this.media = new CallMedia(session);
+    session.delegate = {
+      // The other side's BYE: a hang-up, or the PBX ending a call whose media vanished.
+      onBye: (bye) => {
+        this.endReason = reasonForBye(bye.request.getHeader('reason'));
+      },
+      // Only the PBX is in this dialog; its NOTIFY carries the API's new presentation of the caller.
+      onNotify: (notification) => {
+        const request = notification.request;
+        void notification.accept();
+        if (this.view.direction !== 'incoming') return;
+        const updated = readPresentationUpdate(
+          request.getHeader('event'),
+          request.getHeader(NAME_STATUS_HEADER),
+          request.getHeader(NAME_HEADER),
+          this.view.peer.number,
+        );
+        if (updated) this.patch({ peer: updated, peerChangedAt: this.now() });
+      },
+      // A re-INVITE the PBX sent and sip.js answered: the other side held or resumed (hold.ts).
+      onInvite: (request, _response, statusCode) => {
+        if (statusCode !== 200) return;
+        const remoteHeld = offerHolds(typeof request.body === 'string' ? request.body : undefined);
+        if (remoteHeld !== this.view.remoteHeld) this.patch({ remoteHeld });
+      },
+    };
+    if (session instanceof Invitation) {
+      // Another device of this person answered, or the caller gave up: the CANCEL's Reason says which.
+      session.delegate = {
+        ...session.delegate,
+        onCancel: (cancel) => {
+          this.endReason = reasonForCancel(cancel.request.getHeader('reason'));
+        },
+      };
+    }
+    session.stateChange.addListener((state) => {
+      if (state === SessionState.Established) this.established();
+      if (state === SessionState.Terminated) this.terminated();
+    });
+  }
+
+  get live(): boolean {
+    return this.view.state !== 'ended';
+  }
+
+  /** A state move through the table in states.ts (an illegal one throws). */
+  move(state: CallState, patch: Partial<CallView> = {}): void {
+    this.patch({ ...patch, state: nextCall(this.view.state, state) });
+  }
+
+  patch(patch: Partial<CallView>): void {
+    this.view = { ...this.view, ...patch };
+    this.events.changed(this);
+  }
+
+  /** The final response of an outgoing call, mapped to how it ended (read once the session ends). */
+  rejected(response: Core.IncomingResponse): void {
+    if (!this.endedByUs) this.endReason = reasonForResponse(response.message.statusCode ?? 0);
+  }
+
+  /** Ends the call in whatever state it is: cancel, reject or bye. */
+  async end(reason?: EndReason): Promise<void> {
+    const session = this.session;
+    this.endedByUs = true;
+    if (reason) this.endReason = reason;
+    switch (session.state) {
+      case SessionState.Initial:
+      case SessionState.Establishing:
+        if (session instanceof Inviter) await session.cancel();
+        else if (session instanceof Invitation) await session.reject({ statusCode: 603 });
+        break;
+      case SessionState.Established:
+        await session.bye();
+        break;
+      default:
+        break;
+    }
+  }
+
+  /**
+   * Holds or resumes with a re-INVITE (a=sendonly, then a=sendrecv). While
+   * held the microphone is off the sender, so not a packet leaves this side
+   * even though sendonly would allow it; false when the PBX refused.
+   */
+  async hold(held: boolean): Promise<boolean> {
+    if (this.session.state !== SessionState.Established) return false;
+    if (held) await this.media.setHeld(true);
+    const accepted = await this.reInvite({ hold: held });
+    if (!accepted) {
+      if (held) await this.media.setHeld(false);
+      return false;
+    }
+    if (!held) await this.media.setHeld(false);
+    this.move(held ? 'held' : 'active');
+    return true;
+  }
+
+  /** Re-INVITE with an ICE restart: how media recovers after a network change (keeps hold as it is). */
+  async restartIce(): Promise<void> {
+    await this.reInvite({ hold: this.view.state === 'held', offerOptions: { iceRestart: true } });
+  }
+
+  async setMuted(muted: boolean): Promise<void> {
+    if (this.view.muted !== muted && (await this.media.setMuted(muted))) this.patch({ muted });
+  }
+
+  /**
+   * A re-INVITE; sip.js keeps these options for the re-INVITEs the PBX sends
+   * us too, so our answer to them keeps our hold. Resolves whether accepted.
+   */
+  private reInvite(options: { hold: boolean; offerOptions?: RTCOfferOptions }): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.session
+        .invite({
+          sessionDescriptionHandlerOptions: { ...AUDIO_ONLY, ...options },
+          requestDelegate: { onAccept: () => resolve(true), onReject: () => resolve(false) },
+        })
+        .catch(() => resolve(false));
+    });
+  }
+
+  private established(): void {
+    const pc = this.media.peerConnection;
+    pc?.addEventListener('iceconnectionstatechange', () => {
+      if (pc.iceConnectionState === 'failed') void this.restartIce();
+    });
+    this.move('active', { answeredAt: this.now(), remoteStream: this.media.remoteStream });
+  }
+
+  private terminated(): void {
+    this.media.release();
+    // sip.js ends the session before it hands over the final response (see `rejected`):
+    // settle how the call ended once that has run.
+    queueMicrotask(() => {
+      if (!this.live) return;
+      const talked = this.view.answeredAt !== null;
+      const reason: EndReason =
+        this.endReason ??
+        (talked
+          ? this.endedByUs
+            ? 'hangup'
+            : 'remote-hangup'
+          : this.view.direction === 'incoming'
+            ? this.endedByUs
+              ? 'declined'
+              : 'missed'
+            : this.endedByUs
+              ? 'cancelled'
+              : 'failed');
+      this.move('ended', {
+        endedAt: this.now(),
+        endReason: reason,
+        remoteStream: null,
+        muted: false,
+        remoteHeld: false,
+      });
+      this.events.ended(this);
+    });
+  }
+}
