@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
+import { launchChromium, launchChromiumAttached } from '../support/chromium';
 import { build } from 'vite';
 import { makeAdmin, markLoginProven } from '../../api/src/testing';
 import { startStack, type Stack } from '../../asterisk/tests/stack';
@@ -109,6 +109,8 @@ async function main(): Promise<void> {
     makeAdmin(stack.api.db, admin.id);
     const caller = await people('caller@e2e.test', 'Sanfeng');
     const callee = await people('callee@e2e.test', 'Callee');
+    await people('third@e2e.test', 'Third');
+    const hidden = await people('hidden@e2e.test', 'Hidden');
     await api('/api/me/verification', { legalName: '张三丰', idNumber: 'E12345678' }, caller.cookie);
     const pending = (await (
       await fetch(`${stack.api.publicUrl}/api/admin/verifications?status=pending`, {
@@ -129,6 +131,12 @@ async function main(): Promise<void> {
     const a = await signIn(browser, stack, 'caller@e2e.test', 'correct horse battery');
     const b = await signIn(browser, stack, 'callee@e2e.test', 'correct horse battery');
 
+    // The callee picks a microphone and an output on the home page (Chromium's fake devices).
+    const picker = b.page.locator('rc-home rc-device-picker');
+    await picker.getByLabel('Microphone').selectOption({ label: 'Fake Audio Input 1' });
+    await picker.getByLabel('Output').selectOption({ label: 'Fake Audio Output 1' });
+    const chosenOutput = await picker.getByLabel('Output').inputValue();
+
     // The caller dials; the one-time notice says what the callee will see, then the call goes out.
     await a.page.getByLabel('Extension to call').fill(callee.extension);
     await a.page.locator('button.call').click();
@@ -145,6 +153,16 @@ async function main(): Promise<void> {
     await screenB.getByRole('button', { name: 'Accept' }).click();
     await b.page.locator('rc-call-screen .timer').waitFor({ timeout: 10_000 });
     await a.page.locator('rc-call-screen .timer').waitFor({ timeout: 10_000 });
+    // The chosen microphone is what the call sends, and the chosen output what it plays on.
+    const devicesUsed = {
+      microphone: await b.page.evaluate(
+        () => (window as unknown as { __tracks: MediaStreamTrack[] }).__tracks.at(-1)?.label ?? '',
+      ),
+      output: await b.page
+        .locator('rc-call-screen audio')
+        .evaluate((el) => (el as HTMLAudioElement & { sinkId: string }).sinkId),
+      chosenOutput,
+    };
 
     await wait(4000);
     const flowing = { caller: await media(a.page), callee: await media(b.page) };
@@ -162,6 +180,86 @@ async function main(): Promise<void> {
     await wait(9000);
     const upWhileMuted = await a.page.locator('rc-call-screen .timer').count();
     await mute.click();
+
+    // Hold on the callee's side: the caller's screen says so (the PBX's re-INVITE), and not a packet
+    // flows either way until the callee resumes.
+    const holdB = screenB.getByRole('button', { name: 'Hold' });
+    await holdB.click();
+    await screenB.getByText('On hold: they cannot hear you').waitFor({ timeout: 5000 });
+    await a.page.locator('rc-call-screen').getByText('Callee put you on hold').waitFor({ timeout: 5000 });
+    await wait(1000);
+    const held1 = { caller: await media(a.page), callee: await media(b.page) };
+    await wait(3000);
+    const held2 = { caller: await media(a.page), callee: await media(b.page) };
+    await holdB.click();
+    await a.page
+      .locator('rc-call-screen')
+      .getByText('Callee put you on hold')
+      .waitFor({ state: 'detached', timeout: 5000 });
+    await wait(1000);
+    const resumed1 = { caller: await media(a.page), callee: await media(b.page) };
+    await wait(2000);
+    const resumed2 = { caller: await media(a.page), callee: await media(b.page) };
+    const delta = (x: typeof held1, y: typeof held1) => ({
+      callerSent: y.caller.sent - x.caller.sent,
+      callerReceived: y.caller.received - x.caller.received,
+      calleeSent: y.callee.sent - x.callee.sent,
+      calleeReceived: y.callee.received - x.callee.received,
+    });
+    const hold = { held: delta(held1, held2), resumed: delta(resumed1, resumed2) };
+
+    // Call waiting: a third person calls the callee during the call; it waits beside it with its own
+    // name and status; the callee holds the first call and answers, then switches back.
+    const c = await signIn(browser, stack, 'third@e2e.test', 'correct horse battery');
+    await c.page.getByLabel('Extension to call').fill(callee.extension);
+    await c.page.locator('button.call').click();
+    await c.page.locator('rc-first-call-notice').getByRole('button', { name: 'Call now' }).click();
+    const waitingRow = screenB.locator('.other.waiting');
+    await waitingRow.waitFor({ timeout: 10_000 });
+    const waitingShown = await waitingRow
+      .locator('rc-name-badge')
+      .evaluate((el) => el.shadowRoot?.textContent?.replace(/\s+/g, ' ').trim() ?? '');
+    const stillTalking = await screenB.locator('.timer').count();
+    await waitingRow.getByRole('button', { name: 'Hold and answer' }).click();
+    await c.page.locator('rc-call-screen .timer').waitFor({ timeout: 10_000 });
+    await a.page.locator('rc-call-screen').getByText('Callee put you on hold').waitFor({ timeout: 5000 });
+    const shownAfterAnswer = await screenB
+      .locator('section > rc-name-badge')
+      .evaluate((el) => el.shadowRoot?.textContent?.replace(/\s+/g, ' ').trim() ?? '');
+    await wait(1000);
+    const w1 = { caller: await media(a.page), third: await media(c.page) };
+    await wait(2000);
+    const w2 = { caller: await media(a.page), third: await media(c.page) };
+    await screenB.locator('.other.held').getByRole('button', { name: 'Switch to this call' }).click();
+    await c.page.locator('rc-call-screen').getByText('Callee put you on hold').waitFor({ timeout: 5000 });
+    await a.page
+      .locator('rc-call-screen')
+      .getByText('Callee put you on hold')
+      .waitFor({ state: 'detached', timeout: 5000 });
+    await wait(1000);
+    const s1 = { caller: await media(a.page), third: await media(c.page) };
+    await wait(2000);
+    const s2 = { caller: await media(a.page), third: await media(c.page) };
+    const shownAfterSwitch = await screenB
+      .locator('section > rc-name-badge')
+      .evaluate((el) => el.shadowRoot?.textContent?.replace(/\s+/g, ' ').trim() ?? '');
+    await c.page.locator('rc-call-screen').getByRole('button', { name: 'Hang up' }).click();
+    await screenB.locator('.other.ended').getByText('The other side hung up.').waitFor({ timeout: 10_000 });
+    const waiting = {
+      shown: waitingShown,
+      stillTalking,
+      shownAfterAnswer,
+      shownAfterSwitch,
+      answered: {
+        callerReceived: w2.caller.received - w1.caller.received,
+        thirdReceived: w2.third.received - w1.third.received,
+      },
+      switched: {
+        callerReceived: s2.caller.received - s1.caller.received,
+        thirdReceived: s2.third.received - s1.third.received,
+      },
+    };
+    await c.page.context().close();
 
     // The floating window: Document Picture-in-Picture from a top-level page (it cannot open inside a test iframe).
     const pipAvailable = await b.page.evaluate(() => 'documentPictureInPicture' in window);
@@ -220,6 +318,69 @@ async function main(): Promise<void> {
     await dial(a.page, caller.extension);
     const selfRefusal = (await a.page.getByRole('alert').filter({ hasText: 'own number' }).textContent()) ?? '';
     const selfScreen = await a.page.locator('rc-call-screen').count();
+
+    // A callee whose window is minimised: a system notification with the caller's name and status,
+    // the tab's title changing, both gone once the caller gives up. Chromium is started and attached
+    // here, not launched by Playwright, whose pages never become hidden (tests/support/chromium.ts).
+    const attached = await launchChromiumAttached(['--disable-features=WebRtcHideLocalIpsWithMdns']);
+    let notified: { notes: unknown[]; titles: string[]; after: { notes: unknown[]; title: string }; title: string };
+    try {
+      const context = attached.browser.contexts()[0]!;
+      const origin = `http://localhost:${stack.ports.public}`;
+      await context.grantPermissions(['notifications'], { origin });
+      const d = await context.newPage();
+      d.on('pageerror', (e) => console.error(`[page hidden] ${e.message}`));
+      await d.goto(`${origin}/`);
+      await d.getByLabel('E-mail or phone number').fill('hidden@e2e.test');
+      await d.getByLabel('Password').fill('correct horse battery');
+      await d.locator('form button[type="submit"]').click();
+      await d.getByText('Ready for calls').waitFor({ timeout: 15_000 });
+      const title = await d.title();
+      const cdp = await context.newCDPSession(d);
+      const { windowId } = await cdp.send('Browser.getWindowForTarget');
+      await cdp.send('Browser.setWindowBounds', { windowId, bounds: { windowState: 'minimized' } });
+      // A hidden page draws no frames: poll by time, not by animation frame.
+      await d.waitForFunction(() => document.visibilityState === 'hidden', undefined, { timeout: 5000, polling: 200 });
+      const shownNotes = () =>
+        d.evaluate(async () => {
+          const registration = await navigator.serviceWorker.getRegistration('/rc-call-alerts/');
+          return ((await registration?.getNotifications()) ?? []).map((n) => ({
+            title: n.title,
+            body: n.body,
+            actions: (n as Notification & { actions: { action: string }[] }).actions.map((x) => x.action),
+          }));
+        });
+      await dial(a.page, hidden.extension);
+      await d
+        .waitForFunction(() => document.title.includes('is calling'), undefined, { timeout: 10_000, polling: 200 })
+        .catch(async (err: unknown) => {
+          const seen = await d.evaluate(() => ({
+            title: document.title,
+            visibility: document.visibilityState,
+            screen: document.querySelector('rc-app')?.shadowRoot?.querySelector('rc-call-screen')?.shadowRoot
+              ?.textContent,
+            permission: Notification.permission,
+          }));
+          throw new Error(`no ringing title on the hidden page: ${JSON.stringify(seen)} (${String(err)})`);
+        });
+      const titles = [await d.title()];
+      let notes: unknown[] = [];
+      for (let i = 0; i < 50 && notes.length === 0; i++) {
+        notes = await shownNotes();
+        if (notes.length === 0) await wait(100);
+      }
+      await a.page.locator('rc-call-screen').getByRole('button', { name: 'Hang up' }).click();
+      await d.waitForFunction((t) => document.title === t, title, { timeout: 10_000, polling: 200 });
+      let after = await shownNotes();
+      for (let i = 0; i < 30 && after.length > 0; i++) {
+        await wait(100);
+        after = await shownNotes();
+      }
+      notified = { notes, titles, after: { notes: after, title: await d.title() }, title };
+    } finally {
+      await attached.close();
+    }
+    await waitGone(a.page);
 
     // Two tabs of the callee: both ring, the caller hears ringback, the first to accept takes it.
     const b2 = await b.page.context().newPage();
@@ -309,6 +470,10 @@ async function main(): Promise<void> {
         notFound: { ms: notFoundMs },
         self: { refusal: selfRefusal, screens: selfScreen },
         twoTabs: { ringback, ringbackAfterAnswer, focus, media: twoTabs },
+        devicesUsed,
+        hold,
+        waiting,
+        notified,
         afterRevocation,
         lostDetectedMs,
         lostSaid,

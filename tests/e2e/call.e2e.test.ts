@@ -31,7 +31,7 @@ describe.skipIf(gate.skip)('a call between two browsers', () => {
           bin!,
           CHROMIUM,
         ],
-        { encoding: 'utf8', timeout: 240_000, env: { ...process.env, NODE_ENV: 'test' } },
+        { encoding: 'utf8', timeout: 300_000, env: { ...process.env, NODE_ENV: 'test' } },
       );
       const line =
         run.stdout
@@ -77,6 +77,36 @@ describe.skipIf(gate.skip)('a call between two browsers', () => {
     expect(result.twoTabs.media.callee.received).toBeGreaterThan(20);
     expect(result.twoTabs.media.caller.received).toBeGreaterThan(20);
     // The revocation reached the callee's screen in the call: no longer a verified name.
+    // The devices chosen on the home page are the ones the call uses.
+    expect(result.devicesUsed.microphone).toBe('Fake Audio Input 1');
+    expect(result.devicesUsed.chosenOutput).not.toBe('');
+    expect(result.devicesUsed.output).toBe(result.devicesUsed.chosenOutput);
+    // Hold: not a packet either way while held (one in flight at most), audio both ways once resumed.
+    for (const [what, n] of Object.entries(result.hold.held)) expect(n, `held: ${what}`).toBeLessThanOrEqual(1);
+    expect(result.hold.resumed.callerReceived).toBeGreaterThan(20);
+    expect(result.hold.resumed.calleeReceived).toBeGreaterThan(20);
+    // Call waiting: the second caller waits with their own name and status; answering holds the first,
+    // switching back holds the second; each side hears only while it is the one talked to.
+    expect(result.waiting.shown).toMatch(/Third/);
+    expect(result.waiting.shown).toMatch(/Unverified/);
+    expect(result.waiting.stillTalking).toBe(1);
+    expect(result.waiting.shownAfterAnswer).toMatch(/Third/);
+    expect(result.waiting.shownAfterSwitch).toMatch(/张三丰/);
+    expect(result.waiting.answered.thirdReceived).toBeGreaterThan(20);
+    expect(result.waiting.answered.callerReceived).toBeLessThanOrEqual(1);
+    expect(result.waiting.switched.callerReceived).toBeGreaterThan(20);
+    expect(result.waiting.switched.thirdReceived).toBeLessThanOrEqual(1);
+    // A minimised callee: one notification with the caller's name and status (Answer, Decline), the
+    // tab's title changed; after the caller gave up, neither is left.
+    expect(result.notified.notes).toEqual([
+      {
+        title: '📞 张三丰 is calling',
+        body: expect.stringMatching(/^Verified real name · \d+$/),
+        actions: ['answer', 'decline'],
+      },
+    ]);
+    expect(result.notified.titles[0]).toMatch(/is calling/);
+    expect(result.notified.after).toEqual({ notes: [], title: result.notified.title });
     expect(result.afterRevocation).toMatch(/Sanfeng/);
     expect(result.afterRevocation).toMatch(/Unverified/);
     expect(result.afterRevocation).not.toMatch(/Verified real name|张三丰/);
@@ -95,5 +125,5 @@ describe.skipIf(gate.skip)('a call between two browsers', () => {
       expect(side.tracks.length).toBeGreaterThan(0);
       expect(side.tracks.every((s: string) => s === 'ended')).toBe(true);
     }
-  }, 270_000);
+  }, 330_000);
 });

@@ -30,6 +30,7 @@ export const REAL_PART_SUITES = {
   'asterisk: faults': { file: 'asterisk/tests/faults.test.ts', parts: ['asterisk'] },
   'sipp: scenarios': { file: 'asterisk/sipp/sipp.test.ts', parts: ['sipp'] },
   'e2e: call in the browser': { file: 'tests/e2e/call.e2e.test.ts', parts: ['asterisk', 'chromium', 'netns'] },
+  'e2e: call alerts': { file: 'tests/e2e/call-alerts.e2e.test.ts', parts: ['chromium'] },
 } as const satisfies Record<string, { file: string; parts: readonly RealPart[] }>;
 export type RealPartSuiteName = keyof typeof REAL_PART_SUITES;
 

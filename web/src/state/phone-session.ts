@@ -9,6 +9,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Api, DirectoryEntry, Me, Presentation, PrivacyPreview } from '../api/client';
 import { t } from '../i18n/i18n';
 import { PhoneClient, PhoneError, type PhoneOptions, type PhoneSnapshot } from '../phone/phone-client';
+import { CallAlerts } from './call-alerts';
 import { AudioDevices } from './devices';
 import { PhoneController } from './phone-controller';
 import {
@@ -68,6 +69,8 @@ export class PhoneSession implements ReactiveController {
       account,
       options,
     ) => new PhoneClient(account, options),
+    /** Notices of a call ringing while the tab is hidden (the app passes one with its service worker). */
+    readonly alerts: CallAlerts = new CallAlerts(),
   ) {
     host.addController(this);
     this.controller = new PhoneController(host, (next, previous) => this.onChange(next, previous));
@@ -86,6 +89,7 @@ export class PhoneSession implements ReactiveController {
 
   hostDisconnected(): void {
     this.unsubscribeDevices?.();
+    for (const c of this.snapshot.calls) this.alerts.stop(c.id);
     document.removeEventListener('visibilitychange', this.onVisible);
     clearInterval(this.refreshTimer);
     this.ringtone.stop();
@@ -237,6 +241,37 @@ export class PhoneSession implements ReactiveController {
   }
 
   /**
+   * Every call that rings (in view or waiting) is noticed while the tab is
+   * hidden: the title changes and, if allowed, a system notification shows
+   * the caller's name and status as the PBX gave them, and nothing else;
+   * both go when it stops ringing (call-alerts.ts).
+   */
+  private alert(next: PhoneSnapshot, previous: PhoneSnapshot): void {
+    const rings = (state: string) => state === 'incoming' || state === 'waiting';
+    for (const c of previous.calls) {
+      if (rings(c.state) && !next.calls.some((n) => n.id === c.id && rings(n.state))) this.alerts.stop(c.id);
+    }
+    for (const c of next.calls) {
+      const before = previous.calls.find((p) => p.id === c.id);
+      const changed = !before || !rings(before.state) || before.peer !== c.peer;
+      if (!rings(c.state) || !changed) continue;
+      const name = c.peer.status === 'unavailable' || !c.peer.name ? c.peer.number : c.peer.name;
+      this.alerts.ringing(
+        {
+          id: c.id,
+          title: t('alerts.calling', { name }),
+          body: `${t(`status.${c.peer.status ?? 'directory'}`)} · ${c.peer.number}`,
+        },
+        {
+          onShow: () => this.host.requestUpdate(),
+          onAnswer: () => void this.answer(c.id),
+          onDecline: () => void this.decline(c.id),
+        },
+      );
+    }
+  }
+
+  /**
    * A device choice, a device plugged in or out: calls under way move to the
    * microphone to use now, and an unplugged choice is said on the call screen.
    */
@@ -290,6 +325,7 @@ export class PhoneSession implements ReactiveController {
         );
       }
     }
+    this.alert(next, previous);
     // The full ringtone for a call in view; a soft call-waiting tone for one beside a call under way.
     const waiting = next.calls.some((c) => c.state === 'waiting');
     if (call?.state === 'incoming') void this.ringtone.start('ring');

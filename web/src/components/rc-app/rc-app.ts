@@ -9,6 +9,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Api, ApiError, type Me } from '../../api/client';
 import { LocaleController, locale, setLocale, t } from '../../i18n/i18n';
 import { LOCALES, type Locale } from '../../i18n/messages';
+import { CallAlerts } from '../../state/call-alerts';
 import { PhoneSession } from '../../state/phone-session';
 import { clearRecents } from '../../state/recents';
 import '../rc-admin/rc-admin';
@@ -111,7 +112,13 @@ export class RcApp extends LitElement {
   @state() private loading = true;
   @state() private route: Route = routeFromHash(location.hash);
   @state() private floating = false;
-  private readonly session = new PhoneSession(this, this.api);
+  // The app's own origin serves the call-alerts worker: its notifications can answer and decline.
+  private readonly session = new PhoneSession(
+    this,
+    this.api,
+    undefined,
+    new CallAlerts({ serviceWorker: '/call-alerts-sw.js' }),
+  );
   private readonly locale = new LocaleController(this);
   private readonly onHash = () => (this.route = routeFromHash(location.hash));
 
@@ -229,6 +236,7 @@ export class RcApp extends LitElement {
           verification=${this.session.ownVerification}
           .recents=${this.session.recents}
           .devices=${this.session.devices}
+          .alerts=${this.session.alerts}
           ?canCall=${this.session.snapshot.registration === 'registered' && !this.session.snapshot.call}
           @rc-dial=${(e: CustomEvent<{ extension: string }>) => void this.session.dial(e.detail.extension)}
           @rc-clear-recents=${() => {

@@ -11,7 +11,9 @@ import type { RecentCall } from '../../state/recents';
 import { formatDuration } from '../shared/duration';
 import '../rc-avatar/rc-avatar';
 import '../rc-dialpad/rc-dialpad';
+import type { CallAlerts } from '../../state/call-alerts';
 import type { AudioDevices } from '../../state/devices';
+import '../rc-alerts-prompt/rc-alerts-prompt';
 import '../rc-device-picker/rc-device-picker';
 import '../rc-name-badge/rc-name-badge';
 import { ICONS } from '../shared/icons';
@@ -120,6 +122,8 @@ export class RcHome extends LitElement {
   @property({ type: Boolean }) canCall = false;
   /** The microphones and outputs to call with, chosen here before a call (and on the call screen during one). */
   @property({ attribute: false }) devices: AudioDevices | null = null;
+  /** System notices of calls while this tab is hidden: asked for here, where the card says why. */
+  @property({ attribute: false }) alerts: CallAlerts | null = null;
 
   @state() private number = '';
   @state() private query = '';
@@ -131,6 +135,7 @@ export class RcHome extends LitElement {
   override render() {
     void this.locale;
     return html`
+      ${this.alerts ? html`<rc-alerts-prompt .alerts=${this.alerts}></rc-alerts-prompt>` : nothing}
       <section aria-labelledby="dial-title">
         <h2 id="dial-title">${t('home.dial')}</h2>
         <div class="number">
