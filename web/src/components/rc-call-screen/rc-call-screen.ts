@@ -16,7 +16,7 @@ import { html, LitElement, nothing, render, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LocaleController, t } from '../../i18n/i18n';
 import type { CallView } from '../../phone/phone-client';
-import { AudioDevices, speakerTarget } from '../../state/devices';
+import type { AudioDevices } from '../../state/devices';
 import '../rc-avatar/rc-avatar';
 import '../rc-device-picker/rc-device-picker';
 import '../rc-dialpad/rc-dialpad';
@@ -24,6 +24,7 @@ import '../rc-name-badge/rc-name-badge';
 import { formatDuration } from '../shared/duration';
 import { deepActiveElement, keepTabInside } from '../shared/focus';
 import { ICONS } from '../shared/icons';
+import { CallOutput } from './call-output';
 import { floatingContent, openFloatingWindow } from './floating-window';
 import { otherCalls, stateText } from './other-calls';
 import { callScreenStyles } from './styles';
@@ -35,8 +36,6 @@ export type MuteEvent = CustomEvent<{ muted: boolean }>;
 export type DtmfEvent = CustomEvent<{ tone: string }>;
 /** `id`: the other call (waiting); absent: the call in view. */
 export type CallIdEvent = CustomEvent<{ id?: number }>;
-
-type SinkAudio = HTMLAudioElement & { setSinkId?: (id: string) => Promise<void>; sinkId?: string };
 
 @customElement('rc-call-screen')
 export class RcCallScreen extends LitElement {
@@ -65,9 +64,8 @@ export class RcCallScreen extends LitElement {
   @state() private now = Date.now();
   @state() private keypad = false;
   @state() private floating = false;
-  @state() private speakerOn = false;
   @state() private devicesOpen = false;
-  private unsubscribeDevices: (() => void) | undefined;
+  private readonly output = new CallOutput(this, () => this.renderRoot.querySelector('audio'));
   @state() private dtmfSent = '';
   /** Escape on an incoming call asks before declining. */
   @state() private confirmingDecline = false;
@@ -92,35 +90,11 @@ export class RcCallScreen extends LitElement {
     this.removeEventListener('keydown', this.onKey);
     this.restoreFocus();
     clearInterval(this.ticker);
-    this.unsubscribeDevices?.();
-    this.unsubscribeDevices = undefined;
     this.closeFloating();
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('devices') || (this.devices && !this.unsubscribeDevices)) {
-      this.unsubscribeDevices?.();
-      // A device plugged in or out, or chosen: the speaker toggle and the output follow.
-      this.unsubscribeDevices = this.devices?.subscribe(() => {
-        this.requestUpdate();
-        void this.applyOutput();
-      });
-    }
-  }
-
-  /** The output a call plays on: the speaker while the toggle is on, else the chosen output (or the default). */
-  private async applyOutput(): Promise<void> {
-    const audio = this.renderRoot.querySelector<SinkAudio>('audio');
-    if (!audio?.setSinkId || !this.devices) return;
-    const speaker = this.speakerOn ? speakerTarget(this.devices.outputs, this.devices.outputFor()) : null;
-    if (this.speakerOn && !speaker) this.speakerOn = false;
-    const sink = speaker?.id ?? this.devices.outputFor();
-    if (audio.sinkId === sink) return;
-    try {
-      await audio.setSinkId(sink);
-    } catch {
-      // The device went away meanwhile: the next device event sets it again.
-    }
+  protected override willUpdate(): void {
+    this.output.use(this.devices);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -129,7 +103,7 @@ export class RcCallScreen extends LitElement {
       const stream = this.call?.remoteStream ?? null;
       if (audio.srcObject !== stream) {
         audio.srcObject = stream;
-        void this.applyOutput();
+        void this.output.apply();
         if (stream) void audio.play().catch(() => undefined);
       }
     }
@@ -284,20 +258,17 @@ export class RcCallScreen extends LitElement {
   private renderControls(call: CallView) {
     const active = call.state === 'active';
     const held = call.state === 'held';
-    // One tap to the loudspeaker only where there is one besides what plays the call (state/devices.ts).
-    const speaker =
-      this.devices && AudioDevices.outputSupported
-        ? speakerTarget(this.devices.outputs, this.devices.outputFor())
-        : null;
+    // One tap to the loudspeaker only where there is one besides what plays the call (call-output.ts).
+    const speaker = this.output.speaker;
     return html`
       <div class="toggles" role="group" aria-label=${t('call.active')}>
         ${
           speaker
             ? html`<button
                 class="speaker"
-                aria-pressed=${this.speakerOn ? 'true' : 'false'}
+                aria-pressed=${this.output.speakerOn ? 'true' : 'false'}
                 title=${speaker.label}
-                @click=${this.toggleSpeaker}
+                @click=${() => void this.output.toggleSpeaker()}
               >
                 <span class="icon" aria-hidden="true">${ICONS.speaker}</span>${t('call.speaker')}
               </button>`
@@ -358,12 +329,6 @@ export class RcCallScreen extends LitElement {
   private dtmf(tone: string): void {
     this.dtmfSent = (this.dtmfSent + tone).slice(-24);
     this.fire('rc-dtmf', { tone });
-  }
-
-  /** Speaker on: the loudspeaker output; off: back to the chosen output (or the system default). */
-  private async toggleSpeaker(): Promise<void> {
-    this.speakerOn = !this.speakerOn;
-    await this.applyOutput();
   }
 
   private async toggleFloating(): Promise<void> {
