@@ -391,25 +391,19 @@ export async function runMidCallForgeries(
       new Promise<number | null>((resolve) => {
         Promise.resolve(sendWith(finalStatus(resolve))).catch(() => resolve(null));
       });
+    const reInvite = (sdhOptions: { hold?: boolean }) =>
+      ask((d) =>
+        inviter.invite({
+          requestOptions: { extraHeaders: forged },
+          requestDelegate: d,
+          sessionDescriptionHandlerOptions: sdhOptions as object,
+        }),
+      );
     const send: Record<MidCallTechnique, () => Promise<number | null>> = {
-      're-invite': () => ask((d) => inviter.invite({ requestOptions: { extraHeaders: forged }, requestDelegate: d })),
+      're-invite': () => reInvite({}),
       // Hold and resume are re-INVITEs the PBX passes on to the callee (moh_passthrough): only its own headers go.
-      hold: () =>
-        ask((d) =>
-          inviter.invite({
-            requestOptions: { extraHeaders: forged },
-            requestDelegate: d,
-            sessionDescriptionHandlerOptions: { hold: true } as object,
-          }),
-        ),
-      resume: () =>
-        ask((d) =>
-          inviter.invite({
-            requestOptions: { extraHeaders: forged },
-            requestDelegate: d,
-            sessionDescriptionHandlerOptions: { hold: false } as object,
-          }),
-        ),
+      hold: () => reInvite({ hold: true }),
+      resume: () => reInvite({ hold: false }),
       // sip.js has no UPDATE of its own: one is built in the dialog and sent as a plain non-INVITE request.
       update: () =>
         ask((d) => {

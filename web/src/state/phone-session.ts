@@ -255,7 +255,8 @@ export class PhoneSession implements ReactiveController {
       const before = previous.calls.find((p) => p.id === c.id);
       const changed = !before || !rings(before.state) || before.peer !== c.peer;
       if (!rings(c.state) || !changed) continue;
-      const name = c.peer.status === 'unavailable' || !c.peer.name ? c.peer.number : c.peer.name;
+      // The phone already blanks an unavailable name (name-status.ts): the number stands in.
+      const name = c.peer.name || c.peer.number;
       this.alerts.ringing(
         {
           id: c.id,

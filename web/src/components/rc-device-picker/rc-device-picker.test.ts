@@ -4,6 +4,7 @@ import { setLocale } from '../../i18n/i18n';
 import { AudioDevices, type DeviceChoice } from '../../state/devices';
 import { deepActiveElement, expectKeyboardReachable, seriousViolations } from '../../test-support/a11y';
 import { mount, recordEvents, unmountAll, within } from '../../test-support/dom';
+import { beforePermission } from '../../test-support/media-before-permission';
 import './rc-device-picker';
 
 const KEY = 'rc.devices';
@@ -221,32 +222,3 @@ describe('rc-device-picker', () => {
     }
   });
 });
-
-/**
- * Chromium here runs with --use-fake-ui-for-media-stream, which grants the
- * microphone for good, so it never lists devices as a browser does before
- * permission (neither CDP's Browser.setPermission 'prompt'/'denied' nor a
- * frame whose Permissions Policy refuses the microphone changes that). For
- * that one case this stands in for the browser's MediaDevices, and says so:
- * the real list, redacted as mediacapture-main exposes it before permission
- * (one entry per kind, no id, no name), until a real getUserMedia has
- * succeeded; devicechange events are the real ones.
- */
-function beforePermission(ask = (c: MediaStreamConstraints) => navigator.mediaDevices.getUserMedia(c)) {
-  let allowed = false;
-  const media = navigator.mediaDevices;
-  return {
-    addEventListener: media.addEventListener.bind(media),
-    removeEventListener: media.removeEventListener.bind(media),
-    async enumerateDevices() {
-      const real = await media.enumerateDevices();
-      if (allowed) return real;
-      return [...new Set(real.map((d) => d.kind))].map((kind) => ({ kind, deviceId: '', groupId: '', label: '' }));
-    },
-    async getUserMedia(constraints: MediaStreamConstraints) {
-      const stream = await ask(constraints);
-      allowed = true;
-      return stream;
-    },
-  };
-}
