@@ -22,7 +22,7 @@ const apiPort = await freePort();
 
 export default defineConfig({
   test: {
-    // The last line of every run says which real parts (Asterisk, Chromium, a namespace, sipp) were used.
+    // The last line of every run says which real parts (Asterisk, Chromium, a namespace, sipp, coturn, nftables) were used.
     reporters: ['default', './tests/support/real-parts-reporter.ts'],
     projects: [
       {
@@ -35,6 +35,7 @@ export default defineConfig({
             'asterisk/**/*.test.ts',
             'tests/**/*.test.ts',
             'bench/**/*.test.ts',
+            'turn/**/*.test.ts',
           ],
           testTimeout: 20_000,
         },

@@ -78,8 +78,20 @@ describe('loadConfig', () => {
     ['REALCALL_PUBLIC_PORT', '70000', 'REALCALL_PUBLIC_PORT'],
     ['REALCALL_INTERNAL_PORT', 'eighty', 'REALCALL_INTERNAL_PORT'],
     ['REALCALL_SIP_WS_URL', 'http://pbx/ws', 'REALCALL_SIP_WS_URL'],
-    ['REALCALL_ICE_SERVERS', '[{"urls":"http://stun"}]', 'RTCIceServer'],
-    ['REALCALL_ICE_SERVERS', 'not json', 'RTCIceServer'],
+    ['REALCALL_ICE_SERVERS', '[{"urls":"http://stun"}]', 'STUN only'],
+    ['REALCALL_ICE_SERVERS', 'not json', 'STUN only'],
+    // A static TURN password would be in every page and work for ever: refused, pointing at the relay settings.
+    [
+      'REALCALL_ICE_SERVERS',
+      '[{"urls":"turn:t.example:3478","username":"u","credential":"c"}]',
+      'REALCALL_TURN_SECRET',
+    ],
+    ['REALCALL_TURN_URLS', 'http://turn.example', 'turn:host'],
+    ['REALCALL_TURN_URLS', 'turn:t.example:3478?transport=sctp', 'turn:host'],
+    ['REALCALL_TURN_SECRET', 'short', 'at least 32 characters'],
+    ['REALCALL_TURN_TTL_SECONDS', '60', 'REALCALL_TURN_TTL_SECONDS'],
+    ['REALCALL_TURN_TTL_SECONDS', '604800', 'REALCALL_TURN_TTL_SECONDS'],
+    ['REALCALL_ICE_TRANSPORT_POLICY', 'none', 'REALCALL_ICE_TRANSPORT_POLICY'],
     ['REALCALL_SCRYPT_LOG_N', '10', 'REALCALL_SCRYPT_LOG_N'],
     ['REALCALL_COOKIE_SECURE', 'maybe', 'REALCALL_COOKIE_SECURE'],
     ['REALCALL_PUBLIC_ORIGINS', 'not a url', 'REALCALL_PUBLIC_ORIGINS'],
@@ -88,6 +100,44 @@ describe('loadConfig', () => {
     const message = error({ ...strong, NODE_ENV: 'production', [name]: value });
     expect(message).toContain(name);
     expect(message).toContain(expected);
+  });
+
+  it('reads the relay: its URLs, a secret that is required in production, a bounded lifetime', () => {
+    const turn = {
+      REALCALL_TURN_URLS: 'turn:turn.example.org:3478?transport=udp, turns:turn.example.org:5349?transport=tcp',
+      REALCALL_TURN_SECRET: 'Hq7Lm2Xc9Vb4Nz6Rt1Ws8Ek3Pf5Yg0Ju',
+    };
+    const config = loadConfig({ ...strong, ...amiVars, NODE_ENV: 'production', ...turn });
+    expect(config.sip.turn).toEqual({
+      urls: ['turn:turn.example.org:3478?transport=udp', 'turns:turn.example.org:5349?transport=tcp'],
+      secret: turn.REALCALL_TURN_SECRET,
+      ttlSeconds: 3600,
+    });
+    expect(config.sip.iceTransportPolicy).toBe('all');
+    expect(
+      error({ ...strong, ...amiVars, NODE_ENV: 'production', REALCALL_TURN_URLS: turn.REALCALL_TURN_URLS }),
+    ).toContain('REALCALL_TURN_SECRET: is required with REALCALL_TURN_URLS');
+    expect(error({ ...strong, REALCALL_TURN_SECRET: turn.REALCALL_TURN_SECRET })).toContain(
+      'REALCALL_TURN_URLS: is required with REALCALL_TURN_SECRET',
+    );
+    // Relay-only without a relay would connect no call at all.
+    expect(error({ ...strong, REALCALL_ICE_TRANSPORT_POLICY: 'relay' })).toContain('relay needs a relay');
+    expect(loadConfig({ ...strong, ...turn, REALCALL_ICE_TRANSPORT_POLICY: 'relay' }).sip.iceTransportPolicy).toBe(
+      'relay',
+    );
+  });
+
+  it('outside production, generates the relay secret too (the one `npm run turn` reads)', () => {
+    const env = {
+      NODE_ENV: 'development',
+      REALCALL_DB_PATH: join(dir, 'data', 'realcall.db'),
+      REALCALL_TURN_URLS: 'turn:127.0.0.1:3478',
+    };
+    const first = loadConfig(env);
+    const kept = JSON.parse(readFileSync(join(dir, 'data', 'dev-secrets.json'), 'utf8')) as { turnSecret: string };
+    expect(first.sip.turn?.secret).toBe(kept.turnSecret);
+    expect(kept.turnSecret.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig(env).sip.turn?.secret).toBe(kept.turnSecret);
   });
 
   it('wants all three AMI variables or none', () => {

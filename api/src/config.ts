@@ -31,10 +31,12 @@ const key32 = z.string().transform((v, ctx) => {
   return raw;
 });
 
-const iceServer = z.object({
-  urls: z.union([z.string().regex(/^(stun|turns?):/), z.array(z.string().regex(/^(stun|turns?):/)).min(1)]),
-  username: z.string().optional(),
-  credential: z.string().optional(),
+/**
+ * STUN servers only: a TURN password written here would reach every page and
+ * work for ever. TURN credentials are minted per person (REALCALL_TURN_*).
+ */
+const iceServer = z.strictObject({
+  urls: z.union([z.string().regex(/^stun:/), z.array(z.string().regex(/^stun:/)).min(1)]),
 });
 
 const iceServers = z.string().transform((v, ctx) => {
@@ -46,10 +48,34 @@ const iceServers = z.string().transform((v, ctx) => {
   }
   ctx.addIssue({
     code: 'custom',
-    message: 'must be a JSON array of RTCIceServer objects with stun:/turn:/turns: URLs',
+    message:
+      'must be a JSON array of {"urls": "stun:…"} (STUN only: a static TURN password would be handed to every page; ' +
+      'set REALCALL_TURN_URLS and REALCALL_TURN_SECRET for a relay)',
   });
   return z.NEVER;
 });
+
+/** turn:/turns: URLs of RealCall's relay, comma-separated (RFC 7065 form, e.g. turn:host:3478?transport=tcp). */
+const turnUrls = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(
+            /^turns?:(\[[0-9a-f:]+\]|[a-z0-9.-]+)(:\d{1,5})?(\?transport=(udp|tcp))?$/i,
+            'must be turn:host[:port][?transport=udp|tcp] or turns:…',
+          ),
+      )
+      .min(1),
+  );
 
 const origins = z
   .string()
@@ -81,6 +107,12 @@ const EnvSchema = z.object({
   // Unset: the local PBX's WebSocket, on ASTERISK_HTTP_PORT (npm run pbx reads the same variable).
   REALCALL_SIP_WS_URL: z.url({ protocol: /^wss?$/ }).optional(),
   REALCALL_ICE_SERVERS: iceServers.default([]),
+  REALCALL_TURN_URLS: turnUrls.optional(),
+  // coturn's static-auth-secret (use-auth-secret): the API signs each person's short-lived credentials with it.
+  REALCALL_TURN_SECRET: secret.optional(),
+  REALCALL_TURN_TTL_SECONDS: z.coerce.number().int().min(300).max(86_400).default(3600),
+  // relay: media only through the relay, so no one (the PBX, the other caller) learns a caller's own address.
+  REALCALL_ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
   REALCALL_COOKIE_SECURE: bool.optional(),
   REALCALL_PUBLIC_ORIGINS: origins.default([]),
   REALCALL_TRUST_PROXY: bool.optional(),
@@ -118,7 +150,17 @@ export type Config = {
   internalSecret: string;
   /** Root key: id-number hashes and sealed SIP secrets are derived from it. */
   secretKey: Buffer;
-  sip: { domain: string; realm: string; wsUrl: string; iceServers: z.infer<typeof iceServer>[] };
+  sip: {
+    domain: string;
+    realm: string;
+    wsUrl: string;
+    /** STUN servers handed to every page as they are. */
+    iceServers: z.infer<typeof iceServer>[];
+    /** 'relay': browsers send media only through the relay. */
+    iceTransportPolicy: 'all' | 'relay';
+    /** RealCall's relay: each person gets credentials that expire (services/turn.ts). */
+    turn?: TurnConfig;
+  };
   cookieSecure: boolean;
   /** Extra origins allowed to send state-changing requests (besides same-origin). */
   publicOrigins: string[];
@@ -133,6 +175,8 @@ export type Config = {
   /** AMI, to expire Asterisk's cache and hang up the revoked; absent = no PBX control. */
   ami?: { host: string; port: number; user: string; secret: string };
 };
+
+export type TurnConfig = { urls: string[]; secret: string; ttlSeconds: number };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -188,6 +232,24 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }
   }
 
+  let turn: TurnConfig | undefined;
+  if (e.REALCALL_TURN_URLS) {
+    let turnSecret = e.REALCALL_TURN_SECRET;
+    if (!turnSecret && production) {
+      throw new ConfigError('Invalid configuration:\n  REALCALL_TURN_SECRET: is required with REALCALL_TURN_URLS');
+    }
+    // Development: the same generated secret `npm run turn` (turn/turn.mjs) reads.
+    turnSecret ??= devSecrets(e.REALCALL_DB_PATH).turnSecret;
+    turn = { urls: e.REALCALL_TURN_URLS, secret: turnSecret, ttlSeconds: e.REALCALL_TURN_TTL_SECONDS };
+  } else if (e.REALCALL_TURN_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  REALCALL_TURN_URLS: is required with REALCALL_TURN_SECRET');
+  }
+  if (e.REALCALL_ICE_TRANSPORT_POLICY === 'relay' && !turn) {
+    throw new ConfigError(
+      'Invalid configuration:\n  REALCALL_ICE_TRANSPORT_POLICY: relay needs a relay (REALCALL_TURN_URLS), or no call would connect',
+    );
+  }
+
   // RealCall's Asterisk caches people (sorcery memory cache, asterisk/conf/sorcery.conf): without AMI
   // nothing expires that cache, and a disable or revocation would not reach the PBX for hours.
   if (production && !ami) {
@@ -209,6 +271,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       realm: e.REALCALL_SIP_REALM ?? e.REALCALL_SIP_DOMAIN,
       wsUrl: e.REALCALL_SIP_WS_URL ?? `ws://127.0.0.1:${e.ASTERISK_HTTP_PORT ?? 8088}/ws`,
       iceServers: e.REALCALL_ICE_SERVERS,
+      iceTransportPolicy: e.REALCALL_ICE_TRANSPORT_POLICY,
+      ...(turn ? { turn } : {}),
     },
     cookieSecure: e.REALCALL_COOKIE_SECURE ?? production,
     publicOrigins: e.REALCALL_PUBLIC_ORIGINS,
@@ -228,7 +292,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
-type DevSecrets = { internalSecret: string; secretKey: string; amiSecret: string };
+type DevSecrets = { internalSecret: string; secretKey: string; amiSecret: string; turnSecret: string };
 
 /** Secrets for a development install, generated on first use next to the database. */
 function devSecrets(dbPath: string): DevSecrets {
@@ -238,6 +302,7 @@ function devSecrets(dbPath: string): DevSecrets {
     internalSecret: kept.internalSecret ?? randomBytes(32).toString('base64url'),
     secretKey: kept.secretKey ?? randomBytes(32).toString('hex'),
     amiSecret: kept.amiSecret ?? randomBytes(32).toString('base64url'),
+    turnSecret: kept.turnSecret ?? randomBytes(32).toString('base64url'),
   };
   if (Object.keys(kept).length !== Object.keys(secrets).length) {
     mkdirSync(dirname(file), { recursive: true });

@@ -1,6 +1,6 @@
 /**
  * A Vitest reporter that prints one line after every run: which real parts
- * (Asterisk, Chromium, a network namespace, sipp) the tests used, with how
+ * (Asterisk, Chromium, a network namespace, sipp, coturn, nftables) the tests used, with how
  * many tests passed in each suite that needs them, and which were skipped
  * and why. It reads what the gates in `real-parts.ts` wrote down during the
  * run and the results Vitest holds; it changes no result itself (the gates
@@ -11,6 +11,7 @@ import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
 import { findAsterisk } from '../../asterisk/pbx.mjs';
+import { findTurnserver } from '../../turn/turn.mjs';
 import { CHROMIUM } from './chromium';
 import {
   DECISIONS_DIR,
@@ -80,6 +81,11 @@ function versionsHere(): Partial<Record<RealPart, string>> {
   if (chromium) versions.chromium = chromium;
   const sipp = firstLine('sipp', ['-v'], /SIPp v[0-9.]+/);
   if (sipp) versions.sipp = sipp;
+  const turnserver = findTurnserver(process.env);
+  const coturn = turnserver && firstLine(turnserver, ['--version'], /^\d+\.\d+\.\d+/m);
+  if (coturn) versions.coturn = `coturn ${coturn}`;
+  const nft = firstLine('nft', ['--version'], /nftables v[0-9.]+/);
+  if (nft) versions.nftables = nft;
   return versions;
 }
 

@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'vitest';
 import { findAsterisk } from '../../asterisk/pbx.mjs';
+import { findTurnserver } from '../../turn/turn.mjs';
 import { CHROMIUM } from './chromium';
 
 export const REAL_PARTS = {
@@ -20,6 +21,8 @@ export const REAL_PARTS = {
   chromium: 'Chromium',
   netns: 'network namespace',
   sipp: 'sipp',
+  coturn: 'coturn',
+  nftables: 'nftables',
 } as const;
 export type RealPart = keyof typeof REAL_PARTS;
 
@@ -31,6 +34,7 @@ export const REAL_PART_SUITES = {
   'sipp: scenarios': { file: 'asterisk/sipp/sipp.test.ts', parts: ['sipp'] },
   'e2e: call in the browser': { file: 'tests/e2e/call.e2e.test.ts', parts: ['asterisk', 'chromium', 'netns'] },
   'e2e: call alerts': { file: 'tests/e2e/call-alerts.e2e.test.ts', parts: ['chromium'] },
+  'turn: coturn': { file: 'turn/turn.test.ts', parts: ['coturn'] },
 } as const satisfies Record<string, { file: string; parts: readonly RealPart[] }>;
 export type RealPartSuiteName = keyof typeof REAL_PART_SUITES;
 
@@ -67,6 +71,12 @@ export function partMissing(part: RealPart, env: NodeJS.ProcessEnv = process.env
       return spawnSync('sipp', ['-v'], { encoding: 'utf8' }).status !== null
         ? undefined
         : 'sipp not installed (Debian: apt-get install sip-tester)';
+    case 'coturn':
+      return findTurnserver(env) ? undefined : 'no turnserver (Debian: apt-get install coturn, or set TURNSERVER_BIN)';
+    case 'nftables':
+      return spawnSync('nft', ['--version']).status === 0
+        ? undefined
+        : 'nft not installed (Debian: apt-get install nftables)';
   }
 }
 

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jpeg, png, pngWithChunk, webp } from '../images.test-support';
 import { decode } from '../services/image-codec';
@@ -57,6 +58,8 @@ describe('GET /api/me/sip', () => {
       realm: 'realcall.test',
       extension: p.me.extension,
       iceServers: [],
+      iceTransportPolicy: 'all',
+      expiresAt: null,
     });
     expect(Buffer.from(res.body.secret, 'base64url').length * 8).toBeGreaterThanOrEqual(128);
     expect(res.body.secret).not.toBe(p.password);
@@ -74,14 +77,46 @@ describe('GET /api/me/sip', () => {
     expect(sb.body.authUser).toBe(b.me.extension);
   });
 
-  it('passes the configured ICE servers', async () => {
+  it('passes the configured STUN servers, and relay credentials of its own to each person that expire', async () => {
     t.close();
+    const secret = 'Hq7Lm2Xc9Vb4Nz6Rt1Ws8Ek3Pf5Yg0Ju';
     t = createTestApp({
-      REALCALL_ICE_SERVERS: '[{"urls":"turn:turn.realcall.test:3478","username":"u","credential":"c"}]',
+      REALCALL_ICE_SERVERS: '[{"urls":"stun:stun.realcall.test:3478"}]',
+      REALCALL_TURN_URLS: 'turn:turn.realcall.test:3478?transport=udp,turn:turn.realcall.test:3478?transport=tcp',
+      REALCALL_TURN_SECRET: secret,
+      REALCALL_TURN_TTL_SECONDS: '3600',
+      REALCALL_ICE_TRANSPORT_POLICY: 'relay',
     });
-    const p = await signUp(t);
-    const res = await call(t, 'GET', '/api/me/sip', { cookie: p.cookie });
-    expect(res.body.iceServers).toEqual([{ urls: 'turn:turn.realcall.test:3478', username: 'u', credential: 'c' }]);
+    const a = await signUp(t);
+    const b = await signUp(t);
+    const res = await call(t, 'GET', '/api/me/sip', { cookie: a.cookie });
+    const expiry = Math.floor(t.clock.now / 1000) + 3600;
+    expect(res.body.iceTransportPolicy).toBe('relay');
+    expect(res.body.expiresAt).toBe(expiry * 1000);
+    expect(res.body.iceServers[0]).toEqual({ urls: 'stun:stun.realcall.test:3478' });
+    const relay = res.body.iceServers[1];
+    expect(relay.urls).toEqual([
+      'turn:turn.realcall.test:3478?transport=udp',
+      'turn:turn.realcall.test:3478?transport=tcp',
+    ]);
+    // coturn's shared-secret scheme: "<expiry>:<who>", and the HMAC-SHA1 of it (checked against coturn itself
+    // in turn/turn.test.ts).
+    expect(relay.username).toBe(`${expiry}:rc${a.me.id}`);
+    expect(relay.credential).toBe(createHmac('sha1', secret).update(relay.username).digest('base64'));
+    expect(JSON.stringify(res.body)).not.toContain(secret);
+    // Each person their own; later, fresh ones that last longer.
+    const other = await call(t, 'GET', '/api/me/ice', { cookie: b.cookie });
+    expect(other.body.iceServers[1].username).toBe(`${expiry}:rc${b.me.id}`);
+    t.clock.now += 50 * 60_000;
+    const renewed = await call(t, 'GET', '/api/me/ice', { cookie: a.cookie });
+    expect(renewed.status).toBe(200);
+    expect(renewed.headers.get('cache-control')).toBe('no-store');
+    expect(renewed.body.expiresAt).toBe((expiry + 3000) * 1000);
+    expect(renewed.body.iceServers[1].username).toBe(`${expiry + 3000}:rc${a.me.id}`);
+  });
+
+  it('gives relay credentials to signed-in people only', async () => {
+    expect((await call(t, 'GET', '/api/me/ice')).status).toBe(401);
   });
 
   it('rotates the secret and tells the PBX to forget the old one', async () => {

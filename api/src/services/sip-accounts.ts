@@ -10,6 +10,7 @@ import { notFound } from '../errors';
 import { sipSecretOwner } from './people';
 import type { Pbx } from './pbx';
 import { newSipSecret, seal, unseal, type Keys } from './secrets';
+import { iceSettings, type IceSettings } from './turn';
 import { SIP_ROTATION, throttleAttempt } from './throttle';
 
 export type SipRegistration = {
@@ -19,10 +20,9 @@ export type SipRegistration = {
   secret: string;
   realm: string;
   extension: string;
-  iceServers: Config['sip']['iceServers'];
-};
+} & IceSettings;
 
-export function sipRegistration(db: Db, keys: Keys, sip: Config['sip'], userId: number): SipRegistration {
+export function sipRegistration(db: Db, keys: Keys, sip: Config['sip'], userId: number, now: number): SipRegistration {
   const account = db.select().from(sipAccounts).where(eq(sipAccounts.userId, userId)).get();
   if (!account) throw notFound('No SIP account.');
   return {
@@ -32,7 +32,7 @@ export function sipRegistration(db: Db, keys: Keys, sip: Config['sip'], userId: 
     secret: unseal(keys, account.secretSealed, sipSecretOwner(userId)),
     realm: sip.realm,
     extension: account.extension,
-    iceServers: sip.iceServers,
+    ...iceSettings(sip, userId, now),
   };
 }
 
