@@ -6,17 +6,24 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the real-part suites use, installed when missing (nothing is ever downloaded
 # by npm): Chromium for the browser tests, sipp (sip-tester) for the SIP scenarios, iproute2
-# for the network namespace of the browser-to-browser call.
+# for the network namespaces of the browser-to-browser calls, coturn for the relay, nftables for
+# the NAT and firewall a caller sits behind.
 need=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v turnserver >/dev/null 2>&1 || need+=(coturn)
+command -v nft >/dev/null 2>&1 || need+=(nftables)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "[test-all] installing Debian's ${need[*]}"
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -q
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+  # The tests start their own relay on addresses of their own; Debian's unconfigured service is not wanted.
+  if [[ " ${need[*]} " == *" coturn "* ]] && command -v systemctl >/dev/null 2>&1; then
+    $sudo_cmd systemctl disable --now coturn >/dev/null 2>&1 || true
+  fi
 fi
 
 # better-sqlite3 compiles from source: build against the local Node headers instead of downloading them.

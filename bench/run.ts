@@ -6,7 +6,7 @@
  *
  *   npm run bench                 everything (1 thousand and 1 million people)
  *   npm run bench -- --quick      1 thousand and 100 thousand people, shorter runs
- *   npm run bench -- --only api|pbx|revocation|web
+ *   npm run bench -- --only api|pbx|revocation|web|nat
  *
  * Sections:
  * - api: the caller-name lookup and the realtime lookups against a trivial
@@ -18,11 +18,15 @@
  *   with 10,000 routine expiries queued ahead of it (when Asterisk is found).
  * - web: gzipped JavaScript the softphone page loads, and page load to
  *   registered against a real Asterisk (when found).
+ * - nat: call setup (click → ringing, answer → audio) with direct,
+ *   relayed-UDP and relayed-TCP media for a caller behind a NAT (as root,
+ *   with Asterisk, Chromium, coturn and nftables).
  */
 import { parseArgs } from 'node:util';
 import { runApiBench } from './api-bench';
 import { runPbxBench } from './pbx-bench';
 import { runRevocationBench } from './revocation-bench';
+import { runNatBench } from './nat-bench';
 import { runWebBench } from './web-bench';
 import { printMachine, type Section } from './report';
 
@@ -38,6 +42,7 @@ const sections: Record<string, (quick: boolean) => Promise<Section>> = {
   pbx: runPbxBench,
   revocation: runRevocationBench,
   web: runWebBench,
+  nat: runNatBench,
 };
 
 printMachine();

@@ -6,6 +6,8 @@
  *   node turn/turn.mjs --render-only [--dir DIR]
  *                                    render only (the container's entrypoint does this,
  *                                    then execs turnserver itself)
+ *   node turn/turn.mjs --health      exit 0 when the relay answers a STUN Binding on
+ *                                    TURN_PORT (the container's health check)
  *
  * The relay hands out nothing by itself: every allocation needs credentials
  * the API minted for a signed-in person with the shared secret (coturn's
@@ -15,9 +17,13 @@
  * Plain JavaScript with no dependencies, so the image needs only Node.
  */
 import { spawn } from 'node:child_process';
+import { Buffer } from 'node:buffer';
+import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { delimiter, dirname, join, resolve } from 'node:path';
+import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 
 export class TurnConfigError extends Error {}
@@ -262,8 +268,44 @@ export function startTurnserver(bin, confFile, stdio = 'inherit') {
   return spawn(bin, ['-c', confFile], { stdio });
 }
 
+/**
+ * Whether a STUN server answers a Binding request (RFC 8489) at host:port within `ms`.
+ * @param {string} host
+ * @param {number} port
+ * @param {number} [ms]
+ * @returns {Promise<boolean>}
+ */
+export function stunAnswers(host, port, ms = 2000) {
+  return new Promise((resolveAnswer) => {
+    const socket = createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
+    const id = randomBytes(12);
+    const request = Buffer.alloc(20);
+    request.writeUInt16BE(0x0001, 0); // Binding request, no attributes
+    request.writeUInt32BE(0x2112a442, 4); // magic cookie
+    id.copy(request, 8);
+    /** @param {boolean} ok */
+    const done = (ok) => {
+      clearTimeout(timer);
+      socket.close();
+      resolveAnswer(ok);
+    };
+    const timer = setTimeout(() => done(false), ms);
+    socket.on('message', (m) => {
+      if (m.length >= 20 && m.readUInt16BE(0) === 0x0101 && m.subarray(8, 20).equals(id)) done(true);
+    });
+    socket.on('error', () => done(false));
+    socket.send(request, port, host);
+  });
+}
+
 async function main() {
   const args = process.argv.slice(2);
+  if (args.includes('--health')) {
+    const port = Number(process.env.TURN_PORT || TURN_VARIABLES.TURN_PORT);
+    const listen = process.env.TURN_LISTEN_IPS || TURN_VARIABLES.TURN_LISTEN_IPS;
+    const host = listen === 'all' ? '127.0.0.1' : (list(listen)[0] ?? '127.0.0.1');
+    process.exit((await stunAnswers(host, port)) ? 0 : 1);
+  }
   const renderOnly = args.includes('--render-only');
   const dirIndex = args.indexOf('--dir');
   const dir = (dirIndex >= 0 && args[dirIndex + 1]) || process.env.TURN_RUNTIME_DIR || '.runtime/turn';

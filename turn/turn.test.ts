@@ -11,7 +11,14 @@ import { call, createTestApp, freeTcpPort, signUp, type TestApp } from '../api/s
 import { realPartSuite } from '../tests/support/real-parts';
 import { TurnClient } from '../tests/support/turn-client';
 import { startRelay, type Relay } from './testing';
-import { DENIED_PEER_RANGES, renderTurnConfig, turnConfig, turnSettings, TurnConfigError } from './turn.mjs';
+import {
+  DENIED_PEER_RANGES,
+  renderTurnConfig,
+  stunAnswers,
+  turnConfig,
+  turnSettings,
+  TurnConfigError,
+} from './turn.mjs';
 
 const SECRET = 'Hq7Lm2Xc9Vb4Nz6Rt1Ws8Ek3Pf5Yg0Ju';
 
@@ -152,6 +159,11 @@ describe.skipIf(gate.skip)('a real coturn with the API’s credentials', () => {
     } finally {
       client.close();
     }
+  });
+
+  it('answers the health check (a STUN Binding), which fails where no relay listens', async () => {
+    expect(await stunAnswers(relay.host, relay.port)).toBe(true);
+    expect(await stunAnswers(relay.host, await freeTcpPort(), 500)).toBe(false);
   });
 
   it('refuses expired and forged credentials; fresh ones from the API work again', async () => {

@@ -241,8 +241,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     // Development: the same generated secret `npm run turn` (turn/turn.mjs) reads.
     turnSecret ??= devSecrets(e.REALCALL_DB_PATH).turnSecret;
     turn = { urls: e.REALCALL_TURN_URLS, secret: turnSecret, ttlSeconds: e.REALCALL_TURN_TTL_SECONDS };
-  } else if (e.REALCALL_TURN_SECRET) {
-    throw new ConfigError('Invalid configuration:\n  REALCALL_TURN_URLS: is required with REALCALL_TURN_SECRET');
   }
   if (e.REALCALL_ICE_TRANSPORT_POLICY === 'relay' && !turn) {
     throw new ConfigError(

@@ -97,6 +97,7 @@ export async function startApi(
   env: Record<string, string>,
   ports?: { public: number; internal: number },
   inProcess = true,
+  publicHost = '127.0.0.1',
 ): Promise<Api> {
   const publicPort = ports?.public ?? (await freeTcpPort());
   const internalPort = ports?.internal ?? (await freeTcpPort());
@@ -113,15 +114,18 @@ export async function startApi(
   // browser tests' API; the rest is as deployed.
   const gateLimits = { ...DEFAULT_GATE_LIMITS, perAddress: { inFlight: 16, perMinute: 100_000 } };
   const app = createApp({ db, config, pbx, log: () => {}, gateLimits });
-  const listen = (fetch: typeof app.public.fetch, port: number) =>
+  const listen = (fetch: typeof app.public.fetch, port: number, hostname: string) =>
     new Promise<ServerType>((resolveListen) => {
-      const server: ServerType = serve({ fetch, hostname: '127.0.0.1', port }, () => resolveListen(server));
+      const server: ServerType = serve({ fetch, hostname, port }, () => resolveListen(server));
     });
-  const servers = [await listen(app.public.fetch, publicPort), await listen(app.internal.fetch, internalPort)];
+  const servers = [
+    await listen(app.public.fetch, publicPort, publicHost),
+    await listen(app.internal.fetch, internalPort, '127.0.0.1'),
+  ];
   return {
     config,
     db,
-    publicUrl: `http://127.0.0.1:${publicPort}`,
+    publicUrl: `http://${publicHost}:${publicPort}`,
     internalUrl: `http://127.0.0.1:${internalPort}`,
     pbx,
     stop: async () => {
@@ -167,6 +171,14 @@ export type StackOptions = {
   apiProcess?: boolean;
   /** How long a callee's devices ring (REALCALL_RING_SECONDS); 45 by default, as in production. */
   ringSeconds?: number;
+  /**
+   * The address pages reach the API and Asterisk's WebSocket on (a namespace's
+   * own address, for browsers in other namespaces); loopback by default. The
+   * API's internal listener and AMI stay on loopback whatever this is.
+   */
+  publicHost?: string;
+  /** More API settings (e.g. the relay's REALCALL_TURN_*). */
+  apiEnv?: Record<string, string>;
 };
 
 export async function startStack(bin: string, options: StackOptions = {}): Promise<Stack> {
@@ -174,15 +186,17 @@ export async function startStack(bin: string, options: StackOptions = {}): Promi
   const amiPort = await freeTcpPort();
   const amiSecret = randomBytes(24).toString('base64url');
   const httpPort = await freeTcpPort();
+  const publicHost = options.publicHost ?? '127.0.0.1';
   const env = testEnv(dir, {
     REALCALL_SIP_DOMAIN: 'realcall.test',
-    REALCALL_SIP_WS_URL: `ws://127.0.0.1:${httpPort}/ws`,
+    REALCALL_SIP_WS_URL: `ws://${publicHost}:${httpPort}/ws`,
     REALCALL_AMI_URL: `tcp://127.0.0.1:${amiPort}`,
     REALCALL_AMI_USER: 'realcall',
     REALCALL_AMI_SECRET: amiSecret,
     ...(options.webDist ? { REALCALL_WEB_DIST: options.webDist } : {}),
+    ...options.apiEnv,
   });
-  const api = await startApi(dir, env, undefined, !options.apiProcess);
+  const api = await startApi(dir, env, undefined, !options.apiProcess, publicHost);
   const ports = { public: Number(new URL(api.publicUrl).port), internal: Number(new URL(api.internalUrl).port) };
   const udpPort = await freeUdpPort();
   const rtpStart = 20000 + Math.floor(Math.random() * 400) * 100;
@@ -195,6 +209,7 @@ export async function startStack(bin: string, options: StackOptions = {}): Promi
       REALCALL_AMI_SECRET: amiSecret,
       ASTERISK_AMI_PORT: String(amiPort),
       ASTERISK_HTTP_PORT: String(httpPort),
+      ASTERISK_HTTP_BIND: publicHost,
       ASTERISK_HTTPS_PORT: String(await freeTcpPort()),
       ASTERISK_TLS_ENABLE: 'no',
       ASTERISK_UDP_PORT: String(udpPort),
@@ -249,13 +264,13 @@ export async function startStack(bin: string, options: StackOptions = {}): Promi
     api,
     env,
     ports,
-    ws: `ws://127.0.0.1:${httpPort}/ws`,
+    ws: `ws://${publicHost}:${httpPort}/ws`,
     udpPort,
     asterisk,
     cli,
     stopApi: () => stack.api.stop(),
     startApiAgain: async () => {
-      stack.api = await startApi(dir, env, ports, !options.apiProcess);
+      stack.api = await startApi(dir, env, ports, !options.apiProcess, publicHost);
     },
     restartAsterisk: async () => {
       await halt(stack.asterisk);

@@ -12,6 +12,7 @@ import { AOR_DEFAULTS, endpointDefaults, USER_CONTEXT } from '../../api/src/serv
 import { ENTRIES } from '../../api/build';
 import { ALPINE_RELEASE, ASTERISK_VERSION, PACKAGE_MODULES, packageOf } from '../alpine-packages';
 import { CONF_DIR, fill, settingsFromEnv, VARIABLES } from '../pbx.mjs';
+import { TURN_VARIABLES } from '../../turn/turn.mjs';
 import { dialplanSteps, loadConfDir, section, value, values, type ConfFile } from './conf';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -248,6 +249,7 @@ describe('pjsip.conf and realtime', () => {
       realm: 'realcall.test',
       wsUrl: 'ws://x/ws',
       iceServers: [],
+      iceTransportPolicy: 'all',
     });
     expect(endpoint).toMatchObject({
       webrtc: 'yes',
@@ -369,13 +371,15 @@ describe('docker-compose.yml, the Dockerfiles and npm run pbx agree', () => {
   };
   const asterisk = compose.services.asterisk!;
   const api = compose.services.api!;
+  const turn = compose.services.turn!;
+  const turnEnv = turn.environment ?? {};
   const aEnv = asterisk.environment ?? {};
   const apiEnv = api.environment ?? {};
   const published = (asterisk.ports ?? []).map((p) => p.replace(/^\$\{[^}]+\}/, '8080'));
 
-  it('has the two services, both with health checks, built from files that exist', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['api', 'asterisk']);
-    for (const s of [asterisk, api]) {
+  it('has the three services, each with a health check, built from files that exist', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'asterisk', 'turn']);
+    for (const s of [asterisk, api, turn]) {
       expect(s.healthcheck).toBeDefined();
       expect(() => readFileSync(join(ROOT, s.build!.context, s.build!.dockerfile))).not.toThrow();
     }
@@ -406,9 +410,50 @@ describe('docker-compose.yml, the Dockerfiles and npm run pbx agree', () => {
       const v = apiEnv[name] ?? aEnv[name];
       expect(v, name).toMatch(new RegExp(`^\\$\\{${name}:\\?`));
     }
+    // One relay secret, the same on both sides: the API signs with it, the relay checks with it.
+    expect(turnEnv.REALCALL_TURN_SECRET).toMatch(/^\$\{REALCALL_TURN_SECRET:\?/);
+    expect(apiEnv.REALCALL_TURN_SECRET).toBe(turnEnv.REALCALL_TURN_SECRET);
   });
 
-  it('passes only variables that the API or the renderer read, all listed in .env.example', () => {
+  it('publishes the relay on TURN’s ports and its own relay range, as turn.mjs is told', () => {
+    expect(turn.ports).toEqual([
+      `${turnEnv.TURN_PORT}:${turnEnv.TURN_PORT}/udp`,
+      `${turnEnv.TURN_PORT}:${turnEnv.TURN_PORT}/tcp`,
+      `${turnEnv.TURN_TLS_PORT}:${turnEnv.TURN_TLS_PORT}/tcp`,
+      `${turnEnv.TURN_MIN_PORT}-${turnEnv.TURN_MAX_PORT}:${turnEnv.TURN_MIN_PORT}-${turnEnv.TURN_MAX_PORT}/udp`,
+    ]);
+    // The relay's range and Asterisk's RTP range must not overlap.
+    expect(Number(turnEnv.TURN_MIN_PORT)).toBeGreaterThan(Number(aEnv.ASTERISK_RTP_END));
+    for (const name of Object.keys(turnEnv)) expect(Object.keys(TURN_VARIABLES), name).toContain(name);
+    // It may relay to the address browsers reach Asterisk's media on, and to no other private one.
+    expect(turnEnv.TURN_ALLOWED_PEERS).toBe('${REALCALL_PUBLIC_MEDIA_ADDRESS:-}');
+  });
+
+  it('builds the relay from Alpine’s pinned coturn, rendered by turn.mjs, checked by its --health', () => {
+    const dockerfile = readFileSync(join(ROOT, 'turn', 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(new RegExp(`^FROM alpine:${ALPINE_RELEASE.replace('.', '\\.')}$`, 'm'));
+    const apk = dockerfileInstructions(dockerfile, 'RUN').find((r) => r.startsWith('apk add'))!;
+    expect(apk).toMatch(/^apk add --no-cache 'coturn~4\.10\.0' nodejs /);
+    expect(dockerfile).not.toMatch(/\b(make|gcc|configure|git clone|wget|curl -)\b/);
+    expect(dockerfile).toMatch(/^USER nobody$/m);
+    expect(dockerfile).toMatch(/^EXPOSE 3478\/udp 3478\/tcp 5349\/tcp$/m);
+    expect(dockerfileInstructions(dockerfile, 'HEALTHCHECK')[0]).toContain(
+      'CMD node /opt/realcall/turn/turn.mjs --health',
+    );
+    expect((turn.healthcheck as { test: string[] }).test).toEqual([
+      'CMD',
+      'node',
+      '/opt/realcall/turn/turn.mjs',
+      '--health',
+    ]);
+    const entrypoint = readFileSync(join(ROOT, 'turn', 'docker-entrypoint.sh'), 'utf8');
+    expect(entrypoint).toMatch(/node \/opt\/realcall\/turn\/turn\.mjs --render-only/);
+    expect(entrypoint).toMatch(/exec turnserver -c "\$TURN_RUNTIME_DIR\/turnserver\.conf"/);
+    for (const name of envNamesOf(dockerfile))
+      expect(Object.keys(TURN_VARIABLES).concat('TURN_RUNTIME_DIR'), name).toContain(name);
+  });
+
+  it('passes only variables that the API or the renderers read, all listed in .env.example', () => {
     const example = readFileSync(join(ROOT, '.env.example'), 'utf8');
     const pbxNames = [...Object.keys(VARIABLES), 'REALCALL_PUBLIC_MEDIA_ADDRESS'];
     for (const name of Object.keys(apiEnv)) expect(ENV_VARIABLES, name).toContain(name);
@@ -471,6 +516,15 @@ describe('docker-compose.yml, the Dockerfiles and npm run pbx agree', () => {
     expect(check).toContain(`CMD ${command} ${args[0]} "${args[1]}"`);
   });
 });
+
+/** The variables a Dockerfile's ENV lines set. */
+function envNamesOf(dockerfile: string): string[] {
+  return [
+    ...dockerfileInstructions(dockerfile, 'ENV')
+      .join(' ')
+      .matchAll(/([A-Z_]+)=/g),
+  ].map((m) => m[1]!);
+}
 
 /** The arguments of every `INSTRUCTION …` in a Dockerfile, continuation lines joined. */
 function dockerfileInstructions(text: string, instruction: string): string[] {

@@ -10,76 +10,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import { launchChromium, launchChromiumAttached } from '../support/chromium';
 import { build } from 'vite';
 import { makeAdmin, markLoginProven } from '../../api/src/testing';
-import { startStack, type Stack } from '../../asterisk/tests/stack';
+import { startStack } from '../../asterisk/tests/stack';
+import { media, released, signIn as signInAt, wait } from './page-tools';
 
 const [bin, chromiumPath] = process.argv.slice(2);
 if (!bin || !chromiumPath) throw new Error('usage: call-inside.ts <asterisk-bin> <chromium>');
 
-/** Keeps every peer connection and microphone track a page creates, so the test can read stats and check release. */
-const INSTRUMENT = `
-  (() => {
-    const Native = window.RTCPeerConnection;
-    window.__pcs = [];
-    window.__tracks = [];
-    window.RTCPeerConnection = function (...args) { const pc = new Native(...args); window.__pcs.push(pc); return pc; };
-    window.RTCPeerConnection.prototype = Native.prototype;
-    const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-    navigator.mediaDevices.getUserMedia = async (c) => { const s = await gum(c); window.__tracks.push(...s.getTracks()); return s; };
-  })();
-`;
-
-type Media = { state: string; received: number; sent: number };
-
-async function media(page: Page): Promise<Media> {
-  return page.evaluate(async () => {
-    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
-    const pc = pcs.at(-1);
-    if (!pc) return { state: 'none', received: 0, sent: 0 };
-    let received = 0;
-    let sent = 0;
-    (await pc.getStats()).forEach(
-      (r: { type: string; kind?: string; packetsReceived?: number; packetsSent?: number }) => {
-        if (r.type === 'inbound-rtp' && r.kind === 'audio') received += r.packetsReceived ?? 0;
-        if (r.type === 'outbound-rtp' && r.kind === 'audio') sent += r.packetsSent ?? 0;
-      },
-    );
-    return { state: pc.connectionState, received, sent };
-  });
-}
-
-async function released(page: Page): Promise<{ pcs: string[]; tracks: string[] }> {
-  return page.evaluate(() => {
-    const w = window as unknown as { __pcs: RTCPeerConnection[]; __tracks: MediaStreamTrack[] };
-    return { pcs: w.__pcs.map((pc) => pc.connectionState), tracks: w.__tracks.map((t) => t.readyState) };
-  });
-}
-
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function signIn(
-  browser: Browser,
-  stack: Stack,
-  login: string,
-  password: string,
-): Promise<{ page: Page; registeredMs: number }> {
-  const context = await browser.newContext({ locale: 'en-US' });
-  await context.addInitScript(INSTRUMENT);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[page ${login}] ${e.message}`));
-  await page.goto(`http://localhost:${stack.ports.public}/`);
-  await page.getByLabel('E-mail or phone number').fill(login);
-  await page.getByLabel('Password').fill(password);
-  const started = Date.now();
-  await page.locator('form button[type="submit"]').click();
-  await page.getByText('Ready for calls').waitFor({ timeout: 15_000 });
-  return { page, registeredMs: Date.now() - started };
-}
-
 async function main(): Promise<void> {
+  const signIn = (b: Parameters<typeof signInAt>[0], st: { ports: { public: number } }, login: string, pw: string) =>
+    signInAt(b, `http://localhost:${st.ports.public}`, login, pw);
   const webDist = mkdtempSync(join(tmpdir(), 'realcall-web-'));
   await build({
     configFile: join(import.meta.dirname, '..', '..', 'web', 'vite.config.ts'),

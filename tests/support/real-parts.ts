@@ -35,6 +35,10 @@ export const REAL_PART_SUITES = {
   'e2e: call in the browser': { file: 'tests/e2e/call.e2e.test.ts', parts: ['asterisk', 'chromium', 'netns'] },
   'e2e: call alerts': { file: 'tests/e2e/call-alerts.e2e.test.ts', parts: ['chromium'] },
   'turn: coturn': { file: 'turn/turn.test.ts', parts: ['coturn'] },
+  'e2e: calls across NAT': {
+    file: 'tests/e2e/nat.e2e.test.ts',
+    parts: ['asterisk', 'chromium', 'netns', 'coturn', 'nftables'],
+  },
 } as const satisfies Record<string, { file: string; parts: readonly RealPart[] }>;
 export type RealPartSuiteName = keyof typeof REAL_PART_SUITES;
 

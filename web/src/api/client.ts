@@ -3,7 +3,7 @@
  * origin, cookies included. Errors come back as ApiError with the API's
  * `{ error: { code, message } }`.
  */
-import type { SipAccount } from '../phone/phone-client';
+import type { IceSettings, SipAccount } from '../phone/phone-client';
 import type { NameStatus } from '../phone/name-status';
 
 export type NamePrivacy = 'full' | 'masked' | 'hidden';
@@ -145,6 +145,8 @@ export class Api {
   signOut = () => this.request<void>('POST', '/api/auth/sign-out');
   setNickname = async (nickname: string) => (await this.request<{ me: Me }>('PATCH', '/api/me', { nickname })).me;
   sip = () => this.request<SipAccount>('GET', '/api/me/sip');
+  /** Fresh relay credentials (they expire; the phone asks again before they do). */
+  ice = () => this.request<IceSettings>('GET', '/api/me/ice');
   preview = async () => (await this.request<{ preview: PrivacyPreview }>('GET', '/api/me/privacy/preview')).preview;
   setPrivacy = async (namePrivacy: NamePrivacy) =>
     (await this.request<{ preview: PrivacyPreview }>('PUT', '/api/me/privacy', { namePrivacy })).preview;

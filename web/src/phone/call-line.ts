@@ -6,6 +6,7 @@
  */
 import { type Core, Invitation, Inviter, SessionState, type Session } from 'sip.js';
 import { CallMedia } from './call-media';
+import { type Connection, ConnectionMonitor, NO_CONNECTION } from './connection';
 import { type EndReason, reasonForBye, reasonForCancel, reasonForResponse } from './end-reasons';
 import { offerHolds } from './hold';
 import { NAME_HEADER, type NameStatus, NAME_STATUS_HEADER, readPresentationUpdate } from './name-status';
@@ -31,6 +32,8 @@ export type CallView = {
   endReason: EndReason | null;
   muted: boolean;
   remoteStream: MediaStream | null;
+  /** Whether media flows, by which path, and how well (connection.ts); NO_CONNECTION before the answer. */
+  connection: Connection;
 };
 
 export const AUDIO_ONLY = { constraints: { audio: true, video: false } };
@@ -39,7 +42,13 @@ export const AUDIO_ONLY = { constraints: { audio: true, video: false } };
 export type LineEvents = {
   changed(line: CallLine): void;
   ended(line: CallLine): void;
+  /** The call's media path broke: the phone checks its signalling, then asks for a new path. */
+  broke(line: CallLine): void;
 };
+
+/** How long an ICE restart may take to connect before the next try; and the pause between tries. */
+const RESTART_WAIT_MS = 3000;
+const RESTART_RETRY_MS = 1000;
 
 export class CallLine {
   view: CallView;
@@ -53,7 +62,7 @@ export class CallLine {
     readonly session: Session,
     view: Omit<
       CallView,
-      'peerChangedAt' | 'remoteHeld' | 'answeredAt' | 'endedAt' | 'endReason' | 'muted' | 'remoteStream'
+      'peerChangedAt' | 'remoteHeld' | 'answeredAt' | 'endedAt' | 'endReason' | 'muted' | 'remoteStream' | 'connection'
     >,
     private readonly events: LineEvents,
     private readonly now: () => number,
@@ -67,6 +76,7 @@ export class CallLine {
       endReason: null,
       muted: false,
       remoteStream: null,
+      connection: NO_CONNECTION,
     };
     this.media = new CallMedia(session);
     session.delegate = {
@@ -165,9 +175,53 @@ export class CallLine {
     return true;
   }
 
-  /** Re-INVITE with an ICE restart: how media recovers after a network change (keeps hold as it is). */
+  /**
+   * Finds a new media path after a network change, keeping the call: a
+   * re-INVITE with an ICE restart (hold kept as it is), tried again each
+   * second until ICE connects or the call ends. An offer with no candidate
+   * (no network yet) is never sent: the PBX would take its 0.0.0.0 for hold
+   * (see `guardOffers` in call-media.ts).
+   */
   async restartIce(): Promise<void> {
-    await this.reInvite({ hold: this.view.state === 'held', offerOptions: { iceRestart: true } });
+    if (this.restarting) return;
+    this.restarting = true;
+    try {
+      while (this.live && this.session.state === SessionState.Established) {
+        const sent = await this.reInvite({ hold: this.view.state === 'held', offerOptions: { iceRestart: true } });
+        if (sent && (await this.connectedWithin(RESTART_WAIT_MS))) return;
+        if (!this.live || this.view.connection.state === 'ok') return;
+        await new Promise((r) => setTimeout(r, RESTART_RETRY_MS));
+      }
+    } finally {
+      this.restarting = false;
+    }
+  }
+
+  /** This device's network changed: the path may be gone even before ICE notices. */
+  networkChanged(): void {
+    this.monitor?.networkChanged();
+  }
+
+  private restarting = false;
+  private monitor: ConnectionMonitor | undefined;
+
+  /** Resolves true once ICE is connected again, or false after `ms`. */
+  private connectedWithin(ms: number): Promise<boolean> {
+    const pc = this.media.peerConnection;
+    return new Promise((resolve) => {
+      if (!pc) return resolve(false);
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        pc.removeEventListener('iceconnectionstatechange', check);
+        resolve(ok);
+      };
+      const check = () => {
+        if (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed') done(true);
+      };
+      const timer = setTimeout(() => done(false), ms);
+      pc.addEventListener('iceconnectionstatechange', check);
+      check();
+    });
   }
 
   async setMuted(muted: boolean): Promise<void> {
@@ -191,14 +245,35 @@ export class CallLine {
 
   private established(): void {
     const pc = this.media.peerConnection;
-    pc?.addEventListener('iceconnectionstatechange', () => {
-      if (pc.iceConnectionState === 'failed') void this.restartIce();
+    if (pc) {
+      this.monitor = new ConnectionMonitor(
+        pc,
+        {
+          changed: (connection) => {
+            if (this.live) this.patch({ connection });
+          },
+          broke: () => this.events.broke(this),
+        },
+        () => this.view.state === 'active' && !this.view.remoteHeld,
+        this.now,
+      );
+    }
+    this.move('active', {
+      answeredAt: this.now(),
+      remoteStream: this.media.remoteStream,
+      connection: this.monitor?.connection ?? NO_CONNECTION,
     });
-    this.move('active', { answeredAt: this.now(), remoteStream: this.media.remoteStream });
   }
 
   private terminated(): void {
+    this.monitor?.stop();
     this.media.release();
+    // Answered, and no media ever got through before the screen said so: that is why it ended,
+    // whoever hung up (not "hung up" or "connection lost").
+    // ('failed' is only ever said of a connection that never connected: connection.ts.)
+    if (this.view.answeredAt !== null && this.view.connection.state === 'failed') {
+      this.endReason = 'no-media';
+    }
     // sip.js ends the session before it hands over the final response (see `rejected`):
     // settle how the call ended once that has run.
     queueMicrotask(() => {

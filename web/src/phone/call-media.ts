@@ -108,3 +108,53 @@ export class CallMedia {
       .find((s) => s.track?.kind === 'audio' || (s.track === null && this.parked !== null));
   }
 }
+
+/** An offer or answer with no ICE candidate at all: there is no network path to offer. */
+export class NoMediaPathError extends Error {
+  override name = 'NoMediaPathError';
+}
+
+/**
+ * Makes a session description handler refuse to produce an offer or answer
+ * without one `a=candidate` line (no network yet, or relay-only with the
+ * relay unreachable). Sent anyway, its `c=IN IP4 0.0.0.0` would be taken by
+ * Asterisk for hold (res_pjsip_sdp_rtp: a null address means held), and its
+ * recvonly answer with no address is one sip.js cannot apply, so it hangs
+ * up. The local description is rolled back, so the call keeps its old path
+ * and a later ICE restart can try again.
+ */
+export function guardOffers<T extends { getDescription: Web.SessionDescriptionHandler['getDescription'] }>(sdh: T): T {
+  const original = sdh.getDescription.bind(sdh);
+  sdh.getDescription = async (options, modifiers) => {
+    const description = await original(options, modifiers);
+    if (/^a=candidate:/m.test(description.body)) return description;
+    const pc = sdh instanceof Web.SessionDescriptionHandler ? sdh.peerConnection : undefined;
+    if (pc?.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' });
+    throw new NoMediaPathError('No network path for audio: no ICE candidate could be gathered.');
+  };
+  return sdh;
+}
+
+/** How long gathering goes on after the first relay candidate, for the relay's other transports. */
+const AFTER_RELAY_MS = 150;
+
+/**
+ * Sends the offer or answer once a relay candidate is in it (Asterisk takes
+ * no trickled candidates, so sip.js waits for gathering to complete). A relay
+ * candidate covers every network, so waiting longer only waits for servers a
+ * firewall may never let answer: without this, a network that drops UDP
+ * holds every call for the whole gathering timeout. Uses sip.js's own hook
+ * for a custom completion strategy (`iceGatheringComplete`).
+ */
+export function finishGatheringOnRelay(sdh: Web.SessionDescriptionHandler): void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  sdh.peerConnectionDelegate = {
+    onicecandidate: (event) => {
+      if (event.candidate?.type !== 'relay' || timer) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        sdh.iceGatheringComplete();
+      }, AFTER_RELAY_MS);
+    },
+  };
+}

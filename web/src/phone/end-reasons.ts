@@ -18,6 +18,7 @@ export const END_REASONS = [
   'missed',
   'answered-elsewhere',
   'connection-lost',
+  'no-media',
   'failed',
 ] as const;
 export type EndReason = (typeof END_REASONS)[number];

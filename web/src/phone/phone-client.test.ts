@@ -45,6 +45,8 @@ beforeEach(async () => {
     realm: domain,
     extension: USER,
     iceServers: [],
+    iceTransportPolicy: 'all',
+    expiresAt: null,
   };
 });
 
@@ -180,6 +182,28 @@ describe('incoming calls', () => {
     await p.decline();
     expect(await ring).toBe(603);
     expect((await until(p, (x) => x.call?.state === 'ended')).call!.endReason).toBe('declined');
+  });
+
+  it('uses the relay credentials it was last given: for the next call, and for the call under way', async () => {
+    const relay = (user: string) => ({ urls: 'turn:127.0.0.1:9?transport=tcp', username: user, credential: 'c' });
+    const p = start({ iceServers: [relay('1000:rc1')], expiresAt: 1_000_000 });
+    expect(p.iceExpiresAt).toBe(1_000_000);
+    await registered(p);
+    p.setIce({ iceServers: [relay('2000:rc1')], iceTransportPolicy: 'all', expiresAt: 2_000_000 });
+    expect(p.iceExpiresAt).toBe(2_000_000);
+    const ring = commands.sipPeerRing(USER, '"张三丰" <sip:1002@realcall.test>', ['X-RealCall-Name-Status: verified']);
+    await until(p, (x) => x.call?.state === 'incoming');
+    await p.answer();
+    expect(await ring).toBe(200);
+    await until(p, (x) => x.call?.state === 'active');
+    const pc = created.pcs.at(-1)!;
+    expect(pc.getConfiguration().iceServers).toEqual([relay('2000:rc1')].map((r) => ({ ...r, urls: [r.urls] })));
+    expect(pc.getConfiguration().iceTransportPolicy).toBe('all');
+    // Renewed mid-call: the next ICE restart of this call authenticates with the new ones.
+    p.setIce({ iceServers: [relay('3000:rc1')], iceTransportPolicy: 'all', expiresAt: 3_000_000 });
+    expect(pc.getConfiguration().iceServers?.[0]?.username).toBe('3000:rc1');
+    await p.hangup();
+    await until(p, (x) => x.call?.state === 'ended');
   });
 
   it('answers, mutes by taking the track off the sender, hangs up, and releases the microphone and the connection', async () => {

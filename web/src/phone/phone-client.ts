@@ -20,10 +20,25 @@
  *   audio, and a release of every track and peer connection when a call ends
  *   (call-media.ts).
  */
-import { Invitation, Inviter, Registerer, RegistererState, UserAgent, type UserAgentOptions, Web } from 'sip.js';
+import {
+  Invitation,
+  Inviter,
+  Registerer,
+  RegistererState,
+  type SessionDescriptionHandlerFactory,
+  UserAgent,
+  type UserAgentOptions,
+  Web,
+} from 'sip.js';
 import { type Backoff, reconnectDelay } from './backoff';
 import { AUDIO_ONLY, CallLine, type CallView } from './call-line';
-import { type MicrophoneChoice, openMicrophone } from './call-media';
+import {
+  finishGatheringOnRelay,
+  guardOffers,
+  type MicrophoneChoice,
+  NoMediaPathError,
+  openMicrophone,
+} from './call-media';
 import { NAME_STATUS_HEADER, presentCaller } from './name-status';
 import { nextRegistration, type RegistrationState } from './states';
 
@@ -38,8 +53,22 @@ export type SipAccount = {
   secret: string;
   realm: string;
   extension: string;
+} & IceSettings;
+
+/** What GET /api/me/ice gives (and /api/me/sip includes): STUN, the relay's credentials, and when they expire. */
+export type IceSettings = {
   iceServers: RTCIceServer[];
+  iceTransportPolicy: RTCIceTransportPolicy;
+  /** When the relay credentials stop working (ms since the epoch); null without a relay. */
+  expiresAt: number | null;
 };
+
+/** How long the phone waits for the PBX to answer a check of the signalling path before opening a new one. */
+const SIGNALLING_PROBE_MS = 1000;
+/** A WebSocket opened this recently for a network change is not replaced again for the next events of the same change. */
+const FRESH_SOCKET_MS = 3000;
+/** How soon a lost WebSocket is tried again while a call is under way. */
+const IN_CALL_RETRY_MS = 400;
 
 export type PhoneSnapshot = {
   registration: RegistrationState;
@@ -76,6 +105,7 @@ export const PHONE_ERRORS = [
   'self',
   'no-call',
   'hold-refused',
+  'no-media-path',
 ] as const;
 export type PhoneErrorCode = (typeof PHONE_ERRORS)[number];
 
@@ -103,6 +133,11 @@ export class PhoneClient {
   private callIds = 0;
   private readonly now: () => number;
   private readonly backoff: Backoff;
+  /** The ICE servers and policy new calls use (renewed by `setIce`). */
+  private ice: IceSettings;
+  private recovering: Promise<void> | undefined;
+  /** When the phone last replaced its WebSocket because the network changed. */
+  private freshSocketAt = -Infinity;
 
   /** Told of each caller turned away busy because both lines were taken (for recent calls). */
   onBusyHere: ((peer: CallView['peer']) => void) | undefined;
@@ -113,6 +148,33 @@ export class PhoneClient {
   ) {
     this.now = options.now ?? Date.now;
     this.backoff = options.backoff ?? { initialMs: 1000, maxMs: 30_000 };
+    this.ice = {
+      iceServers: account.iceServers,
+      iceTransportPolicy: account.iceTransportPolicy ?? 'all',
+      expiresAt: account.expiresAt ?? null,
+    };
+  }
+
+  /** When the relay credentials in use expire (null: no relay, nothing to renew). */
+  get iceExpiresAt(): number | null {
+    return this.ice.expiresAt;
+  }
+
+  /**
+   * Fresh relay credentials: new calls use them, and so does the next ICE
+   * restart of each call under way.
+   */
+  setIce(settings: IceSettings): void {
+    this.ice = settings;
+    for (const line of this.live()) {
+      const pc = line.media.peerConnection;
+      if (!pc || pc.connectionState === 'closed') continue;
+      try {
+        pc.setConfiguration({ ...pc.getConfiguration(), iceServers: settings.iceServers });
+      } catch {
+        // A closed or closing connection: its call is ending anyway.
+      }
+    }
   }
 
   get state(): PhoneSnapshot {
@@ -138,13 +200,8 @@ export class PhoneClient {
       transportOptions: { server: this.account.wsUrl, connectionTimeout: 5, keepAliveInterval: 25 },
       authorizationUsername: this.account.authUser,
       authorizationPassword: this.account.secret,
-      // Every call's microphone is the one the person chose, or the system default when it is gone.
-      sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(() =>
-        openMicrophone(this.microphone),
-      ),
-      // Never sip.js's default STUN server: only what the API configured (often none).
+      sessionDescriptionHandlerFactory: this.descriptionHandlers(),
       sessionDescriptionHandlerFactoryOptions: {
-        peerConnectionConfiguration: { iceServers: this.account.iceServers },
         iceGatheringTimeout: this.options.iceGatheringTimeoutMs ?? 2000,
       },
       logBuiltinEnabled: false,
@@ -187,15 +244,16 @@ export class PhoneClient {
     this.update({ registration: 'offline', reason: null, retryAt: null });
   }
 
-  /** The network came back (browser `online`): try now instead of waiting for the backoff. */
+  /**
+   * The browser's network changed (`online`, a new connection type): try
+   * now instead of waiting for the backoff, and find every call a new path.
+   */
   networkChanged(): void {
     if (!this.ua || this.stopping) return;
-    if (!this.ua.isConnected()) {
-      clearTimeout(this.reconnectTimer);
-      void this.reconnect();
-    } else {
-      this.restartIce();
-    }
+    for (const line of this.live()) line.networkChanged();
+    // With a call under way there is no time to ask whether the old socket still works: the
+    // browser says the network changed, so a new socket is opened at once.
+    void this.recover({ probe: this.live().length === 0 });
   }
 
   /** Calls an extension. Refused for one's own number, while another call exists, or when not registered. */
@@ -212,15 +270,22 @@ export class PhoneClient {
     if (!target) throw new PhoneError('not-extension', 'Cannot call that number.');
     const inviter = new Inviter(this.ua, target, { sessionDescriptionHandlerOptions: AUDIO_ONLY });
     const line = this.adopt(inviter, 'outgoing', { number: extension, name: '', status: null });
-    await inviter.invite({
-      requestDelegate: {
-        onProgress: (response) => {
-          const code = response.message.statusCode;
-          if ((code === 180 || code === 183) && line.view.state === 'outgoing') line.move('ringing');
+    // No candidate at all (relay-only and the relay unreachable): the call ends saying why.
+    await inviter
+      .invite({
+        requestDelegate: {
+          onProgress: (response) => {
+            const code = response.message.statusCode;
+            if ((code === 180 || code === 183) && line.view.state === 'outgoing') line.move('ringing');
+          },
+          onReject: (response) => line.rejected(response),
         },
-        onReject: (response) => line.rejected(response),
-      },
-    });
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof NoMediaPathError)) throw err;
+        line.endReason = 'no-media';
+        throw new PhoneError('no-media-path', err.message);
+      });
   }
 
   /**
@@ -236,7 +301,14 @@ export class PhoneClient {
       throw new PhoneError('hold-refused', 'The current call could not be put on hold.');
     }
     this.focus(line);
-    await line.session.accept({ sessionDescriptionHandlerOptions: AUDIO_ONLY });
+    try {
+      await line.session.accept({ sessionDescriptionHandlerOptions: AUDIO_ONLY });
+    } catch (err) {
+      if (!(err instanceof NoMediaPathError)) throw err;
+      line.endReason = 'no-media';
+      await line.session.reject({ statusCode: 488 }).catch(() => undefined);
+      throw new PhoneError('no-media-path', err.message);
+    }
   }
 
   /** Declines a ringing call (603 Decline): the one in view, or the waiting one by id. */
@@ -312,6 +384,88 @@ export class PhoneClient {
     }
   }
 
+  /**
+   * A call's media path broke, or the network changed. The re-INVITE that
+   * asks for a new path needs a signalling path first: a WebSocket that
+   * outlived its network looks open but carries nothing (TCP does not notice
+   * a lost address for minutes). So the PBX is asked something small (unless
+   * `probe` is false); no answer in 1 s and a new WebSocket replaces the old
+   * one (registering again and re-INVITEing every call over it, see
+   * `onConnected`). Asterisk follows the call to the new socket: a
+   * re-INVITE's Contact is rewritten to the socket it came on, and the
+   * dialog is not pinned to the old one.
+   */
+  private recover({ probe = true }: { probe?: boolean } = {}): Promise<void> {
+    this.recovering ??= (async () => {
+      try {
+        const ua = this.ua;
+        if (!ua || this.stopping) return;
+        if (!ua.isConnected()) {
+          clearTimeout(this.reconnectTimer);
+          return await this.reconnect();
+        }
+        // Several network events arrive for one change: one new socket that worked is enough.
+        if (!probe && this.now() - this.freshSocketAt < FRESH_SOCKET_MS) return;
+        if (probe && (await this.signallingAnswers(ua))) return this.restartIce();
+        this.update({ registration: 'reconnecting', reason: 'network changed', retryAt: null });
+        // The old socket's closing handshake may never finish; the transport opens the new one meanwhile.
+        // If it cannot (no address yet), the transport reports the failure and the phone retries
+        // (scheduleReconnect: quickly while a call is under way).
+        void ua.transport.disconnect().catch(() => undefined);
+        await ua.transport.connect().then(
+          () => (this.freshSocketAt = this.now()),
+          () => undefined,
+        );
+      } finally {
+        this.recovering = undefined;
+      }
+    })();
+    return this.recovering;
+  }
+
+  /** Whether the PBX answers an OPTIONS over the current WebSocket within SIGNALLING_PROBE_MS (any answer will do). */
+  private signallingAnswers(ua: UserAgent): Promise<boolean> {
+    return new Promise((resolve) => {
+      const uri = UserAgent.makeURI(this.account.uri);
+      const target = uri && UserAgent.makeURI(`sip:${uri.host}`);
+      if (!uri || !target) return resolve(false);
+      const timer = setTimeout(() => resolve(false), SIGNALLING_PROBE_MS);
+      const answered = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      try {
+        const message = ua.userAgentCore.makeOutgoingRequestMessage('OPTIONS', target, uri, target, {});
+        ua.userAgentCore.request(message, { onAccept: answered, onReject: answered, onProgress: answered });
+      } catch {
+        clearTimeout(timer);
+        resolve(false);
+      }
+    });
+  }
+
+  /**
+   * sip.js's browser media with this phone's choices: the chosen microphone
+   * (or the system default when it is gone), the ICE servers and policy of
+   * now (renewed credentials included), and no offer or answer without a
+   * single candidate (guardOffers).
+   */
+  private descriptionHandlers(): SessionDescriptionHandlerFactory {
+    const base = Web.defaultSessionDescriptionHandlerFactory(() => openMicrophone(this.microphone));
+    return (session, options) => {
+      const sdh = base(session, {
+        ...options,
+        // Never sip.js's default STUN server: only what the API configured.
+        peerConnectionConfiguration: {
+          iceServers: this.ice.iceServers,
+          iceTransportPolicy: this.ice.iceTransportPolicy,
+        },
+      });
+      finishGatheringOnRelay(sdh);
+      return guardOffers(sdh);
+    };
+  }
+
   // ---------------------------------------------------------------------------
 
   private readonly microphone: MicrophoneChoice = () => this.options.microphone?.() ?? true;
@@ -366,7 +520,11 @@ export class PhoneClient {
         peer,
         startedAt: this.now(),
       },
-      { changed: () => this.publish(), ended: (ended) => this.ended(ended) },
+      {
+        changed: () => this.publish(),
+        ended: (ended) => this.ended(ended),
+        broke: () => void this.recover(),
+      },
       this.now,
     );
     this.lines = [...this.lines.filter((l) => l.live), line];
@@ -446,7 +604,9 @@ export class PhoneClient {
   private scheduleReconnect(): void {
     if (this.stopping) return;
     clearTimeout(this.reconnectTimer);
-    const delay = reconnectDelay(this.attempts, this.backoff);
+    // A call under way has the PBX's rtp_timeout (8 s) to get its new path: no backing off then.
+    const inCall = this.live().some((l) => l.view.state === 'active' || l.view.state === 'held');
+    const delay = inCall ? IN_CALL_RETRY_MS : reconnectDelay(this.attempts, this.backoff);
     this.attempts += 1;
     this.update({ retryAt: this.now() + delay });
     this.reconnectTimer = setTimeout(() => void this.reconnect(), delay);

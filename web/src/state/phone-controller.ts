@@ -40,14 +40,24 @@ export class PhoneController implements ReactiveController {
   hostConnected(): void {
     this.connected = true;
     window.addEventListener('online', this.online);
+    window.addEventListener('offline', this.online);
+    // Chromium says when the connection type changes (Wi-Fi to mobile), often before ICE notices.
+    this.netInfo()?.addEventListener('change', this.online);
     this.follow();
   }
 
   hostDisconnected(): void {
     this.connected = false;
     window.removeEventListener('online', this.online);
+    window.removeEventListener('offline', this.online);
+    this.netInfo()?.removeEventListener('change', this.online);
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+  }
+
+  /** The Network Information API, where the browser has it. */
+  private netInfo(): EventTarget | undefined {
+    return (navigator as Navigator & { connection?: EventTarget }).connection;
   }
 
   private follow(): void {

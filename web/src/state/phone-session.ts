@@ -25,6 +25,9 @@ import { Ringtone } from './ringtone';
 
 /** How long an ended call stays on screen. */
 const ENDED_VISIBLE_MS = 4000;
+/** Relay credentials are renewed when this share of their life has passed; a failed renewal is tried again after RETRY. */
+const ICE_RENEW_AT = 0.8;
+const ICE_RENEW_RETRY_MS = 30_000;
 /** How often the person's own presentation is read again while the page is visible (an admin may have changed it). */
 const PRESENTATION_REFRESH_MS = 60_000;
 
@@ -60,6 +63,7 @@ export class PhoneSession implements ReactiveController {
     this.host.requestUpdate();
   });
   private readonly dismissTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  private iceTimer: ReturnType<typeof setTimeout> | undefined;
   private retriedCredentials = false;
 
   constructor(
@@ -92,6 +96,7 @@ export class PhoneSession implements ReactiveController {
     for (const c of this.snapshot.calls) this.alerts.stop(c.id);
     document.removeEventListener('visibilitychange', this.onVisible);
     clearInterval(this.refreshTimer);
+    clearTimeout(this.iceTimer);
     this.ringtone.stop();
     this.ringback.stop();
     for (const timer of this.dismissTimers.values()) clearTimeout(timer);
@@ -113,10 +118,31 @@ export class PhoneSession implements ReactiveController {
     };
     this.controller.attach(phone);
     this.host.requestUpdate();
+    this.renewIceLater(phone);
     await phone.start();
   }
 
+  /** Asks the API for fresh relay credentials before the phone's expire, for as long as this phone runs. */
+  private renewIceLater(phone: PhoneClient, delay?: number): void {
+    clearTimeout(this.iceTimer);
+    const expiresAt = phone.iceExpiresAt;
+    if (expiresAt === null) return;
+    const wait = delay ?? Math.max(1000, (expiresAt - Date.now()) * ICE_RENEW_AT);
+    this.iceTimer = setTimeout(() => void this.renewIce(phone), wait);
+  }
+
+  private async renewIce(phone: PhoneClient): Promise<void> {
+    if (this.controller.client !== phone) return;
+    try {
+      phone.setIce(await this.api.ice());
+      this.renewIceLater(phone);
+    } catch {
+      this.renewIceLater(phone, ICE_RENEW_RETRY_MS);
+    }
+  }
+
   async stop(): Promise<void> {
+    clearTimeout(this.iceTimer);
     const phone = this.controller.client;
     this.controller.attach(undefined);
     this.ringtone.stop();

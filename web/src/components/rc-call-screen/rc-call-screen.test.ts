@@ -3,6 +3,7 @@ import { userEvent } from 'vitest/browser';
 import { setLocale } from '../../i18n/i18n';
 import type { NameStatus } from '../../phone/name-status';
 import type { CallView } from '../../phone/phone-client';
+import { NO_CONNECTION } from '../../phone/connection';
 import { expectKeyboardReachable, seriousViolations } from '../../test-support/a11y';
 import { mount, recordEvents, unmountAll, update, visibleText, within } from '../../test-support/dom';
 import { AudioDevices } from '../../state/devices';
@@ -27,6 +28,7 @@ function callView(overrides: Partial<CallView> = {}, peer: Partial<CallView['pee
     endReason: null,
     muted: false,
     remoteStream: null,
+    connection: { ...NO_CONNECTION, state: 'ok' },
     ...overrides,
   };
 }
@@ -428,5 +430,61 @@ describe('hold and call waiting', () => {
     buttons.at(-1)!.focus();
     await userEvent.tab();
     expect(screen.shadowRoot!.activeElement).toBe(buttons[0]);
+  });
+});
+
+describe('the connection, as the call screen tells it', () => {
+  const connection = (c: Partial<CallView['connection']>) => ({ ...NO_CONNECTION, state: 'ok' as const, ...c });
+
+  test('a good direct call shows its path and figures, and nothing alarming', async () => {
+    const screen = await mount('rc-call-screen', {
+      call: active({ connection: connection({ path: 'direct', rttMs: 42, lossPercent: 0, jitterMs: 3 }) }),
+    });
+    const line = screen.shadowRoot!.querySelector('.quality')!;
+    expect(line.className).toContain('good');
+    expect(line.getAttribute('aria-label')).toBe('Connection: Good connection');
+    expect(line.textContent.replace(/\s+/g, ' ')).toContain('direct · round trip 42 ms · loss 0 % · jitter 3 ms');
+    expect(screen.shadowRoot!.querySelector('.net-banner')).toBeNull();
+  });
+
+  test('through the relay over TCP, with loss: says so, graded fair or poor', async () => {
+    const screen = await mount('rc-call-screen', {
+      call: active({ connection: connection({ path: 'relay', relayProtocol: 'tcp', rttMs: 120, lossPercent: 5 }) }),
+    });
+    const line = () => screen.shadowRoot!.querySelector('.quality')!;
+    expect(line().className).toContain('fair');
+    expect(line().textContent).toContain('through the relay (TCP)');
+    await update(screen, { call: active({ connection: connection({ path: 'relay', rttMs: 700, lossPercent: 1 }) }) });
+    expect(line().className).toContain('poor');
+  });
+
+  test('reconnecting after a network change, then no path at all: each said in words, the worst as an alert', async () => {
+    const screen = await mount('rc-call-screen', {
+      call: active({ connection: connection({ state: 'reconnecting' }) }),
+    });
+    await expect.element(within(screen).getByRole('status').filter({ hasText: 'Reconnecting…' })).toBeVisible();
+    await update(screen, { call: active({ connection: connection({ state: 'failed' }) }) });
+    await expect
+      .element(within(screen).getByRole('alert'))
+      .toHaveTextContent('No audio can get through: this network blocks calls, and the relay cannot be reached.');
+    setLocale('zh-CN');
+    await screen.updateComplete;
+    await expect.element(within(screen).getByRole('alert')).toHaveTextContent(/音频无法接通/);
+  });
+
+  test('sound stopped arriving from the other side: named, with what it may mean; not while held', async () => {
+    const screen = await mount('rc-call-screen', {
+      call: active({ connection: connection({ silent: true, path: 'direct' }) }),
+    });
+    expect(visibleText(screen)).toContain('No sound is arriving from 张三丰');
+    await update(screen, { call: active({ state: 'held', connection: connection({ silent: true }) }) });
+    expect(visibleText(screen)).not.toContain('No sound');
+  });
+
+  test('a call that ended with no audio ever getting through says why', async () => {
+    const screen = await mount('rc-call-screen', {
+      call: callView({ state: 'ended', answeredAt: Date.now() - 9000, endedAt: Date.now(), endReason: 'no-media' }),
+    });
+    expect(visibleText(screen)).toContain('No audio could get through');
   });
 });

@@ -26,6 +26,7 @@ import { deepActiveElement, keepTabInside } from '../shared/focus';
 import { ICONS } from '../shared/icons';
 import { CallOutput } from './call-output';
 import { floatingContent, openFloatingWindow } from './floating-window';
+import { connectionStatus } from './connection-status';
 import { otherCalls, stateText } from './other-calls';
 import { callScreenStyles } from './styles';
 
@@ -192,6 +193,7 @@ export class RcCallScreen extends LitElement {
             : nothing
         }
         ${call.state === 'ended' && call.endReason ? html`<p class="state" role="status">${stateText(call)}</p>` : nothing}
+        ${connectionStatus(call, name, this.now)}
         ${call.state === 'held' ? html`<p class="held-banner" role="status">${t('call.heldHint')}</p>` : nothing}
         ${
           call.remoteHeld && busy

@@ -134,6 +134,43 @@ export const callScreenStyles = css`
     border-color: #c62828;
     color: #fff;
   }
+  /* The connection: reconnecting, or no path at all; and how well it flows. */
+  .net-banner {
+    margin: 0;
+    padding: 0.4rem 0.8rem;
+    border-radius: 8px;
+    background: #ddf4ff;
+    color: #0a3069;
+    text-align: center;
+  }
+  .net-banner.failed {
+    background: #ffebe9;
+    color: #a40e26;
+    font-weight: 600;
+  }
+  .quality {
+    margin: 0;
+    font-size: 0.8rem;
+    color: var(--rc-muted);
+    text-align: center;
+  }
+  .quality .dot {
+    display: inline-block;
+    width: 0.6rem;
+    height: 0.6rem;
+    border-radius: 50%;
+    margin-inline-end: 0.3rem;
+    background: #1a7f37;
+  }
+  .quality.fair .dot {
+    background: #bf8700;
+  }
+  .quality.poor .dot {
+    background: #cf222e;
+  }
+  .quality .details {
+    display: block;
+  }
   .muted-banner,
   .changed {
     margin: 0;
