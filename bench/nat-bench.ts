@@ -34,7 +34,11 @@ function natBench(quick: boolean): Section {
   if (missing.length > 0) return { title: TITLE, lines: [`skipped: ${missing.join('; ')}`] };
   const rounds = quick ? 3 : 10;
   const net = createNatNet();
-  let result: { ok: boolean; error?: string; bench?: Record<'direct' | 'relayUdp' | 'relayTcp', Run[]> };
+  let result: {
+    ok: boolean;
+    error?: string;
+    bench?: Record<'direct' | 'relayUdp' | 'relayTcp', Run[]> & { switched: (number | null)[] };
+  };
   try {
     const run = spawnSync(
       'ip',
@@ -61,7 +65,7 @@ function natBench(quick: boolean): Section {
   } finally {
     removeNatNet(net);
   }
-  const bench = result.bench;
+  const { switched, ...bench } = result.bench;
   const direct = bench.direct;
   const baseRing = percentile(
     direct.map((r) => r.ringingMs),
@@ -94,6 +98,21 @@ function natBench(quick: boolean): Section {
         ['media', 'calls', 'click→ringing p50 ms', 'p90', 'vs direct', 'answer→audio p50 ms', 'p90', 'vs direct'],
         rows,
       ),
+      '',
+      `Network switch mid-call (Wi-Fi ↔ mobile, a new interface and address) → audio both ways again, ms: ` +
+        `p50 ${ms(
+          percentile(
+            switched.map((v) => v ?? Infinity),
+            50,
+          ),
+        )}, ` +
+        `p90 ${ms(
+          percentile(
+            switched.map((v) => v ?? Infinity),
+            90,
+          ),
+        )}, ` +
+        `each: ${switched.map((v) => (v === null ? 'not resumed in 20 s' : String(v))).join(', ')}`,
     ],
   };
 }

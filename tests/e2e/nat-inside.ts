@@ -156,6 +156,19 @@ async function addressChange(stack: Stack, caller: Side, callee: Side) {
     }
     await wait(50);
   }
+  // The longest time each side went without a new audio packet.
+  const longestGap = (side: 'caller' | 'callee') => {
+    let longest = 0;
+    let since = 0;
+    for (let i = 1; i < history.length; i++) {
+      if (history[i]![side] > history[i - 1]![side]) {
+        longest = Math.max(longest, history[i]!.t - since);
+        since = history[i]!.t;
+      }
+    }
+    return longest;
+  };
+  const gaps = { caller: longestGap('caller'), callee: longestGap('callee') };
   // Let the screens settle, then read what they say now.
   await wait(1500);
   const after = {
@@ -172,6 +185,7 @@ async function addressChange(stack: Stack, caller: Side, callee: Side) {
   const flowing2 = { caller: await media(caller.page), callee: await media(callee.page) };
   await hangUp(caller, callee);
   return {
+    gaps,
     stalled,
     resumedMs,
     said: { caller: [...said.caller], callee: [...said.callee] },
@@ -284,7 +298,12 @@ async function main(): Promise<void> {
     };
 
     if (benchRounds > 0) {
-      const bench = { direct: [] as Run[], relayUdp: [] as Run[], relayTcp: [] as Run[] };
+      const bench = {
+        direct: [] as Run[],
+        relayUdp: [] as Run[],
+        relayTcp: [] as Run[],
+        switched: [] as (number | null)[],
+      };
       for (let i = 0; i < benchRounds; i++) {
         for (const [way, firewall] of [
           ['direct', 'open'],
@@ -293,6 +312,8 @@ async function main(): Promise<void> {
         ] as const) {
           bench[way].push((await scenario(firewall, caller, callee, 1))[0]!);
         }
+        // A network switch mid-call (each round goes the other way: Wi-Fi → mobile, mobile → Wi-Fi).
+        bench.switched.push((await addressChange(stack, caller, callee)).resumedMs);
       }
       console.log(JSON.stringify({ ok: true, bench }));
       return;
@@ -304,10 +325,12 @@ async function main(): Promise<void> {
     const down = await relayDown(relay, caller, callee);
     console.log(JSON.stringify({ ok: true, direct, relayedUdp, relayedTcp, moved, down }));
   } finally {
-    await callerBrowser.close().catch(() => undefined);
-    await calleeBrowser.close().catch(() => undefined);
-    await stack.stop().catch(() => undefined);
-    await relay.stop().catch(() => undefined);
+    // Bounded: a browser whose network was pulled away can take long to close, and nothing waits on it.
+    const within = (p: Promise<unknown>) => Promise.race([p.catch(() => undefined), wait(10_000)]);
+    await within(callerBrowser.close());
+    await within(calleeBrowser.close());
+    await within(stack.stop());
+    await within(relay.stop());
     rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -66,14 +66,19 @@ export function setFirewall(net: NatNet, name: keyof typeof FIREWALLS): void {
 }
 
 /**
- * The caller's device leaves one network for another under a call (Wi-Fi
- * off, mobile on): the first link goes down, the second comes up with its
- * own address and route. Every socket of the first is stranded.
+ * The caller's device leaves one network for the other under a call (Wi-Fi
+ * off, mobile on; called again, back): the link in use goes down, the other
+ * comes up with its own address and route. Every socket of the first is
+ * stranded.
  */
 export function switchCallerNetwork(net: NatNet): void {
-  ipNs(net.caller, 'ip', 'link', 'set', `rc${net.id}`, 'down');
-  ipNs(net.caller, 'ip', 'link', 'set', `rm${net.id}`, 'up');
-  ipNs(net.caller, 'ip', 'route', 'replace', 'default', 'via', `${net.mobile}.1`);
+  const up = (dev: string) => ipNs(net.caller, 'ip', 'link', 'show', dev).toString().includes('state UP');
+  const [from, to, via] = up(`rc${net.id}`)
+    ? [`rc${net.id}`, `rm${net.id}`, `${net.mobile}.1`]
+    : [`rm${net.id}`, `rc${net.id}`, `${net.lan}.1`];
+  ipNs(net.caller, 'ip', 'link', 'set', from, 'down');
+  ipNs(net.caller, 'ip', 'link', 'set', to, 'up');
+  ipNs(net.caller, 'ip', 'route', 'replace', 'default', 'via', via);
 }
 
 /** Removes the three namespaces (and with them both veth pairs). */
