@@ -3,6 +3,7 @@
  * from it that takes the API's credentials and refuses everything else
  * (when `turnserver` is installed; otherwise one line says it was skipped).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -158,6 +159,53 @@ describe.skipIf(gate.skip)('a real coturn with the API’s credentials', () => {
       expect((await client.refresh(0)).ok).toBe(true);
     } finally {
       client.close();
+    }
+  });
+
+  it('relays over TLS with a certificate it was given', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'realcall-turn-tls-'));
+    const cert = join(dir, 'fullchain.pem');
+    const key = join(dir, 'privkey.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=turn.realcall.test',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
+    const tlsPort = await freeTcpPort();
+    const tlsRelay = await startRelay({
+      REALCALL_TURN_SECRET: SECRET,
+      TURN_LISTEN_IPS: '127.0.0.1',
+      TURN_PORT: String(await freeTcpPort()),
+      TURN_TLS_PORT: String(tlsPort),
+      TURN_TLS_CERT: cert,
+      TURN_TLS_KEY: key,
+      TURN_MIN_PORT: '49500',
+      TURN_MAX_PORT: '49599',
+    });
+    const client = await TurnClient.open(tlsRelay.host, tlsPort, 'tls');
+    try {
+      const { username, credential } = await credentials();
+      const answer = await client.allocate(username, credential);
+      expect(answer.ok, `${answer.error} ${answer.reason}\n${tlsRelay.log()}`).toBe(true);
+      expect((await client.refresh(0)).ok).toBe(true);
+    } finally {
+      client.close();
+      await tlsRelay.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

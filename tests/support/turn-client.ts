@@ -8,6 +8,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, type Socket as TcpSocket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 
 const MAGIC = 0x2112a442;
 export const METHOD = { allocate: 0x003, refresh: 0x004, createPermission: 0x008 } as const;
@@ -126,7 +127,8 @@ export class TurnClient {
     readonly port: number,
   ) {}
 
-  static async open(host: string, port: number, transport: 'udp' | 'tcp'): Promise<TurnClient> {
+  /** `tls`: TURN over TLS (the relay's certificate is not checked: tests make their own). */
+  static async open(host: string, port: number, transport: 'udp' | 'tcp' | 'tls'): Promise<TurnClient> {
     const client = new TurnClient(host, port);
     if (transport === 'udp') {
       const socket = createSocket('udp4');
@@ -134,9 +136,10 @@ export class TurnClient {
       await new Promise<void>((r) => socket.bind(0, r));
       client.udp = socket;
     } else {
-      const socket = connect({ host, port });
+      const socket =
+        transport === 'tls' ? connectTls({ host, port, rejectUnauthorized: false }) : connect({ host, port });
       await new Promise<void>((resolveConnect, reject) => {
-        socket.once('connect', resolveConnect);
+        socket.once(transport === 'tls' ? 'secureConnect' : 'connect', resolveConnect);
         socket.once('error', reject);
       });
       socket.on('data', (chunk) => {
