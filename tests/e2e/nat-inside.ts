@@ -83,6 +83,12 @@ async function call(caller: Side, callee: Side) {
   const before = { caller: await media(caller.page), callee: await media(callee.page) };
   await wait(2000);
   const after = { caller: await media(caller.page), callee: await media(callee.page) };
+  // REALCALL_NAT_SHOTS=<dir>: the caller's call screen, to look at what it says of the connection.
+  if (process.env.REALCALL_NAT_SHOTS) {
+    await screen(caller.page).screenshot({
+      path: join(process.env.REALCALL_NAT_SHOTS, `${step.replace(/\W+/g, '-')}-${Date.now()}.png`),
+    });
+  }
   return {
     ringingMs,
     audioMs,
