@@ -235,17 +235,69 @@ describe('CSV import', () => {
   it('writes a new decided record for someone with none, and refuses someone already verified', async () => {
     const fresh = await signUp(t, { login: 'new@example.test' });
     const first = await importCsv('login,legal_name,id_number,status\nnew@example.test,Jane Doe,D7654321,verified\n');
-    expect(first.body).toEqual({ imported: 1, errors: [] });
+    expect(first.body).toEqual({ imported: 1, unchanged: [], errors: [] });
     expect((await call(t, 'GET', '/api/me/verification', { cookie: fresh.cookie })).body.verification).toMatchObject({
       status: 'verified',
       legalName: 'Jane Doe',
       idLast4: '4321',
     });
-    const second = await importCsv('login,legal_name,id_number,status\nnew@example.test,Jane Doe,D7654321,verified\n');
+    // Another document for someone already verified is refused: revoke first.
+    const second = await importCsv('login,legal_name,id_number,status\nnew@example.test,Jane Doe,E7654321,verified\n');
     expect(second.body).toEqual({
       imported: 0,
+      unchanged: [],
       errors: [{ line: 2, code: 'already_verified', message: expect.any(String) }],
     });
+  });
+
+  it('is idempotent: the same file twice changes nothing the second time and says each row is already recorded', async () => {
+    const pending = await submitted('赵敏', 'Z9876543');
+    const fresh = await signUp(t, { login: 'twice@example.test' });
+    const csv = [
+      'login,legal_name,id_number,status,reason',
+      `${pending.person.login},赵敏,Z9876543,verified,`,
+      `twice@example.test,Jane Doe,D7654321,rejected,document unreadable`,
+    ].join('\n');
+    const first = await importCsv(csv);
+    expect(first.body).toEqual({ imported: 2, unchanged: [], errors: [] });
+    const before = snapshot(t.db);
+    t.clock.now += 60_000;
+    const second = await importCsv(csv);
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual({
+      imported: 0,
+      unchanged: [
+        { line: 2, code: 'already_recorded', message: expect.stringMatching(/already verified with this document/) },
+        { line: 3, code: 'already_recorded', message: expect.stringMatching(/already rejected with this document/) },
+      ],
+      errors: [],
+    });
+    // Not a record, not an audit entry more.
+    expect(snapshot(t.db)).toEqual(before);
+    // A different decision for the same document is a new decision, not a repeat.
+    const changed = await importCsv(
+      'login,legal_name,id_number,status\ntwice@example.test,Jane Doe,D7654321,verified\n',
+    );
+    expect(changed.body).toEqual({ imported: 1, unchanged: [], errors: [] });
+    void fresh;
+  });
+
+  it('never decides a record before it was submitted', async () => {
+    const pending = await submitted('赵敏', 'Z9876543');
+    await signUp(t, { login: 'order@example.test' });
+    t.clock.now -= 3_600_000; // an admin whose clock runs behind the database's
+    await importCsv(
+      [
+        'login,legal_name,id_number,status',
+        `${pending.person.login},赵敏,Z9876543,verified`,
+        'order@example.test,Jane Doe,D7654321,verified',
+      ].join('\n'),
+    );
+    const rows = t.db.$client
+      .prepare('SELECT submitted_at AS submittedAt, decided_at AS decidedAt FROM verifications')
+      .all() as { submittedAt: number; decidedAt: number }[];
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row.decidedAt).toBeGreaterThanOrEqual(row.submittedAt);
   });
 
   it.each([

@@ -109,6 +109,7 @@ describe('one document, one person', () => {
     });
     expect(res.body).toEqual({
       imported: 0,
+      unchanged: [],
       errors: [{ line: 2, code: 'document_in_use', message: expect.stringContaining(zhang.me.extension) }],
     });
     expect((await call(t, 'GET', '/api/me/verification', { cookie: other.cookie })).body.verification.status).toBe(

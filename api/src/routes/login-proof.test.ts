@@ -168,6 +168,7 @@ describe('nothing trusts an unproven login', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       imported: 0,
+      unchanged: [],
       errors: [{ line: 2, code: 'login_unproven', message: expect.stringContaining('victim@corp.test') }],
     });
     expect(snapshot(t.db)).toEqual(before);

@@ -16,10 +16,13 @@
  * - the person has a pending record → it is decided, provided the document
  *   number matches the one they submitted;
  * - no pending record → a new record is written with that decision;
- * - already verified → the row is refused (revoke first);
+ * - already decided the same way for the same document and name (the same
+ *   file imported again) → nothing is written, and the row is reported as
+ *   `already_recorded` in `unchanged`: importing a file twice is harmless;
+ * - already verified (with another document) → the row is refused (revoke first);
  * - `verified` for a document that already verifies someone else → refused.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { ZodType } from 'zod';
 import type { Db } from '../../../db/open';
 import { users, verifications } from '../../../db/schema';
@@ -35,7 +38,11 @@ export const MAX_IMPORT_ROWS = 5000;
 const HEADER = ['login', 'legal_name', 'id_number', 'status'];
 
 export type ImportRowError = { line: number; code: string; message: string };
-export type ImportResult = { imported: number; errors: ImportRowError[] };
+/** `unchanged`: rows already recorded exactly so (code `already_recorded`); nothing was written for them. */
+export type ImportResult = { imported: number; unchanged: ImportRowError[]; errors: ImportRowError[] };
+
+/** A row that is already recorded exactly so: not an error, and nothing to write. */
+class AlreadyRecorded extends Error {}
 
 class RowError extends Error {
   constructor(
@@ -87,6 +94,7 @@ export function importVerifications(
 
   const seen = new Set<string>();
   const errors: ImportRowError[] = [];
+  const unchanged: ImportRowError[] = [];
   let imported = 0;
   for (const row of data) {
     try {
@@ -108,11 +116,15 @@ export function importVerifications(
       applyRow(db, keys, admin, { login: who, legalName: name, idNumber: id, status, reason: why }, now);
       imported += 1;
     } catch (err) {
+      if (err instanceof AlreadyRecorded) {
+        unchanged.push({ line: row.line, code: 'already_recorded', message: err.message });
+        continue;
+      }
       if (!(err instanceof RowError)) throw err;
       errors.push({ line: row.line, code: err.code, message: err.message });
     }
   }
-  return { imported, errors };
+  return { imported, unchanged, errors };
 }
 
 function applyRow(
@@ -133,6 +145,16 @@ function applyRow(
     if (!person) throw new RowError('unknown_login', `no person signs in as ${row.login}`);
     if (!person.provenAt) {
       throw new RowError('login_unproven', `${row.login} has not proven they own that login; nothing was decided`);
+    }
+    // The same decision for the same document and name is already there (this file, imported again).
+    const latest = tx
+      .select({ status: verifications.status, idHash: verifications.idHash, legalName: verifications.legalName })
+      .from(verifications)
+      .where(eq(verifications.userId, person.id))
+      .orderBy(desc(verifications.id))
+      .get();
+    if (latest && latest.status === row.status && latest.idHash === idHash && latest.legalName === row.legalName) {
+      throw new AlreadyRecorded(`${row.login} is already ${row.status} with this document; nothing was changed`);
     }
     const other = decision === 'approve' ? verifiedElsewhere(tx, idHash, person.id) : undefined;
     if (other) {
@@ -155,7 +177,8 @@ function applyRow(
     const decided = {
       status: transition(decision, 'pending'),
       reason: row.reason,
-      decidedAt: new Date(now),
+      // Never before the submission (whose time the database stamped), whatever this clock says.
+      decidedAt: new Date(Math.max(now, open?.submittedAt.getTime() ?? now)),
       decidedBy: admin.id,
     };
     let targetId: number;
@@ -171,7 +194,15 @@ function applyRow(
     } else {
       targetId = tx
         .insert(verifications)
-        .values({ userId: person.id, legalName: row.legalName, idHash, idLast4: row.idNumber.slice(-4), ...decided })
+        .values({
+          userId: person.id,
+          legalName: row.legalName,
+          idHash,
+          idLast4: row.idNumber.slice(-4),
+          // Submitted and decided in the same moment: one clock for both.
+          submittedAt: decided.decidedAt,
+          ...decided,
+        })
         .returning({ id: verifications.id })
         .get().id;
     }
