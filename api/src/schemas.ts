@@ -166,6 +166,15 @@ export const page = z.object({
   before: id.optional(),
 });
 
+/** The audit log's page, with its filters: one person, one action. */
+export const auditQuery = page.extend({
+  person: id.optional(),
+  action: z
+    .string()
+    .regex(/^[a-z]+(\.[a-z]+){1,3}$/, 'action: an action name such as verification.revoke')
+    .optional(),
+});
+
 export const searchQuery = z
   .string({ error: 'q is required' })
   .max(200)

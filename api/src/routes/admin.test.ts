@@ -74,6 +74,52 @@ describe('verification queue', () => {
     expect(next.body.verifications.map((v: { id: number }) => v.id)).toEqual([ids[0]]);
   });
 
+  it('names the person each audit entry is about (nickname and extension, never the legal name), filters and pages', async () => {
+    const a = await submitted('张三丰', 'E12345678');
+    const b = await submitted('李小龙', 'F12345678');
+    for (const v of [a, b]) {
+      await call(t, 'POST', `/api/admin/verifications/${v.id}/approve`, { cookie: admin.cookie, body: {} });
+    }
+    await call(t, 'POST', `/api/admin/verifications/${a.id}/revoke`, {
+      cookie: admin.cookie,
+      body: { reason: 'Document reported stolen' },
+    });
+    const all = (await call(t, 'GET', '/api/admin/audit', { cookie: admin.cookie })).body.entries;
+    const about = (e: { person: { nickname: string; extension: string } | null }) => e.person;
+    expect(about(all[0])).toEqual({
+      id: a.person.me.id,
+      nickname: a.person.me.nickname,
+      extension: a.person.me.extension,
+    });
+    expect(JSON.stringify(all)).not.toMatch(/张三丰|李小龙/);
+    // By person, by action, and both.
+    const ofA = (await call(t, 'GET', `/api/admin/audit?person=${a.person.me.id}`, { cookie: admin.cookie })).body;
+    expect(ofA.entries.map((e: { action: string }) => e.action)).toEqual([
+      'verification.revoke',
+      'verification.approve',
+    ]);
+    const approvals = (await call(t, 'GET', '/api/admin/audit?action=verification.approve', { cookie: admin.cookie }))
+      .body.entries;
+    expect(approvals.map((e: { person: { id: number } }) => e.person.id)).toEqual([b.person.me.id, a.person.me.id]);
+    const both = await call(t, 'GET', `/api/admin/audit?action=verification.approve&person=${b.person.me.id}`, {
+      cookie: admin.cookie,
+    });
+    expect(both.body.entries).toHaveLength(1);
+    // Pages: limit, then before the last one seen.
+    const first = (await call(t, 'GET', '/api/admin/audit?limit=2', { cookie: admin.cookie })).body.entries;
+    const next = (await call(t, 'GET', `/api/admin/audit?limit=2&before=${first[1].id}`, { cookie: admin.cookie })).body
+      .entries;
+    expect(first).toHaveLength(2);
+    expect(next[0].id).toBeLessThan(first[1].id);
+    expect([...first, ...next].map((e: { id: number }) => e.id)).toEqual(
+      all.slice(0, 4).map((e: { id: number }) => e.id),
+    );
+    // Bad filters are refused by name, and change nothing.
+    const bad = await call(t, 'GET', '/api/admin/audit?action=DROP%20TABLE', { cookie: admin.cookie });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('action');
+  });
+
   it('approves, then revokes with a reason, auditing each change with before and after', async () => {
     const { id, person } = await submitted();
     const approved = await call(t, 'POST', `/api/admin/verifications/${id}/approve`, {

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps, PublicEnv } from '../deps';
 import { AppError } from '../errors';
-import { approveBody, decisionBody, id, page, searchQuery, verificationStatus } from '../schemas';
+import { approveBody, auditQuery, decisionBody, id, page, searchQuery, verificationStatus } from '../schemas';
 import { listPeople, setDisabled } from '../services/admin-users';
 import { listAudit, type Actor } from '../services/audit';
 import { importVerifications } from '../services/verification-import';
@@ -81,5 +81,5 @@ export function adminRoutes(deps: Deps) {
       setDisabled(db, deps.pbx, actor(c.var.me), c.req.valid('param').id, false, c.req.valid('json').reason);
       return c.body(null, 204);
     })
-    .get('/audit', valid('query', page), (c) => c.json({ entries: listAudit(db, c.req.valid('query')) }));
+    .get('/audit', valid('query', auditQuery), (c) => c.json({ entries: listAudit(db, c.req.valid('query')) }));
 }

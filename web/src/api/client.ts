@@ -88,6 +88,8 @@ export type AuditEntry = {
   beforeStatus: string | null;
   afterStatus: string | null;
   reason: string | null;
+  /** Whom the change was about, as admins know them (never a legal name); null when that person is gone. */
+  person: { id: number; nickname: string; extension: string } | null;
 };
 
 export class ApiError extends Error {

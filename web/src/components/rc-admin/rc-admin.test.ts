@@ -66,7 +66,11 @@ describe('rc-admin (against the real API, signed in as an admin)', () => {
     await s.getByLabelText('Show').selectOptions('verified');
     await expect.element(rowOf(el)).toHaveTextContent('verified');
     await expect.element(rowOf(el).getByRole('button', { name: `Revoke ${person.nickname}` })).toBeVisible();
-    await expect.element(s.getByRole('row').filter({ hasText: 'pending → verified' }).first()).toBeVisible();
+    const entry = s.getByRole('row').filter({ hasText: 'pending → verified' }).first();
+    await expect.element(entry).toBeVisible();
+    // The entry names whom it was about by nickname and extension, never by the legal name.
+    await expect.element(entry).toHaveTextContent(person.nickname);
+    await expect.element(entry).not.toHaveTextContent('Grace Hopper');
   });
 
   test('rejecting sends the reason that was typed', async () => {

@@ -167,6 +167,7 @@ export class RcAdmin extends LitElement {
                 <tr>
                   <th scope="col">${t('admin.when')}</th>
                   <th scope="col">${t('admin.who')}</th>
+                  <th scope="col">${t('admin.about')}</th>
                   <th scope="col">${t('admin.what')}</th>
                   <th scope="col">${t('admin.change')}</th>
                 </tr>
@@ -177,7 +178,14 @@ export class RcAdmin extends LitElement {
                     html`<tr>
                       <td><time datetime=${e.at}>${new Date(e.at).toLocaleString()}</time></td>
                       <td>${e.actorLogin}</td>
-                      <td>${e.action} #${e.targetId}${e.reason ? html` — ${e.reason}` : nothing}</td>
+                      <td>
+                        ${
+                          e.person
+                            ? html`${e.person.nickname} <span class="hint">${e.person.extension}</span>`
+                            : html`<span class="hint">${t('admin.deletedPerson')}</span>`
+                        }
+                      </td>
+                      <td>${e.action}${e.reason ? html` — ${e.reason}` : nothing}</td>
                       <td>${e.beforeStatus ?? '—'} → ${e.afterStatus ?? '—'}</td>
                     </tr>`,
                 )}
