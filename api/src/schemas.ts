@@ -121,6 +121,18 @@ export const legalName = z
       .replace(/\p{Zs}+/gu, ' ')
       .trim(),
   )
+  .superRefine((v, ctx) => {
+    // Name the character: "letters only" does not help someone who cannot see what they pasted.
+    const hidden = INVISIBLE.exec(v)?.[0];
+    if (hidden) {
+      const code = hidden.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+      ctx.addIssue({
+        code: 'custom',
+        message: `legalName must not contain invisible or control characters (found U+${code})`,
+        abort: true,
+      });
+    }
+  })
   .refine(
     (v) => /^[\p{L}\p{M}]+(?:(?:[ ·・'-]|\. ?)[\p{L}\p{M}]+)*\.?$/u.test(v),
     'legalName must be letters, with single spaces, ·, apostrophes, dots or hyphens between parts',
@@ -131,7 +143,8 @@ export const legalName = z
 export const idNumber = z
   .string({ error: 'idNumber is required' })
   .max(100, 'idNumber is too long')
-  .transform((v) => v.replace(/[\s-]/g, '').toUpperCase())
+  // NFKC: full-width digits and letters (Ｇ１２３) are the ASCII ones they stand for.
+  .transform((v) => v.normalize('NFKC').replace(/[\s-]/g, '').toUpperCase())
   .refine((v) => /^[A-Z0-9]{6,32}$/.test(v), 'idNumber must be 6 to 32 letters or digits');
 
 export const reason = z

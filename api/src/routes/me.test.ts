@@ -221,6 +221,44 @@ describe('verification', () => {
   });
 });
 
+describe('verification: what is wrong, said precisely', () => {
+  it.each([
+    [
+      'U+202E (right-to-left override)',
+      '张\u202e三',
+      /legalName must not contain invisible or control characters \(found U\+202E\)/,
+    ],
+    ['a zero-width space', '张\u200b三', /\(found U\+200B\)/],
+    ['a bell', 'Jane\u0007 Doe', /\(found U\+0007\)/],
+  ])('names the character class and the character in a legal name with %s', async (_what, legalName, message) => {
+    const p = await signUp(t);
+    const res = await call(t, 'POST', '/api/me/verification', {
+      cookie: p.cookie,
+      body: { legalName, idNumber: '110105194912310021' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(message);
+  });
+
+  it('reads full-width digits and letters in a document number as the ASCII they stand for', async () => {
+    const p = await signUp(t);
+    const res = await call(t, 'POST', '/api/me/verification', {
+      cookie: p.cookie,
+      body: { legalName: '张三', idNumber: 'Ｇ１２３４５６７８' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.verification.idLast4).toBe('5678');
+    // The same document typed in ASCII is the same document.
+    const q = await signUp(t);
+    await call(t, 'POST', '/api/me/verification', {
+      cookie: q.cookie,
+      body: { legalName: '李四', idNumber: 'g12345678' },
+    });
+    const rows = snapshot(t.db).verifications as { id_hash: string }[];
+    expect(rows[0]!.id_hash).toBe(rows[1]!.id_hash);
+  });
+});
+
 describe('privacy', () => {
   let adminCookie = '';
   async function verifiedPerson(legalName: string, nickname = 'Nick') {
