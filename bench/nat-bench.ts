@@ -6,12 +6,11 @@
  * ways are interleaved call by call, so a noisy moment hits them alike.
  * Needs root (namespaces), Asterisk, Chromium, coturn and nftables.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { findAsterisk } from '../asterisk/pbx.mjs';
 import { CHROMIUM } from '../tests/support/chromium';
 import { partMissing } from '../tests/support/real-parts';
 import { createNatNet, removeNatNet } from '../tests/e2e/nat-net';
+import { runInside } from '../tests/e2e/netns';
 import { ms, ratio, table, type Section } from './report';
 
 const TITLE = 'Call setup across a NAT: direct, relayed UDP, relayed TCP (real PBX, real coturn)';
@@ -40,27 +39,13 @@ function natBench(quick: boolean): Section {
     bench?: Record<'direct' | 'relayUdp' | 'relayTcp', Run[]> & { switched: (number | null)[] };
   };
   try {
-    const run = spawnSync(
-      'ip',
-      [
-        'netns',
-        'exec',
-        net.server,
-        join('node_modules', '.bin', 'tsx'),
-        join('tests', 'e2e', 'nat-inside.ts'),
-        findAsterisk(process.env)!,
-        CHROMIUM,
-        JSON.stringify(net),
-        `--bench=${rounds}`,
-      ],
-      { encoding: 'utf8', timeout: 900_000, env: { ...process.env, NODE_ENV: 'test' } },
+    const run = runInside<typeof result>(
+      net.server,
+      'nat-inside.ts',
+      [findAsterisk(process.env)!, CHROMIUM, JSON.stringify(net), `--bench=${rounds}`],
+      900_000,
     );
-    const line =
-      run.stdout
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .at(-1) ?? '{"ok":false}';
-    result = JSON.parse(line) as typeof result;
+    result = run.result;
     if (!result.ok || !result.bench) return { title: TITLE, lines: [`failed: ${result.error ?? run.stderr}`] };
   } finally {
     removeNatNet(net);

@@ -4,13 +4,11 @@
  * namespace this test creates and deletes. Skipped, with one line, when
  * there is no Asterisk binary, no Chromium, or no way to make a namespace.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findAsterisk } from '../../asterisk/pbx.mjs';
 import { CHROMIUM } from '../support/chromium';
 import { realPartSuite } from '../support/real-parts';
-import { createNamespace } from './netns';
+import { createNamespace, runInside } from './netns';
 
 const gate = realPartSuite('e2e: call in the browser');
 const bin = findAsterisk(process.env);
@@ -20,27 +18,9 @@ describe.skipIf(gate.skip)('a call between two browsers', () => {
     const ns = createNamespace('e2e');
     let result: Record<string, any>;
     try {
-      const run = spawnSync(
-        'ip',
-        [
-          'netns',
-          'exec',
-          ns.name,
-          join('node_modules', '.bin', 'tsx'),
-          join('tests', 'e2e', 'call-inside.ts'),
-          bin!,
-          CHROMIUM,
-        ],
-        { encoding: 'utf8', timeout: 300_000, env: { ...process.env, NODE_ENV: 'test' } },
-      );
-      const line =
-        run.stdout
-          .trim()
-          .split('\n')
-          .filter((l) => l.startsWith('{'))
-          .at(-1) ?? '{}';
-      result = JSON.parse(line);
-      console.log(`[e2e] ${line}`);
+      const run = runInside<Record<string, any>>(ns.name, 'call-inside.ts', [bin!, CHROMIUM], 300_000);
+      result = run.result;
+      console.log(`[e2e] ${run.line}`);
       expect(result.ok, `${result.error ?? ''}\n${run.stderr}`).toBe(true);
     } finally {
       ns.remove();

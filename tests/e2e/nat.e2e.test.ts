@@ -4,13 +4,12 @@
  * coturn, in three network namespaces this test creates and deletes
  * (nat-net.ts). Skipped, with one line, when a part is missing.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findAsterisk } from '../../asterisk/pbx.mjs';
 import { CHROMIUM } from '../support/chromium';
 import { realPartSuite } from '../support/real-parts';
 import { createNatNet, removeNatNet } from './nat-net';
+import { runInside } from './netns';
 
 const gate = realPartSuite('e2e: calls across NAT');
 const bin = findAsterisk(process.env);
@@ -24,32 +23,18 @@ type Run = {
 };
 
 describe.skipIf(gate.skip)('calls across a NAT and a firewall, through the relay', () => {
-  it('connects direct, through the relay over UDP and over TCP, survives a new address, and says when nothing gets through', () => {
+  it('connects direct, through the relay over UDP and over TCP, survives a switch to another network, and says when nothing gets through', () => {
     const net = createNatNet();
     let result: Record<string, any>;
     try {
-      const run = spawnSync(
-        'ip',
-        [
-          'netns',
-          'exec',
-          net.server,
-          join('node_modules', '.bin', 'tsx'),
-          join('tests', 'e2e', 'nat-inside.ts'),
-          bin!,
-          CHROMIUM,
-          JSON.stringify(net),
-        ],
-        { encoding: 'utf8', timeout: 400_000, env: { ...process.env, NODE_ENV: 'test' } },
+      const run = runInside<Record<string, any>>(
+        net.server,
+        'nat-inside.ts',
+        [bin!, CHROMIUM, JSON.stringify(net)],
+        400_000,
       );
-      const line =
-        run.stdout
-          .trim()
-          .split('\n')
-          .filter((l) => l.startsWith('{'))
-          .at(-1) ?? '{}';
-      result = JSON.parse(line);
-      console.log(`[e2e nat] ${line}`);
+      result = run.result;
+      console.log(`[e2e nat] ${run.line}`);
       expect(result.ok, `${result.error ?? ''}\n${run.stderr}`).toBe(true);
     } finally {
       removeNatNet(net);

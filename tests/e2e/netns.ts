@@ -5,6 +5,7 @@
  * no route). Created and deleted by the test; nothing else is touched.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 
 export type Namespace = { name: string; address: string; remove: () => void };
 
@@ -34,4 +35,29 @@ export function createNamespace(tag: string): Namespace {
     throw err;
   }
   return { name, address, remove };
+}
+
+/**
+ * Runs one of the e2e scripts (`tests/e2e/<script>`) with tsx inside a
+ * namespace and reads the JSON line it prints last: what it measured, with
+ * `ok`, or `{ ok: false, error }`. `stderr` is kept for the failure message.
+ */
+export function runInside<T>(
+  namespace: string,
+  script: string,
+  args: string[],
+  timeoutMs: number,
+): { result: T; line: string; stderr: string } {
+  const run = spawnSync(
+    'ip',
+    ['netns', 'exec', namespace, join('node_modules', '.bin', 'tsx'), join('tests', 'e2e', script), ...args],
+    { encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, NODE_ENV: 'test' } },
+  );
+  const line =
+    (run.stdout ?? '')
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .at(-1) ?? '{}';
+  return { result: JSON.parse(line) as T, line, stderr: run.stderr ?? '' };
 }
