@@ -204,13 +204,29 @@ describe('POST /api/auth/sign-in and sign-out', () => {
     expect(right.status).toBe(429);
   });
 
-  it('does not let a disabled person sign in', async () => {
+  it('does not let a disabled person sign in, and tells them why only once their password was right', async () => {
     const p = await signUp(t, { login: 'gina@example.test', password: 'gina password 1' });
     t.db.$client.prepare('UPDATE users SET disabled = 1 WHERE id = ?').run(p.me.id);
+    const before = snapshot(t.db).sessions;
     const res = await call(t, 'POST', '/api/auth/sign-in', {
       body: { login: 'gina@example.test', password: 'gina password 1' },
     });
-    expect(res.status).toBe(401);
+    expect(res.status).toBe(403);
+    expect(res.body.error).toEqual({
+      code: 'account_disabled',
+      message: 'This account has been disabled by an administrator.',
+    });
+    expect(res.headers.get('set-cookie')).toBeNull();
+    expect(snapshot(t.db).sessions).toEqual(before);
+    // A wrong password for the disabled account answers exactly as for a login nobody has.
+    const wrong = await call(t, 'POST', '/api/auth/sign-in', {
+      body: { login: 'gina@example.test', password: 'not her password' },
+    });
+    const unknown = await call(t, 'POST', '/api/auth/sign-in', {
+      body: { login: 'nobody-at-all@example.test', password: 'not her password' },
+    });
+    expect([wrong.status, wrong.body]).toEqual([unknown.status, unknown.body]);
+    expect(wrong.status).toBe(401);
     expect((await call(t, 'GET', '/api/me', { cookie: p.cookie })).status).toBe(401);
   });
 

@@ -122,8 +122,9 @@ let decoyHash: Promise<string> | undefined;
 /**
  * Checks a login and password and opens a session. Every attempt is counted
  * before the password is checked, so a burst of parallel guesses is held
- * back as surely as a slow series. Unknown logins, wrong passwords and
- * disabled people all get the same answer.
+ * back as surely as a slow series. Unknown logins and wrong passwords get
+ * the same answer; a disabled person is told so, but only once their
+ * password was right (so the answer reveals nothing to anyone without it).
  */
 export async function signIn(
   db: Db,
@@ -137,8 +138,11 @@ export async function signIn(
   decoyHash ??= hashPassword(randomBytes(16).toString('hex'), deps.scryptLogN);
   const against = person?.passwordHash ?? (await decoyHash);
   const ok = await gated(deps, address, () => verifyPassword(input.password, against));
-  if (!person || !ok || person.disabled) {
+  if (!person || !ok) {
     throw new AppError(401, 'invalid_credentials', 'Login or password is wrong.');
+  }
+  if (person.disabled) {
+    throw new AppError(403, 'account_disabled', 'This account has been disabled by an administrator.');
   }
   throttleSuccess(db, input.login);
   return { ...openSession(db, person.id, now), userId: person.id };

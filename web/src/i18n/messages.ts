@@ -279,6 +279,7 @@ const en = {
 
   'error.generic': 'Something went wrong: {message}',
   'error.network': 'Cannot reach RealCall. Check your connection.',
+  'auth.disabled': 'This account has been disabled by an administrator. Ask them to enable it again.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -544,6 +545,7 @@ const zh: Record<MessageKey, string> = {
 
   'error.generic': '出错了：{message}',
   'error.network': '无法连接 RealCall，请检查网络。',
+  'auth.disabled': '此账户已被管理员停用。请联系管理员重新启用。',
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zh };

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Me } from '../../api/client';
 import { setLocale } from '../../i18n/i18n';
 import { expectKeyboardReachable, seriousViolations } from '../../test-support/a11y';
-import { me, signOut, signUp, unique } from '../../test-support/api';
+import { api, me, signInAsAdmin, signOut, signUp, unique } from '../../test-support/api';
 import { mount, nextEvent, unmountAll, within } from '../../test-support/dom';
 import './rc-sign-in';
 
@@ -61,6 +61,21 @@ describe('rc-sign-in (against the real API)', () => {
     await s.getByRole('button', { name: 'Sign in', exact: true }).click();
     expect((await signedIn).detail.me).toEqual(person.me);
     await expect.element(s.getByRole('alert')).not.toBeInTheDocument();
+  });
+
+  test('a disabled person is told so, in their language, once the password is right', async () => {
+    const person = await signUp();
+    await signOut();
+    await signInAsAdmin();
+    await api('POST', `/api/admin/people/${person.me.id}/disable`, { reason: 'Reported for fraud' });
+    await signOut();
+    setLocale('zh-CN');
+    const form = await mount('rc-sign-in');
+    const s = within(form);
+    await s.getByLabelText('邮箱或手机号').fill(person.login);
+    await s.getByLabelText('密码').fill(person.password);
+    await s.getByRole('button', { name: '登录', exact: true }).click();
+    await expect.element(s.getByRole('alert')).toHaveTextContent('此账户已被管理员停用。请联系管理员重新启用。');
   });
 
   test('an invalid sign-up is refused with the API’s reason, and nobody is signed in', async () => {

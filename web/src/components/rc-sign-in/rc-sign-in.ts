@@ -95,7 +95,12 @@ export class RcSignIn extends LitElement {
           : await this.api.signIn(value('login'), value('password'));
       this.dispatchEvent(new CustomEvent('rc-signed-in', { detail: { me }, bubbles: true, composed: true }));
     } catch (err) {
-      this.error = err instanceof ApiError && err.status !== 0 ? err.message : t('error.network');
+      this.error =
+        err instanceof ApiError && err.code === 'account_disabled'
+          ? t('auth.disabled')
+          : err instanceof ApiError && err.status !== 0
+            ? err.message
+            : t('error.network');
     } finally {
       this.working = false;
     }
