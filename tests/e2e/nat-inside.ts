@@ -75,11 +75,9 @@ async function call(caller: Side, callee: Side) {
   const ringingMs = Date.now() - clicked;
   await screen(callee.page).getByText('Incoming call').first().waitFor({ timeout: 15_000 });
   step = 'call: answering';
-  const answered = Date.now();
   await screen(callee.page).getByRole('button', { name: 'Accept' }).click();
   step = 'call: waiting for audio';
   const audioMs = await untilAudio(caller.page, callee.page);
-  void answered;
   const before = { caller: await media(caller.page), callee: await media(callee.page) };
   await wait(2000);
   const after = { caller: await media(caller.page), callee: await media(callee.page) };

@@ -57,6 +57,10 @@ export class CallLine {
   endedByUs = false;
   /** How it ended, when something more precise than the defaults said so. */
   endReason: EndReason | undefined;
+  /** Watches the media path once answered (connection.ts). */
+  private monitor: ConnectionMonitor | undefined;
+  /** An ICE restart loop is running (one at a time). */
+  private restarting = false;
 
   constructor(
     readonly session: Session,
@@ -201,9 +205,6 @@ export class CallLine {
   networkChanged(): void {
     this.monitor?.networkChanged();
   }
-
-  private restarting = false;
-  private monitor: ConnectionMonitor | undefined;
 
   /** Resolves true once ICE is connected again, or false after `ms`. */
   private connectedWithin(ms: number): Promise<boolean> {
