@@ -15,6 +15,30 @@ const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}]/u;
 
 /**
+ * A refinement's message and its `problem`: a stable name (with its values)
+ * that the page turns into a sentence in the person's language.
+ */
+const says = (message: string, problem: string, values: Record<string, string | number> = {}) => ({
+  message,
+  params: { problem, ...values },
+});
+
+/** Refuses a value holding an invisible or control character, naming it (U+XXXX). */
+const noHiddenChars =
+  (field: string, pattern = INVISIBLE) =>
+  (v: string, ctx: z.RefinementCtx) => {
+    const hidden = pattern.exec(v)?.[0];
+    if (!hidden) return;
+    const char = `U+${hidden.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    ctx.addIssue({
+      code: 'custom',
+      ...says(`${field} must not contain invisible or control characters (found ${char})`, 'hidden_char', { char }),
+      // One problem per field: "letters only" after this would only repeat it less precisely.
+      continue: false,
+    });
+  };
+
+/**
  * A login in its canonical form (services/logins.ts): one spelling per
  * address, so look-alikes are the same account or refused by name. Phone
  * numbers without a country code are read in `rules.defaultCountry`.
@@ -28,7 +52,7 @@ export const loginSchema = (rules: LoginRules) =>
         return normaliseLogin(raw, rules).login;
       } catch (err) {
         if (!(err instanceof LoginError)) throw err;
-        ctx.addIssue({ code: 'custom', message: err.message });
+        ctx.addIssue({ code: 'custom', message: err.message, params: { problem: err.problem, ...err.params } });
         return z.NEVER;
       }
     });
@@ -92,17 +116,27 @@ export const nickname = z
       .replace(/\p{Zs}+/gu, ' ')
       .trim(),
   )
-  .refine((v) => v.length > 0, 'nickname must not be empty')
-  .refine((v) => !INVISIBLE.test(v), 'nickname must not contain control, format or invisible characters')
-  .refine((v) => !/["\\<>]/.test(v), 'nickname must not contain quotes, backslashes or angle brackets')
-  .refine((v) => graphemeCount(v) <= 32, 'nickname must be at most 32 characters')
-  .refine((v) => !overloadedGrapheme(v), 'nickname must not stack marks on a character (at most 3 per letter)')
+  .refine((v) => v.length > 0, { ...says('nickname must not be empty', 'empty'), abort: true })
+  .superRefine(noHiddenChars('nickname'))
+  .refine(
+    (v) => !/["\\<>]/.test(v),
+    says('nickname must not contain quotes, backslashes or angle brackets', 'quotes_brackets'),
+  )
+  .refine((v) => graphemeCount(v) <= 32, says('nickname must be at most 32 characters', 'too_long', { maximum: 32 }))
+  .refine(
+    (v) => !overloadedGrapheme(v),
+    says('nickname must not stack marks on a character (at most 3 per letter)', 'stacked_marks'),
+  )
   .superRefine((v, ctx) => {
     const claim = claimedStatus(v);
     if (claim) {
       ctx.addIssue({
         code: 'custom',
-        message: `nickname must not claim a status ("${claim}"): the call screen shows whether a name is verified`,
+        ...says(
+          `nickname must not claim a status ("${claim}"): the call screen shows whether a name is verified`,
+          'status_claim',
+          { claim },
+        ),
       });
     }
   });
@@ -121,23 +155,17 @@ export const legalName = z
       .replace(/\p{Zs}+/gu, ' ')
       .trim(),
   )
-  .superRefine((v, ctx) => {
-    // Name the character: "letters only" does not help someone who cannot see what they pasted.
-    const hidden = INVISIBLE.exec(v)?.[0];
-    if (hidden) {
-      const code = hidden.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-      ctx.addIssue({
-        code: 'custom',
-        message: `legalName must not contain invisible or control characters (found U+${code})`,
-        abort: true,
-      });
-    }
-  })
+  .refine((v) => v.length > 0, { ...says('legalName must not be empty', 'empty'), abort: true })
+  // Name the character: "letters only" does not help someone who cannot see what they pasted.
+  .superRefine(noHiddenChars('legalName'))
   .refine(
     (v) => /^[\p{L}\p{M}]+(?:(?:[ ·・'-]|\. ?)[\p{L}\p{M}]+)*\.?$/u.test(v),
-    'legalName must be letters, with single spaces, ·, apostrophes, dots or hyphens between parts',
+    says('legalName must be letters, with single spaces, ·, apostrophes, dots or hyphens between parts', 'letters'),
   )
-  .refine((v) => graphemeCount(v) <= 40 && utf8Bytes(v) <= MAX_BYTES, 'legalName must be at most 40 characters');
+  .refine(
+    (v) => graphemeCount(v) <= 40 && utf8Bytes(v) <= MAX_BYTES,
+    says('legalName must be at most 40 characters', 'too_long', { maximum: 40 }),
+  );
 
 /** An identity document number: upper-cased, spaces and dashes removed, 6–32 letters or digits. */
 export const idNumber = z
@@ -145,15 +173,15 @@ export const idNumber = z
   .max(100, 'idNumber is too long')
   // NFKC: full-width digits and letters (Ｇ１２３) are the ASCII ones they stand for.
   .transform((v) => v.normalize('NFKC').replace(/[\s-]/g, '').toUpperCase())
-  .refine((v) => /^[A-Z0-9]{6,32}$/.test(v), 'idNumber must be 6 to 32 letters or digits');
+  .refine((v) => /^[A-Z0-9]{6,32}$/.test(v), says('idNumber must be 6 to 32 letters or digits', 'id_format'));
 
 export const reason = z
   .string({ error: 'reason is required' })
   .max(2000)
   .transform((v) => v.normalize('NFC').trim())
-  .refine((v) => v.length > 0, 'reason must not be empty')
-  .refine((v) => v.length <= 500, 'reason must be at most 500 characters')
-  .refine((v) => !/[\p{Cc}\p{Cf}]/u.test(v.replace(/\n/g, '')), 'reason must not contain control or format characters');
+  .refine((v) => v.length > 0, { ...says('reason must not be empty', 'empty'), abort: true })
+  .refine((v) => v.length <= 500, says('reason must be at most 500 characters', 'too_long', { maximum: 500 }))
+  .superRefine(noHiddenChars('reason', /[\p{Cc}\p{Cf}](?<!\n)/u));
 
 export const namePrivacy = z.enum(NAME_PRIVACY, { error: `namePrivacy must be one of ${NAME_PRIVACY.join(', ')}` });
 export const verificationStatus = z.enum(VERIFICATION_STATUSES, {
@@ -192,8 +220,8 @@ export const searchQuery = z
   .string({ error: 'q is required' })
   .max(200)
   .transform((v) => v.normalize('NFC').trim())
-  .refine((v) => v.length >= 1 && v.length <= 32, 'q must be 1 to 32 characters')
-  .refine((v) => !INVISIBLE.test(v), 'q must not contain control or format characters');
+  .refine((v) => v.length >= 1 && v.length <= 32, says('q must be 1 to 32 characters', 'search_length'))
+  .superRefine(noHiddenChars('q'));
 
 /** The sign-up and sign-in bodies, with logins read under `rules`. */
 export const authBodies = (rules: LoginRules) => {
@@ -213,7 +241,7 @@ export const loginCodeBody = z.strictObject({
     .string({ error: 'code is required' })
     .max(40)
     .transform((v) => v.normalize('NFKC').replace(/[\s-]/g, ''))
-    .refine((v) => /^[0-9]{6}$/.test(v), 'code must be the 6 digits you were sent'),
+    .refine((v) => /^[0-9]{6}$/.test(v), says('code must be the 6 digits you were sent', 'code_digits')),
 });
 export const verificationBody = z.strictObject({ legalName, idNumber });
 export const privacyBody = z.strictObject({ namePrivacy });

@@ -30,8 +30,16 @@ import { recordAudit, type Actor } from './audit';
 export type NormalLogin = { login: string; kind: LoginKind };
 export type LoginRules = { defaultCountry?: CountryCode | undefined };
 
+/** A login that cannot be read: `problem` names what is wrong for the page to say in its language. */
 export class LoginError extends Error {
   override name = 'LoginError';
+  constructor(
+    readonly problem: string,
+    message: string,
+    readonly params: Record<string, string> = {},
+  ) {
+    super(message);
+  }
 }
 
 /** Characters no login may hold (checked before NFKC, which would hide some of them). */
@@ -52,11 +60,14 @@ export const isPhoneCountry = (code: string): code is CountryCode => isSupported
 export function normaliseLogin(raw: string, rules: LoginRules = {}): NormalLogin {
   const forbidden = FORBIDDEN.exec(raw);
   if (forbidden) {
-    throw new LoginError(`login must not contain invisible or control characters (found ${codePoint(forbidden[0])})`);
+    const char = codePoint(forbidden[0]);
+    throw new LoginError('hidden_char', `login must not contain invisible or control characters (found ${char})`, {
+      char,
+    });
   }
   const value = raw.normalize('NFKC').trim();
-  if (value === '') throw new LoginError('login is required');
-  if (value.length > 254) throw new LoginError('login is too long');
+  if (value === '') throw new LoginError('required', 'login is required');
+  if (value.length > 254) throw new LoginError('too_long', 'login is too long');
   return value.includes('@') ? email(value) : phone(value, rules);
 }
 
@@ -66,6 +77,7 @@ function email(value: string): NormalLogin {
   const domainRaw = value.slice(at + 1);
   if (!LOCAL_PART.test(local) || local.length > 64) {
     throw new LoginError(
+      'email_local',
       'login: the part before @ must be ASCII letters, digits and . _ % + - (no spaces, no other scripts)',
     );
   }
@@ -77,20 +89,20 @@ function email(value: string): NormalLogin {
     !labels.every((l) => DOMAIN_LABEL.test(l)) ||
     !/^[a-z]{2,}$|^xn--/.test(labels.at(-1)!)
   ) {
-    throw new LoginError('login: the part after @ must be a domain name such as example.org');
+    throw new LoginError('email_domain', 'login: the part after @ must be a domain name such as example.org');
   }
   return { login: `${local}@${domain}`, kind: 'email' };
 }
 
 function phone(value: string, rules: LoginRules): NormalLogin {
-  if (!PHONE_CHARS.test(value)) throw new LoginError('login must be an e-mail address or a phone number');
+  if (!PHONE_CHARS.test(value)) throw new LoginError('login_kind', 'login must be an e-mail address or a phone number');
   const international = value.startsWith('+') || value.startsWith('00');
   if (!international && !rules.defaultCountry) {
-    throw new LoginError('login: a phone number must start with + and its country code');
+    throw new LoginError('phone_country', 'login: a phone number must start with + and its country code');
   }
   const text = !rules.defaultCountry && value.startsWith('00') ? `+${value.slice(2)}` : value;
   const parsed = parsePhoneNumberFromString(text, rules.defaultCountry);
-  if (!parsed?.isValid()) throw new LoginError('login: not a valid phone number');
+  if (!parsed?.isValid()) throw new LoginError('phone_invalid', 'login: not a valid phone number');
   return { login: parsed.number, kind: 'phone' };
 }
 

@@ -267,6 +267,10 @@ export const documentInUse = (other: { id: number; extension: string; nickname: 
  * The update is conditional on the status read, so two admins deciding at
  * once cannot both succeed.
  */
+/** A decision that needs a reason, pointing at the reason field like a validation problem. */
+const reasonRequired = (message: string) =>
+  badRequest('reason_required', message, { problems: [{ path: 'reason', problem: 'required', message }] });
+
 export function decideVerification(
   db: Db,
   pbx: Pbx,
@@ -277,9 +281,9 @@ export function decideVerification(
   now = Date.now(),
   options: { revokeOther?: boolean } = {},
 ): VerificationListItem {
-  if (decision !== 'approve' && !reason) throw badRequest('reason_required', `A reason is required to ${decision}.`);
+  if (decision !== 'approve' && !reason) throw reasonRequired(`A reason is required to ${decision}.`);
   if (options.revokeOther && !reason) {
-    throw badRequest('reason_required', 'A reason is required to revoke the other verification of this document.');
+    throw reasonRequired('A reason is required to revoke the other verification of this document.');
   }
   db.transaction((tx) => {
     const row = tx.select().from(verifications).where(eq(verifications.id, id)).get();
