@@ -5,6 +5,7 @@
  */
 import type { IceSettings, SipAccount } from '../phone/phone-client';
 import type { NameStatus } from '../phone/name-status';
+import { AdminApi } from './admin';
 
 export type NamePrivacy = 'full' | 'masked' | 'hidden';
 export type VerificationStatus = 'none' | 'pending' | 'verified' | 'rejected' | 'revoked';
@@ -45,51 +46,11 @@ export type MyVerification =
     };
 /** Where a login code went (masked), until when it works, and from when another may be asked for. */
 export type CodeSent = { sentTo: string; expiresAt: string; resendAfter: string };
-/** Another person's pending or verified record of the same identity document. */
-export type SameDocument = {
-  verificationId: number;
-  status: 'pending' | 'verified';
-  person: { id: number; nickname: string; extension: string };
-};
-export type VerificationItem = {
-  id: number;
-  status: Exclude<VerificationStatus, 'none'>;
-  legalName: string;
-  idLast4: string;
-  submittedAt: string;
-  decidedAt: string | null;
-  reason: string | null;
-  person: { id: number; login: string; nickname: string; extension: string; loginProven: boolean };
-  /** Empty unless the same document is someone else's too. */
-  sameDocument: SameDocument[];
-};
-/** The verification an approval would take away (the API's `document_in_use` answer, `error.other`). */
-export type DocumentInUse = { verificationId: number; extension: string; nickname: string };
-export type ApproveOptions = {
-  reason?: string;
-  /** Approve although the document verifies someone else: that verification is revoked (needs a reason). */
-  revokeOther?: boolean;
-};
 type ImageInfo = { mime: 'image/png' | 'image/jpeg' | 'image/webp'; width: number; height: number };
 /** What the API stored of an uploaded picture: always a WebP of at most 256 × 256, and what was sent. */
 export type StoredAvatar = {
   avatar: { mime: 'image/webp'; width: number; height: number; uploaded: ImageInfo };
   maxBytes: number;
-};
-export type AuditEntry = {
-  id: number;
-  at: string;
-  actorId: number | null;
-  actorLogin: string;
-  action: string;
-  targetType: string;
-  targetId: number;
-  targetUserId: number | null;
-  beforeStatus: string | null;
-  afterStatus: string | null;
-  reason: string | null;
-  /** Whom the change was about, as admins know them (never a legal name); null when that person is gone. */
-  person: { id: number; nickname: string; extension: string } | null;
 };
 
 export class ApiError extends Error {
@@ -108,14 +69,12 @@ export class ApiError extends Error {
 }
 
 export class Api {
+  /** The admin console's calls (admins only: the API answers 403 to anyone else). */
+  readonly admin: AdminApi = new AdminApi(this);
   constructor(private readonly base = '') {}
 
-  private async request<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    raw?: { data: Blob; type: string },
-  ): Promise<T> {
+  /** One request to the API; the typed methods below (and `admin`) are built on it. */
+  async request<T>(method: string, path: string, body?: unknown, raw?: { data: Blob; type: string }): Promise<T> {
     let res: Response;
     try {
       res = await fetch(`${this.base}${path}`, {
@@ -173,40 +132,6 @@ export class Api {
   person = async (extension: string) =>
     (await this.request<{ person: DirectoryEntry }>('GET', `/api/people/${encodeURIComponent(extension)}`)).person;
   avatarUrl = (extension: string) => `${this.base}/api/people/${encodeURIComponent(extension)}/avatar`;
-  verifications = async (status?: string) =>
-    (
-      await this.request<{ verifications: VerificationItem[] }>(
-        'GET',
-        `/api/admin/verifications${status ? `?status=${status}` : ''}`,
-      )
-    ).verifications;
-  decide = async (id: number, action: 'approve' | 'reject' | 'revoke', reason?: string) =>
-    (
-      await this.request<{ verification: VerificationItem }>(
-        'POST',
-        `/api/admin/verifications/${id}/${action}`,
-        reason ? { reason } : {},
-      )
-    ).verification;
-  /**
-   * Approves a pending verification. Answers 409 `document_in_use` (with the other
-   * verification in `details.other`) when the document verifies someone else, unless
-   * `revokeOther` (with a reason) revokes that one in the same step.
-   */
-  approve = async (id: number, options: ApproveOptions = {}) =>
-    (
-      await this.request<{ verification: VerificationItem }>('POST', `/api/admin/verifications/${id}/approve`, {
-        ...(options.reason ? { reason: options.reason } : {}),
-        ...(options.revokeOther ? { revokeOther: true } : {}),
-      })
-    ).verification;
-  audit = async () => (await this.request<{ entries: AuditEntry[] }>('GET', '/api/admin/audit')).entries;
 }
 
-/** The verification an approval would take away, when `err` is the API's `document_in_use` answer. */
-export function documentInUse(err: unknown): DocumentInUse | undefined {
-  if (!(err instanceof ApiError) || err.code !== 'document_in_use') return undefined;
-  const other = err.details.other as Partial<DocumentInUse> | undefined;
-  if (typeof other?.verificationId !== 'number' || typeof other.nickname !== 'string') return undefined;
-  return { verificationId: other.verificationId, nickname: other.nickname, extension: String(other.extension ?? '') };
-}
+export * from './admin';

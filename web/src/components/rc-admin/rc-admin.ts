@@ -113,8 +113,8 @@ export class RcAdmin extends LitElement {
   async reload(): Promise<void> {
     try {
       [this.items, this.audit] = await Promise.all([
-        this.api.verifications(this.filter || undefined),
-        this.api.audit(),
+        this.api.admin.verifications(this.filter || undefined),
+        this.api.admin.audit(),
       ]);
       this.error = '';
     } catch (err) {
@@ -311,8 +311,8 @@ export class RcAdmin extends LitElement {
   private async decide(v: VerificationItem, action: Action): Promise<void> {
     const reason = (this.reasons[v.id] ?? '').trim();
     try {
-      if (action === 'approve') await this.api.approve(v.id, reason ? { reason } : {});
-      else await this.api.decide(v.id, action, reason || undefined);
+      if (action === 'approve') await this.api.admin.approve(v.id, reason ? { reason } : {});
+      else await this.api.admin.decide(v.id, action, reason || undefined);
       this.message = `${t(`admin.${action}`)}: ${v.person.nickname}`;
       this.error = '';
       this.reasons = { ...this.reasons, [v.id]: '' };
@@ -340,7 +340,7 @@ export class RcAdmin extends LitElement {
       return;
     }
     try {
-      await this.api.approve(v.id, { reason, revokeOther: true });
+      await this.api.admin.approve(v.id, { reason, revokeOther: true });
       this.message = t('admin.revokedAndApproved', { person: v.person.nickname, other: other.nickname });
       this.error = '';
       this.dropConflict(v.id);
