@@ -3,6 +3,7 @@
  * grouped by screen; `{name}` placeholders are filled by `t()`.
  */
 import { adminEn, adminZh } from './admin-messages';
+import { problemEn, problemZh } from './problem-messages';
 
 export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -212,6 +213,7 @@ const en = {
   'profile.scaled': 'Saved, scaled down to {width} × {height} pixels.',
 
   ...adminEn,
+  ...problemEn,
 
   'devices.microphone': 'Microphone',
   'devices.output': 'Output',
@@ -454,6 +456,7 @@ const zh: Record<MessageKey, string> = {
   'profile.scaled': '已保存，并缩小为 {width} × {height} 像素。',
 
   ...adminZh,
+  ...problemZh,
 
   'devices.microphone': '麦克风',
   'devices.output': '音频输出',
