@@ -1,4 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pbxOutbox } from '../../../db/schema';
+import { createAmiPbx } from '../services/ami';
+import { deriveKeys } from '../services/secrets';
+import { importVerifications } from '../services/verification-import';
 import { call, createTestApp, makeAdmin, signUp, snapshot, type TestApp } from '../testing';
 
 let t: TestApp;
@@ -114,6 +118,12 @@ describe('verification queue', () => {
     expect([...first, ...next].map((e: { id: number }) => e.id)).toEqual(
       all.slice(0, 4).map((e: { id: number }) => e.id),
     );
+    // Every action the API writes can be filtered by, underscores included.
+    const sameDoc = await call(t, 'GET', '/api/admin/audit?action=verification.revoke.same_document', {
+      cookie: admin.cookie,
+    });
+    expect(sameDoc.status).toBe(200);
+    expect(sameDoc.body.entries).toEqual([]);
     // Bad filters are refused by name, and change nothing.
     const bad = await call(t, 'GET', '/api/admin/audit?action=DROP%20TABLE', { cookie: admin.cookie });
     expect(bad.status).toBe(400);
@@ -226,8 +236,8 @@ describe('verification queue', () => {
 });
 
 describe('CSV import', () => {
-  const importCsv = (csv: string | Uint8Array, type = 'text/csv') =>
-    call(t, 'POST', '/api/admin/verifications/import', {
+  const importCsv = (csv: string | Uint8Array, type = 'text/csv', dryRun = false) =>
+    call(t, 'POST', `/api/admin/verifications/import${dryRun ? '?dryRun=1' : ''}`, {
       cookie: admin.cookie,
       raw: typeof csv === 'string' ? csv : csv,
       headers: { 'content-type': type },
@@ -281,7 +291,21 @@ describe('CSV import', () => {
   it('writes a new decided record for someone with none, and refuses someone already verified', async () => {
     const fresh = await signUp(t, { login: 'new@example.test' });
     const first = await importCsv('login,legal_name,id_number,status\nnew@example.test,Jane Doe,D7654321,verified\n');
-    expect(first.body).toEqual({ imported: 1, unchanged: [], errors: [] });
+    expect(first.body).toEqual({
+      dryRun: false,
+      imported: 1,
+      unchanged: [],
+      errors: [],
+      rows: [
+        {
+          line: 2,
+          login: 'new@example.test',
+          status: 'verified',
+          outcome: 'imported',
+          person: { id: fresh.me.id, nickname: fresh.me.nickname, extension: fresh.me.extension },
+        },
+      ],
+    });
     expect((await call(t, 'GET', '/api/me/verification', { cookie: fresh.cookie })).body.verification).toMatchObject({
       status: 'verified',
       legalName: 'Jane Doe',
@@ -289,10 +313,11 @@ describe('CSV import', () => {
     });
     // Another document for someone already verified is refused: revoke first.
     const second = await importCsv('login,legal_name,id_number,status\nnew@example.test,Jane Doe,E7654321,verified\n');
-    expect(second.body).toEqual({
+    expect(second.body).toMatchObject({
       imported: 0,
       unchanged: [],
       errors: [{ line: 2, code: 'already_verified', message: expect.any(String) }],
+      rows: [{ line: 2, outcome: 'error', code: 'already_verified', person: { id: fresh.me.id } }],
     });
   });
 
@@ -305,18 +330,22 @@ describe('CSV import', () => {
       `twice@example.test,Jane Doe,D7654321,rejected,document unreadable`,
     ].join('\n');
     const first = await importCsv(csv);
-    expect(first.body).toEqual({ imported: 2, unchanged: [], errors: [] });
+    expect(first.body).toMatchObject({ imported: 2, unchanged: [], errors: [] });
     const before = snapshot(t.db);
     t.clock.now += 60_000;
     const second = await importCsv(csv);
     expect(second.status).toBe(200);
-    expect(second.body).toEqual({
+    expect(second.body).toMatchObject({
       imported: 0,
       unchanged: [
         { line: 2, code: 'already_recorded', message: expect.stringMatching(/already verified with this document/) },
         { line: 3, code: 'already_recorded', message: expect.stringMatching(/already rejected with this document/) },
       ],
       errors: [],
+      rows: [
+        { line: 2, outcome: 'unchanged', code: 'already_recorded', person: { id: pending.person.me.id } },
+        { line: 3, outcome: 'unchanged', code: 'already_recorded', person: { id: fresh.me.id } },
+      ],
     });
     // Not a record, not an audit entry more.
     expect(snapshot(t.db)).toEqual(before);
@@ -324,7 +353,7 @@ describe('CSV import', () => {
     const changed = await importCsv(
       'login,legal_name,id_number,status\ntwice@example.test,Jane Doe,D7654321,verified\n',
     );
-    expect(changed.body).toEqual({ imported: 1, unchanged: [], errors: [] });
+    expect(changed.body).toMatchObject({ imported: 1, unchanged: [], errors: [] });
     void fresh;
   });
 
@@ -347,10 +376,22 @@ describe('CSV import', () => {
   });
 
   it.each([
-    ['a wrong header', 'user,name,id,status\nx@y.test,A,B1234567,verified\n'],
-    ['only a header', 'login,legal_name,id_number,status\n'],
-    ['an unterminated quote', 'login,legal_name,id_number,status\nx@y.test,"A,B1234567,verified\n'],
-    ['a stray quote', 'login,legal_name,id_number,status\nx@y.test,A"B,B1234567,verified\n'],
+    [
+      'a wrong header',
+      'user,name,id,status\nx@y.test,A,B1234567,verified\n',
+      { problem: 'csv_header', expected: 'login,legal_name,id_number,status[,reason]' },
+    ],
+    ['only a header', 'login,legal_name,id_number,status\n', { problem: 'csv_empty' }],
+    [
+      'an unterminated quote',
+      'login,legal_name,id_number,status\nx@y.test,"A,B1234567,verified\n',
+      { problem: 'csv_syntax', line: 2 },
+    ],
+    [
+      'a stray quote',
+      'login,legal_name,id_number,status\nx@y.test,A"B,B1234567,verified\n',
+      { problem: 'csv_syntax', line: 2 },
+    ],
     [
       'broken UTF-8',
       Buffer.concat([
@@ -358,15 +399,24 @@ describe('CSV import', () => {
         Buffer.from([0xff, 0xfe]),
         Buffer.from(',B1234567,verified\n'),
       ]),
+      { problem: 'csv_encoding' },
     ],
-    ['too many rows', `login,legal_name,id_number,status\n${'x@y.test,A,B1234567,verified\n'.repeat(5001)}`],
-  ])('refuses the whole file for %s, writing nothing', async (_what, csv) => {
+    [
+      'too many rows',
+      `login,legal_name,id_number,status\n${'x@y.test,A,B1234567,verified\n'.repeat(5001)}`,
+      { problem: 'csv_too_many', maximum: 5000 },
+    ],
+  ])('refuses the whole file for %s, writing nothing (and so does its preview)', async (_what, csv, problem) => {
     await signUp(t, { login: 'x@y.test' });
     const before = snapshot(t.db);
-    const res = await importCsv(typeof csv === 'string' ? csv : new Uint8Array(csv));
-    expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('invalid_csv');
-    expect(res.body.error.message).toMatch(/nothing was imported/);
+    for (const dryRun of [false, true]) {
+      const res = await importCsv(typeof csv === 'string' ? csv : new Uint8Array(csv), 'text/csv', dryRun);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('invalid_csv');
+      expect(res.body.error.message).toMatch(/nothing was imported/);
+      // Which part of the file is wrong, by a stable name the page words in the admin's language.
+      expect(res.body.error.problems).toEqual([{ path: 'file', message: expect.any(String), ...problem }]);
+    }
     expect(snapshot(t.db)).toEqual(before);
   });
 
@@ -376,12 +426,261 @@ describe('CSV import', () => {
   });
 });
 
+describe('CSV import preview (?dryRun=1)', () => {
+  const importCsv = (csv: string, query = '') =>
+    call(t, 'POST', `/api/admin/verifications/import${query}`, {
+      cookie: admin.cookie,
+      raw: csv,
+      headers: { 'content-type': 'text/csv' },
+    });
+  const person = (p: { me: { id: number; nickname: string; extension: string } }) => ({
+    id: p.me.id,
+    nickname: p.me.nickname,
+    extension: p.me.extension,
+  });
+
+  it('answers what each row would do, writes nothing, and the import right after does exactly that', async () => {
+    const pending = await submitted('赵敏', 'Z9876543');
+    const fresh = await signUp(t, { login: 'fresh@example.test' });
+    const unproven = await signUp(t, { login: 'unproven@example.test', proven: false });
+    const recorded = await signUp(t, { login: 'recorded@example.test' });
+    const sameDoc = await signUp(t, { login: 'samedoc@example.test' });
+    await importCsv('login,legal_name,id_number,status\nrecorded@example.test,Jane Doe,R7654321,verified\n');
+    const csv = [
+      'login,legal_name,id_number,status,reason',
+      `${pending.person.login},赵敏,Z9876543,verified,`,
+      'fresh@example.test,Jane Roe,X5555555,rejected,document unreadable',
+      'recorded@example.test,Jane Doe,R7654321,verified,',
+      'nobody@example.test,无名,N0000001,verified,',
+      'unproven@example.test,Li Lei,U1234567,verified,',
+      'recorded@example.test,Jane Doe,R7654321,verified,',
+      'bad login,Jane,B1234567,verified,',
+      `${pending.person.login},Bad1Name,Z9876543,verified,`,
+      `${admin.login},Ad Min,A1234567,verified`,
+      // The same document as line 2's, for someone else: refused because line 2 verifies it first.
+      'samedoc@example.test,赵敏,Z9876543,verified,',
+    ].join('\n');
+    const before = snapshot(t.db);
+    const calls = t.pbxCalls.length;
+
+    const preview = await importCsv(csv, '?dryRun=1');
+    expect(preview.status).toBe(200);
+    // Nothing written: no verification, no audit entry, no PBX outbox row; nothing asked of the PBX.
+    expect(snapshot(t.db)).toEqual(before);
+    expect(t.pbxCalls).toHaveLength(calls);
+    const expected = [
+      { line: 2, login: pending.person.login, status: 'verified', outcome: 'imported', person: person(pending.person) },
+      { line: 3, login: 'fresh@example.test', status: 'rejected', outcome: 'imported', person: person(fresh) },
+      {
+        line: 4,
+        login: 'recorded@example.test',
+        status: 'verified',
+        outcome: 'unchanged',
+        code: 'already_recorded',
+        message: expect.stringMatching(/already verified/),
+        person: person(recorded),
+      },
+      {
+        line: 5,
+        login: 'nobody@example.test',
+        status: 'verified',
+        outcome: 'error',
+        code: 'unknown_login',
+        message: 'no person signs in as nobody@example.test',
+      },
+      {
+        line: 6,
+        login: 'unproven@example.test',
+        status: 'verified',
+        outcome: 'error',
+        code: 'login_unproven',
+        message: expect.any(String),
+        person: person(unproven),
+      },
+      {
+        line: 7,
+        login: 'recorded@example.test',
+        outcome: 'error',
+        code: 'duplicate_row',
+        message: expect.any(String),
+        person: person(recorded),
+      },
+      {
+        line: 8,
+        login: 'bad login',
+        outcome: 'error',
+        code: 'invalid_field',
+        message: expect.stringMatching(/^login:/),
+        problem: { path: 'login', problem: expect.any(String), message: expect.any(String) },
+      },
+      {
+        line: 9,
+        login: pending.person.login,
+        outcome: 'error',
+        code: 'duplicate_row',
+        message: expect.any(String),
+        person: person(pending.person),
+      },
+      {
+        line: 10,
+        login: admin.login,
+        outcome: 'error',
+        code: 'wrong_columns',
+        message: 'expected 5 fields, found 4',
+        expected: 5,
+        found: 4,
+      },
+      {
+        line: 11,
+        login: 'samedoc@example.test',
+        status: 'verified',
+        outcome: 'error',
+        code: 'document_in_use',
+        message: expect.any(String),
+        other: { nickname: pending.person.me.nickname, extension: pending.person.me.extension },
+        person: person(sameDoc),
+      },
+    ];
+    expect(preview.body).toEqual({
+      dryRun: true,
+      imported: 2,
+      unchanged: [{ line: 4, code: 'already_recorded', message: expect.any(String) }],
+      errors: expect.any(Array),
+      rows: expected,
+    });
+    expect(preview.body.errors.map((e: { line: number }) => e.line)).toEqual([5, 6, 7, 8, 9, 10, 11]);
+
+    // The real import of the same file, right after: the same outcome on every row, now written.
+    const real = await importCsv(csv);
+    expect(real.status).toBe(200);
+    expect(real.body).toEqual({ ...preview.body, dryRun: false });
+    expect(snapshot(t.db)).not.toEqual(before);
+    const audit = (await call(t, 'GET', '/api/admin/audit?limit=2', { cookie: admin.cookie })).body.entries;
+    expect(audit.map((e: { action: string; targetUserId: number }) => [e.action, e.targetUserId])).toEqual([
+      ['verification.import.reject', fresh.me.id],
+      ['verification.import.approve', pending.person.me.id],
+    ]);
+    // A verification by import tells the callees of calls under way, as an approval does.
+    expect(t.pbxCalls.slice(calls)).toEqual([{ extension: pending.person.me.extension, hangUp: false, retell: true }]);
+
+    // And a preview now says every good row is already recorded: importing again is harmless.
+    const again = await importCsv(csv, '?dryRun=1');
+    expect(again.body.rows.slice(0, 3).map((r: { outcome: string }) => r.outcome)).toEqual([
+      'unchanged',
+      'unchanged',
+      'unchanged',
+    ]);
+  });
+
+  it('keeps no PBX outbox row either: the AMI outbox, which a real import writes to, stays empty', async () => {
+    const pending = await submitted('赵敏', 'Z9876543');
+    // The real AMI side with nothing listening: its outbox keeps what it must tell the PBX.
+    const pbx = createAmiPbx(t.db, { host: '127.0.0.1', port: 1, user: 'realcall', secret: 'x'.repeat(32) }, () => {});
+    try {
+      const file = new TextEncoder().encode(
+        `login,legal_name,id_number,status\n${pending.person.login},赵敏,Z9876543,verified\n`,
+      );
+      const run = (dryRun: boolean) =>
+        importVerifications(
+          t.db,
+          deriveKeys(t.config.secretKey),
+          { id: admin.me.id, login: admin.login },
+          file,
+          t.config.logins,
+          t.clock.now,
+          {
+            dryRun,
+            pbx,
+          },
+        );
+      const before = snapshot(t.db);
+      expect(run(true).rows[0]).toMatchObject({ outcome: 'imported' });
+      expect(snapshot(t.db)).toEqual(before);
+      expect(run(false).rows[0]).toMatchObject({ outcome: 'imported' });
+      expect(t.db.select().from(pbxOutbox).all()).toEqual([
+        expect.objectContaining({ extension: pending.person.me.extension, retell: true }),
+      ]);
+    } finally {
+      pbx.close();
+    }
+  });
+
+  it('a row refused for a document already verifying someone else names them', async () => {
+    const holder = await signUp(t, { login: 'holder@example.test', nickname: 'Holder' });
+    await signUp(t, { login: 'second@example.test' });
+    await importCsv('login,legal_name,id_number,status\nholder@example.test,Jane Doe,H7654321,verified\n');
+    const res = await importCsv(
+      'login,legal_name,id_number,status\nsecond@example.test,Jane Doe,H7654321,verified\n',
+      '?dryRun=1',
+    );
+    expect(res.body.rows).toEqual([
+      expect.objectContaining({
+        outcome: 'error',
+        code: 'document_in_use',
+        other: { nickname: 'Holder', extension: holder.me.extension },
+      }),
+    ]);
+  });
+
+  it.each(['?dryRun=yes', '?dryRun=', '?dryRun=2'])('refuses %s by name, writing nothing', async (query) => {
+    await signUp(t, { login: 'q@example.test' });
+    const before = snapshot(t.db);
+    const res = await importCsv(
+      'login,legal_name,id_number,status\nq@example.test,Jane Doe,Q7654321,verified\n',
+      query,
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.problems).toEqual([expect.objectContaining({ path: 'dryRun' })]);
+    expect(snapshot(t.db)).toEqual(before);
+  });
+
+  it('?dryRun=0 imports', async () => {
+    await signUp(t, { login: 'zero@example.test' });
+    const res = await importCsv(
+      'login,legal_name,id_number,status\nzero@example.test,Jane Doe,Z7654321,verified\n',
+      '?dryRun=0',
+    );
+    expect(res.body).toMatchObject({ dryRun: false, imported: 1 });
+  });
+});
+
 describe('people', () => {
   it('lists and finds people', async () => {
     const p = await signUp(t, { login: 'findme@example.test', nickname: 'Findable' });
     const res = await call(t, 'GET', '/api/admin/people?q=findme', { cookie: admin.cookie });
     expect(res.body.people).toEqual([
       expect.objectContaining({ id: p.me.id, login: 'findme@example.test', nickname: 'Findable', disabled: false }),
+    ]);
+  });
+
+  it('gives each person their latest verification (id and status), never a legal name', async () => {
+    const none = await signUp(t, { nickname: 'Nobody Yet' });
+    const once = await submitted('张三丰', 'E12345678');
+    const twice = await submitted('李小龙', 'F12345678');
+    await call(t, 'POST', `/api/admin/verifications/${twice.id}/approve`, { cookie: admin.cookie, body: {} });
+    await call(t, 'POST', `/api/admin/verifications/${twice.id}/revoke`, {
+      cookie: admin.cookie,
+      body: { reason: 'Document reported stolen' },
+    });
+    const again = await call(t, 'POST', '/api/me/verification', {
+      cookie: twice.person.cookie,
+      body: { legalName: '李小龙', idNumber: 'G12345678' },
+    });
+    expect(again.status).toBe(201);
+    const { people } = (await call(t, 'GET', '/api/admin/people', { cookie: admin.cookie })).body;
+    const of = (id: number) => people.find((p: { id: number }) => p.id === id);
+    expect(of(none.me.id).verification).toBeNull();
+    expect(of(once.person.me.id).verification).toEqual({ id: once.id, status: 'pending' });
+    expect(of(twice.person.me.id).verification).toEqual({ id: again.body.verification.id, status: 'pending' });
+    expect(Object.keys(of(none.me.id)).sort()).toEqual(
+      ['createdAt', 'disabled', 'extension', 'id', 'login', 'nickname', 'role', 'verification'].sort(),
+    );
+    expect(JSON.stringify(people)).not.toMatch(/张三丰|李小龙/);
+    // One query's answer, also when searching and paging.
+    const found = (await call(t, 'GET', `/api/admin/people?q=${once.person.me.extension}`, { cookie: admin.cookie }))
+      .body.people;
+    expect(found).toEqual([
+      expect.objectContaining({ id: once.person.me.id, verification: { id: once.id, status: 'pending' } }),
     ]);
   });
 

@@ -11,6 +11,22 @@ import { decideVerification, getVerification, listVerifications } from '../servi
 import { requireAdmin, requireSession } from './session';
 import { jsonOnly, valid } from './validate';
 
+/** `?dryRun=1` previews an import: the same checks, the same answer, nothing written. */
+const importQuery = z.object({
+  dryRun: z
+    .enum(['0', '1', 'true', 'false'], { error: 'dryRun must be 1 or 0' })
+    .optional()
+    .transform((v) => v === '1' || v === 'true'),
+});
+
+/** The audit log's filters; an action name may hold underscores (`verification.revoke.same_document`). */
+const auditFilter = auditQuery.extend({
+  action: z
+    .string()
+    .regex(/^[a-z]+(\.[a-z_]+){1,3}$/, 'action: an action name such as verification.revoke')
+    .optional(),
+});
+
 export function adminRoutes(deps: Deps) {
   const { db } = deps;
   const actor = (me: { id: number; login: string }): Actor => ({ id: me.id, login: me.login });
@@ -63,12 +79,18 @@ export function adminRoutes(deps: Deps) {
         ),
       }),
     )
-    .post('/verifications/import', async (c) => {
+    .post('/verifications/import', valid('query', importQuery), async (c) => {
       const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
       if (type !== 'text/csv')
         throw new AppError(415, 'unsupported_media_type', 'Send the file as the body with Content-Type: text/csv.');
       const body = new Uint8Array(await c.req.arrayBuffer());
-      return c.json(importVerifications(db, deps.keys, actor(c.var.me), body, deps.config.logins, deps.now()));
+      const { dryRun } = c.req.valid('query');
+      return c.json(
+        importVerifications(db, deps.keys, actor(c.var.me), body, deps.config.logins, deps.now(), {
+          dryRun,
+          pbx: deps.pbx,
+        }),
+      );
     })
     .get('/people', valid('query', page.extend({ q: searchQuery.optional() })), (c) =>
       c.json({ people: listPeople(db, c.req.valid('query')) }),
@@ -81,5 +103,5 @@ export function adminRoutes(deps: Deps) {
       setDisabled(db, deps.pbx, actor(c.var.me), c.req.valid('param').id, false, c.req.valid('json').reason);
       return c.body(null, 204);
     })
-    .get('/audit', valid('query', auditQuery), (c) => c.json({ entries: listAudit(db, c.req.valid('query')) }));
+    .get('/audit', valid('query', auditFilter), (c) => c.json({ entries: listAudit(db, c.req.valid('query')) }));
 }

@@ -5,11 +5,12 @@
  */
 import { and, desc, eq, like, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/open';
-import { sessions, sipAccounts, users, type Role } from '../../../db/schema';
+import { sessions, sipAccounts, users, verifications, type Role, type VerificationStatus } from '../../../db/schema';
 import { conflict, notFound } from '../errors';
 import { recordAudit, type Actor } from './audit';
 import type { Pbx } from './pbx';
 
+/** A person as the admin list shows them: never a legal name. */
 export type PersonSummary = {
   id: number;
   login: string;
@@ -18,10 +19,17 @@ export type PersonSummary = {
   extension: string;
   disabled: boolean;
   createdAt: string;
+  /** Their latest verification (what can be revoked), or null when they never submitted one. */
+  verification: { id: number; status: VerificationStatus } | null;
 };
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/**
+ * Newest first; `q` finds a nickname, login or extension; `before` pages
+ * back by id. One query: each person's latest verification is joined by its
+ * id (the highest of theirs, read through the per-person index).
+ */
 export function listPeople(
   db: Db,
   filter: { q?: string | undefined; limit: number; before?: number | undefined },
@@ -36,9 +44,15 @@ export function listPeople(
       extension: sipAccounts.extension,
       disabled: users.disabled,
       createdAt: users.createdAt,
+      verificationId: verifications.id,
+      verificationStatus: verifications.status,
     })
     .from(users)
     .innerJoin(sipAccounts, eq(sipAccounts.userId, users.id))
+    .leftJoin(
+      verifications,
+      sql`${verifications.id} = (SELECT max(v.id) FROM verifications v WHERE v.user_id = ${users.id})`,
+    )
     .where(
       and(
         filter.before === undefined ? undefined : lt(users.id, filter.before),
@@ -54,7 +68,14 @@ export function listPeople(
     .orderBy(desc(users.id))
     .limit(filter.limit)
     .all()
-    .map((p) => ({ ...p, createdAt: p.createdAt.toISOString() }));
+    .map(({ verificationId, verificationStatus, ...p }) => ({
+      ...p,
+      createdAt: p.createdAt.toISOString(),
+      verification:
+        verificationId !== null && verificationStatus !== null
+          ? { id: verificationId, status: verificationStatus }
+          : null,
+    }));
 }
 
 /** Disables or enables a person; audited. Admins cannot disable themselves. */
