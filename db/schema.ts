@@ -115,6 +115,14 @@ export const loginCodes = sqliteTable('login_codes', {
   windowStart: integer('window_start', { mode: 'timestamp_ms' }).notNull(),
 });
 
+/**
+ * Why a session was cut short before its expiry. The row is kept, ended,
+ * until it would have expired, so a page still holding its cookie can be
+ * told why it was signed out.
+ */
+export const SESSION_END_REASONS = ['disabled', 'password_changed', 'signed_out_everywhere'] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+
 export const sessions = sqliteTable(
   'sessions',
   {
@@ -125,6 +133,9 @@ export const sessions = sqliteTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     createdAt: timeDefaultNow('created_at'),
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    /** When the session was ended early; null while it is live. Ended rows go at expiry, like the rest. */
+    endedAt: integer('ended_at', { mode: 'timestamp_ms' }),
+    endedReason: text('ended_reason', { enum: SESSION_END_REASONS }),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
 );

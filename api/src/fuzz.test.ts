@@ -6,10 +6,10 @@
  * rejected request leaves the database exactly as it was.
  *
  * (Some refusals write by design, and only what they are meant to: a
- * refused sign-in, a wrong password on DELETE /api/me and a refused SIP
- * rotation count the attempt in `login_throttle`; a wrong login code counts
- * it in `login_codes`. Those tables are left out of the comparison for
- * those routes only.)
+ * refused sign-in, a wrong password on DELETE /api/me or POST
+ * /api/me/password and a refused SIP rotation count the attempt in
+ * `login_throttle`; a wrong login code counts it in `login_codes`. Those
+ * tables are left out of the comparison for those routes only.)
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,9 +24,11 @@ const ROUTES: Route[] = [
   { method: 'POST', path: () => '/api/auth/sign-up', body: 'json' },
   { method: 'POST', path: () => '/api/auth/sign-in', body: 'json' },
   { method: 'POST', path: () => '/api/auth/sign-out' },
+  { method: 'POST', path: () => '/api/auth/sign-out-everywhere' },
   { method: 'GET', path: () => '/api/me' },
   { method: 'PATCH', path: () => '/api/me', body: 'json' },
   { method: 'DELETE', path: () => '/api/me', body: 'json' },
+  { method: 'POST', path: () => '/api/me/password', body: 'json' },
   { method: 'GET', path: () => '/api/me/sip' },
   { method: 'POST', path: () => '/api/me/sip/rotate' },
   { method: 'POST', path: () => '/api/me/login/code' },
@@ -101,6 +103,8 @@ const jsonBody = fc.oneof(
     {
       login: nasty,
       password: nasty,
+      currentPassword: nasty,
+      newPassword: nasty,
       nickname: nasty,
       legalName: nasty,
       idNumber: nasty,
@@ -208,7 +212,7 @@ describe('every route, with generated bad input', () => {
             expect(typeof parsed.error.message).toBe('string');
             const after = snapshot(t.db);
             if (
-              ['/api/auth/sign-in', '/api/me/sip/rotate'].includes(path) ||
+              ['/api/auth/sign-in', '/api/me/sip/rotate', '/api/me/password'].includes(path) ||
               (path === '/api/me' && route.method === 'DELETE')
             ) {
               delete before.login_throttle;

@@ -235,6 +235,24 @@ export const authBodies = (rules: LoginRules) => {
   };
 };
 export const deleteAccountBody = z.strictObject({ password: z.string().min(1, 'password is required').max(200) });
+/**
+ * A password change: the current password (checked by the service, as for
+ * deleting the account) and a new one under the sign-up rules that differs
+ * from it. Comparing the two here is exact whenever the current one is right,
+ * which the change needs anyway.
+ */
+export const passwordChangeBody = z
+  .strictObject({
+    currentPassword: z
+      .string({ error: 'currentPassword is required' })
+      .min(1, 'currentPassword is required')
+      .max(200, 'currentPassword must be at most 200 characters'),
+    newPassword: password,
+  })
+  .refine((b) => b.newPassword !== b.currentPassword, {
+    ...says('newPassword must differ from the current password', 'same_as_current'),
+    path: ['newPassword'],
+  });
 export const profileBody = z.strictObject({ nickname });
 export const loginCodeBody = z.strictObject({
   code: z

@@ -237,6 +237,36 @@ describe('POST /api/auth/sign-in and sign-out', () => {
   });
 });
 
+describe('POST /api/auth/sign-out-everywhere', () => {
+  it('ends every session of the person, this one too, clears the cookie, and leaves other people signed in', async () => {
+    const p = await signUp(t, { login: 'hana@example.test', password: 'hana password 1' });
+    const phone = cookieFrom(
+      (await call(t, 'POST', '/api/auth/sign-in', { body: { login: p.login, password: p.password } })).headers,
+    );
+    const other = await signUp(t);
+    const res = await call(t, 'POST', '/api/auth/sign-out-everywhere', { cookie: p.cookie });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('set-cookie')).toMatch(/rc_session=;/);
+    for (const cookie of [p.cookie, phone]) {
+      const after = await call(t, 'GET', '/api/me', { cookie });
+      expect(after.status).toBe(401);
+      expect(after.body.error).toMatchObject({ code: 'session_ended', reason: 'signed_out_everywhere' });
+    }
+    expect((await call(t, 'GET', '/api/me', { cookie: other.cookie })).status).toBe(200);
+    // Signing in again works as ever.
+    const back = await call(t, 'POST', '/api/auth/sign-in', { body: { login: p.login, password: p.password } });
+    expect((await call(t, 'GET', '/api/me', { cookie: cookieFrom(back.headers) })).status).toBe(200);
+  });
+
+  it('refuses anonymous callers and writes nothing', async () => {
+    await signUp(t);
+    const before = snapshot(t.db);
+    const res = await call(t, 'POST', '/api/auth/sign-out-everywhere');
+    expect([res.status, res.body.error.code]).toEqual([401, 'unauthorized']);
+    expect(snapshot(t.db)).toEqual(before);
+  });
+});
+
 describe('cross-site requests', () => {
   it('refuses a state-changing request from another site, and writes nothing', async () => {
     const before = snapshot(t.db);

@@ -1,10 +1,10 @@
-/** /api/auth: sign up, sign in, sign out. */
+/** /api/auth: sign up, sign in, sign out (here, or everywhere). */
 import { Hono } from 'hono';
 import type { Deps, PublicEnv } from '../deps';
 import { authBodies } from '../schemas';
-import { closeSession, createPerson, describeMe, openSession, signIn } from '../services/people';
+import { closeSession, createPerson, describeMe, openSession, signIn, signOutEverywhere } from '../services/people';
 import { clientAddress } from './client';
-import { clearSessionCookie, sessionToken, setSessionCookie } from './session';
+import { clearSessionCookie, requireSession, sessionToken, setSessionCookie } from './session';
 import { jsonOnly, valid } from './validate';
 
 export function authRoutes(deps: Deps) {
@@ -25,6 +25,12 @@ export function authRoutes(deps: Deps) {
     .post('/sign-out', (c) => {
       const token = sessionToken(c);
       if (token) closeSession(deps.db, token);
+      clearSessionCookie(c, deps);
+      return c.body(null, 204);
+    })
+    .post('/sign-out-everywhere', requireSession(deps), (c) => {
+      // Every device's page then hears `session_ended` with reason `signed_out_everywhere`.
+      signOutEverywhere(deps.db, c.var.me.id, deps.now());
       clearSessionCookie(c, deps);
       return c.body(null, 204);
     });

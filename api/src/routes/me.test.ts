@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jpeg, png, pngWithChunk, webp } from '../images.test-support';
 import { decode } from '../services/image-codec';
-import { call, createTestApp, makeAdmin, signUp, snapshot, type TestApp } from '../testing';
+import { call, cookieFrom, createTestApp, makeAdmin, signUp, snapshot, type TestApp } from '../testing';
 
 let t: TestApp;
 beforeEach(() => {
@@ -20,6 +20,7 @@ describe('/api/me', () => {
       ['POST', '/api/me/sip/rotate'],
       ['GET', '/api/me/verification'],
       ['POST', '/api/me/verification'],
+      ['POST', '/api/me/password'],
       ['GET', '/api/me/privacy'],
       ['PUT', '/api/me/privacy'],
       ['GET', '/api/me/privacy/preview'],
@@ -417,6 +418,85 @@ describe('avatar', () => {
     expect(res.status).toBe(status);
     expect(res.body.error.code).toEqual(expect.any(String));
     expect(snapshot(t.db)).toEqual(before);
+  });
+});
+
+describe('POST /api/me/password', () => {
+  const change = (cookie: string, body: unknown) => call(t, 'POST', '/api/me/password', { cookie, body });
+  const signIn = (login: string, password: string) =>
+    call(t, 'POST', '/api/auth/sign-in', { body: { login, password } });
+
+  it('changes the password, ends every other session as password_changed, and keeps this one signed in', async () => {
+    const p = await signUp(t);
+    const phone = cookieFrom((await signIn(p.login, p.password)).headers);
+    const other = await signUp(t);
+    const res = await change(p.cookie, { currentPassword: p.password, newPassword: 'a brand new password' });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('set-cookie')).toBeNull();
+    expect((await call(t, 'GET', '/api/me', { cookie: p.cookie })).status).toBe(200);
+    const cut = await call(t, 'GET', '/api/me', { cookie: phone });
+    expect(cut.status).toBe(401);
+    expect(cut.body.error).toEqual({ code: 'session_ended', message: expect.any(String), reason: 'password_changed' });
+    expect((await call(t, 'GET', '/api/me', { cookie: other.cookie })).status).toBe(200);
+    expect((await signIn(p.login, p.password)).status).toBe(401);
+    expect((await signIn(p.login, 'a brand new password')).status).toBe(200);
+    // Neither password is kept in the clear, and the SIP account is not the PBX's business here.
+    const stored = JSON.stringify(snapshot(t.db));
+    expect(stored).not.toContain('a brand new password');
+    expect(stored).not.toContain(p.password);
+    expect(t.pbxCalls).toEqual([]);
+  });
+
+  it('refuses a wrong current password beside its field, counting the attempt and changing nothing else', async () => {
+    const p = await signUp(t);
+    const before = snapshot(t.db);
+    const res = await change(p.cookie, { currentPassword: 'not my password', newPassword: 'a brand new password' });
+    expect(res.status).toBe(403);
+    expect(res.body.error).toMatchObject({
+      code: 'wrong_password',
+      problems: [{ path: 'currentPassword', problem: 'wrong', message: expect.any(String) }],
+    });
+    const { login_throttle: counted, ...after } = snapshot(t.db);
+    const { login_throttle: none, ...unchanged } = before;
+    expect(none).toEqual([]);
+    expect(after).toEqual(unchanged);
+    expect(counted).toEqual([expect.objectContaining({ login: `password:${p.me.id}`, attempts: 1 })]);
+    expect((await signIn(p.login, p.password)).status).toBe(200);
+  });
+
+  it('refuses a new password equal to the current one, or too short, beside the field, and writes nothing', async () => {
+    const p = await signUp(t);
+    const before = snapshot(t.db);
+    const same = await change(p.cookie, { currentPassword: p.password, newPassword: p.password });
+    expect(same.status).toBe(400);
+    expect(same.body.error.code).toBe('invalid_input');
+    expect(same.body.error.problems).toEqual([
+      expect.objectContaining({ path: 'newPassword', problem: 'same_as_current' }),
+    ]);
+    const short = await change(p.cookie, { currentPassword: p.password, newPassword: 'short' });
+    expect(short.body.error.problems).toEqual([
+      expect.objectContaining({ path: 'newPassword', problem: 'too_short', minimum: 10 }),
+    ]);
+    const missing = await change(p.cookie, { newPassword: 'a brand new password' });
+    expect(missing.body.error.problems).toEqual([
+      expect.objectContaining({ path: 'currentPassword', problem: 'required' }),
+    ]);
+    expect(snapshot(t.db)).toEqual(before);
+  });
+
+  it('shares the lock of every password re-check: after 5 wrong ones, even the right one waits', async () => {
+    const p = await signUp(t);
+    for (let i = 0; i < 5; i++) {
+      const res = await call(t, 'DELETE', '/api/me', { cookie: p.cookie, body: { password: `guess ${i}` } });
+      expect(res.status).toBe(403);
+    }
+    const locked = await change(p.cookie, { currentPassword: p.password, newPassword: 'a brand new password' });
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    t.clock.now += 16 * 60 * 1000;
+    expect((await change(p.cookie, { currentPassword: p.password, newPassword: 'a brand new password' })).status).toBe(
+      204,
+    );
   });
 });
 

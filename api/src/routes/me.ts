@@ -1,21 +1,29 @@
-/** /api/me: the signed-in person's own account, SIP account, verification, privacy and avatar. */
+/** /api/me: the signed-in person's own account, password, SIP account, verification, privacy and avatar. */
 import { Hono } from 'hono';
 import type { Deps, PublicEnv } from '../deps';
 import { AppError } from '../errors';
-import { deleteAccountBody, loginCodeBody, privacyBody, profileBody, verificationBody } from '../schemas';
+import {
+  deleteAccountBody,
+  loginCodeBody,
+  passwordChangeBody,
+  privacyBody,
+  profileBody,
+  verificationBody,
+} from '../schemas';
 import { confirmLoginCode, requestLoginCode } from '../services/login-proof';
 import { MAX_AVATAR_BYTES, removeAvatar, setAvatar } from '../services/avatars';
-import { deleteOwnAccount, describeMe, setNickname } from '../services/people';
+import { changePassword, deleteOwnAccount, describeMe, setNickname } from '../services/people';
 import { previewNamePrivacy, setNamePrivacy } from '../services/privacy';
 import { rotateSipSecret, sipRegistration } from '../services/sip-accounts';
 import { iceSettings } from '../services/turn';
 import { myVerification, submitVerification } from '../services/verifications';
 import { clientAddress } from './client';
-import { clearSessionCookie, requireSession } from './session';
+import { clearSessionCookie, ownSessionToken, requireSession } from './session';
 import { jsonOnly, valid } from './validate';
 
 export function meRoutes(deps: Deps) {
   const { db } = deps;
+  const security = { keys: deps.keys, scryptLogN: deps.config.scryptLogN, gate: deps.gate };
   return (
     new Hono<PublicEnv>()
       .use(requireSession(deps))
@@ -25,16 +33,28 @@ export function meRoutes(deps: Deps) {
         return c.json({ me: describeMe(db, c.var.me.id) });
       })
       .delete('/', jsonOnly, valid('json', deleteAccountBody), async (c) => {
-        const security = { keys: deps.keys, scryptLogN: deps.config.scryptLogN, gate: deps.gate, pbx: deps.pbx };
         await deleteOwnAccount(
           db,
-          security,
+          { ...security, pbx: deps.pbx },
           c.var.me.id,
           c.req.valid('json').password,
           deps.now(),
           clientAddress(c, deps),
         );
         clearSessionCookie(c, deps);
+        return c.body(null, 204);
+      })
+      // This session stays signed in; the person's others end as `password_changed`.
+      .post('/password', jsonOnly, valid('json', passwordChangeBody), async (c) => {
+        await changePassword(
+          db,
+          security,
+          c.var.me.id,
+          c.req.valid('json'),
+          ownSessionToken(c),
+          deps.now(),
+          clientAddress(c, deps),
+        );
         return c.body(null, 204);
       })
       .post('/login/code', async (c) =>

@@ -7,7 +7,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { Deps, PublicEnv } from '../deps';
 import { forbidden, unauthorized } from '../errors';
-import { personForSession } from '../services/people';
+import { personForSession, sessionEnded, whySessionEnded } from '../services/people';
 
 export const SESSION_COOKIE = 'rc_session';
 
@@ -28,11 +28,28 @@ export function clearSessionCookie(c: Context, deps: Deps): void {
 
 export const sessionToken = (c: Context): string | undefined => getCookie(c, SESSION_COOKIE);
 
+/** The token of the session `requireSession` let through: for a route that must tell it from the person's others. */
+export function ownSessionToken(c: Context): string {
+  const token = sessionToken(c);
+  if (!token) throw unauthorized();
+  return token;
+}
+
+/**
+ * Lets only a signed-in person through, as `c.var.me`. A cookie whose
+ * session was cut short or expired gets 401 `session_ended` with the reason
+ * (services/people.ts); any other gets plain 401 `unauthorized`.
+ */
 export const requireSession = (deps: Deps) =>
   createMiddleware<PublicEnv>(async (c, next) => {
-    const token = sessionToken(c);
-    const me = token && /^[\w-]{43}$/.test(token) ? personForSession(deps.db, token, deps.now()) : undefined;
-    if (!me) throw unauthorized();
+    const raw = sessionToken(c);
+    const token = raw && /^[\w-]{43}$/.test(raw) ? raw : undefined;
+    const me = token ? personForSession(deps.db, token, deps.now()) : undefined;
+    if (!me) {
+      // Only on the way out: the lookup of every request stays one read.
+      const why = token ? whySessionEnded(deps.db, token, deps.now()) : undefined;
+      throw why ? sessionEnded(why) : unauthorized();
+    }
     c.set('me', me);
     await next();
   });

@@ -93,7 +93,11 @@ export function setDisabled(db: Db, pbx: Pbx, admin: Actor, userId: number, disa
       throw conflict('no_change', disabled ? 'This person is already disabled.' : 'This person is already enabled.');
     }
     tx.update(users).set({ disabled }).where(eq(users.id, userId)).run();
-    if (disabled) tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+    if (disabled)
+      tx.update(sessions)
+        .set({ endedAt: new Date(), endedReason: 'disabled' })
+        .where(and(eq(sessions.userId, userId), sql`${sessions.endedAt} IS NULL`))
+        .run();
     recordAudit(tx, admin, {
       action: disabled ? 'user.disable' : 'user.enable',
       targetType: 'user',

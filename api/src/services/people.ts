@@ -1,12 +1,27 @@
 /**
- * People: sign-up, sign-in with throttling, sessions, their profile and
- * account deletion. Every person gets an extension and a SIP account at
- * sign-up, in the same transaction.
+ * People: sign-up, sign-in with throttling, sessions, their profile, their
+ * password and account deletion. Every person gets an extension and a SIP
+ * account at sign-up, in the same transaction.
+ *
+ * A session ends in one of two ways. Signing out deletes its row. Cutting it
+ * short from elsewhere (signing out everywhere, a password change, an admin
+ * disabling the person) keeps the row, ended and with the reason, until it
+ * would have expired anyway, so the page still holding its cookie can be
+ * told why it was signed out.
  */
 import { randomBytes } from 'node:crypto';
-import { and, eq, gt, lt } from 'drizzle-orm';
-import type { Db } from '../../../db/open';
-import { avatars, sessions, sipAccounts, users, verifications, type Role, type User } from '../../../db/schema';
+import { and, eq, gt, isNull, lt, ne } from 'drizzle-orm';
+import type { Db, Tx } from '../../../db/open';
+import {
+  avatars,
+  sessions,
+  sipAccounts,
+  users,
+  verifications,
+  type Role,
+  type SessionEndReason,
+  type User,
+} from '../../../db/schema';
 import { AppError, conflict, notFound, unauthorized } from '../errors';
 import { retellCallees, type Pbx } from './pbx';
 import { hashPassword, newSipSecret, seal, sha256Hex, verifyPassword, type Keys } from './secrets';
@@ -148,26 +163,96 @@ export async function signIn(
   return { ...openSession(db, person.id, now), userId: person.id };
 }
 
+/** Signs one session out: its row goes, and its cookie is then simply unknown. */
 export function closeSession(db: Db, token: string): void {
   db.delete(sessions)
     .where(eq(sessions.tokenHash, sha256Hex(token)))
     .run();
 }
 
-/** The person a session token belongs to, if the session is live and the person enabled. */
+/**
+ * The person a session token belongs to, if the session is live (not ended,
+ * not expired) and the person enabled. Runs on every request: one lookup by
+ * the token's hash, the primary key. Ask `whySessionEnded` only when it fails.
+ */
 export function personForSession(db: Db, token: string, now = Date.now()): User | undefined {
   const row = db
     .select({ user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(
-      and(eq(sessions.tokenHash, sha256Hex(token)), gt(sessions.expiresAt, new Date(now)), eq(users.disabled, false)),
+      and(
+        eq(sessions.tokenHash, sha256Hex(token)),
+        isNull(sessions.endedAt),
+        gt(sessions.expiresAt, new Date(now)),
+        eq(users.disabled, false),
+      ),
     )
     .get();
   return row?.user;
 }
 
-/** Drops sessions past their expiry; cheap, run at start and now and then. */
+/** Why a session no longer signs anyone in: the reason it was cut short, or its age. */
+export type SessionEnd = SessionEndReason | 'expired';
+
+/**
+ * Why a token that `personForSession` refused no longer signs anyone in, or
+ * undefined when no session has it (never issued, signed out, or pruned).
+ */
+export function whySessionEnded(db: Db, token: string, now = Date.now()): SessionEnd | undefined {
+  const row = db
+    .select({ endedReason: sessions.endedReason, expiresAt: sessions.expiresAt, disabled: users.disabled })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.tokenHash, sha256Hex(token)))
+    .get();
+  if (!row) return undefined;
+  if (row.endedReason) return row.endedReason;
+  if (row.expiresAt.getTime() <= now) return 'expired';
+  // Someone disabled without setDisabled (by hand, in the database) still has live rows: same answer.
+  return row.disabled ? 'disabled' : undefined;
+}
+
+const ENDED: Record<SessionEnd, string> = {
+  disabled: 'An administrator disabled this account, which signed you out.',
+  password_changed: 'The password was changed since you signed in here; sign in with the new one.',
+  signed_out_everywhere: 'You signed out everywhere; sign in again.',
+  expired: `Sessions last ${SESSION_DAYS} days, and this one is over; sign in again.`,
+};
+
+/** 401 `session_ended` with the `reason`, so the page can say why instead of only asking to sign in again. */
+export const sessionEnded = (reason: SessionEnd) => new AppError(401, 'session_ended', ENDED[reason], { reason });
+
+/**
+ * Ends a person's live sessions, all of them or all but `keepToken`'s. The
+ * rows stay, ended with the reason, until `pruneSessions` drops them at their
+ * expiry; a session ended already keeps the reason it ended with.
+ */
+export function endSessions(
+  tx: Db | Tx,
+  userId: number,
+  reason: SessionEndReason,
+  now: number,
+  keepToken?: string,
+): void {
+  tx.update(sessions)
+    .set({ endedAt: new Date(now), endedReason: reason })
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.endedAt),
+        keepToken === undefined ? undefined : ne(sessions.tokenHash, sha256Hex(keepToken)),
+      ),
+    )
+    .run();
+}
+
+/** Signs a person out on every device, this one too. */
+export function signOutEverywhere(db: Db, userId: number, now = Date.now()): void {
+  endSessions(db, userId, 'signed_out_everywhere', now);
+}
+
+/** Drops sessions past their expiry, ended ones too; cheap, run at start and now and then. */
 export function pruneSessions(db: Db, now = Date.now()): number {
   return db
     .delete(sessions)
@@ -214,9 +299,71 @@ export function setNickname(db: Db, pbx: Pbx, userId: number, nickname: string):
 }
 
 /**
- * Deletes a person for good after checking their password: sessions, SIP
- * account, verifications and avatar go with them (cascade); the audit log
- * keeps what admins did. The PBX forgets them and hangs up their calls.
+ * Checks a signed-in person's password before a change that needs it. The
+ * attempt is counted first, per person (as at sign-in: a stolen session is
+ * no password oracle), and a right password clears the count. A wrong one is
+ * 403 `wrong_password`, with a `wrong` problem at `field` (the body's name
+ * for it) and `message`, which says what was not done.
+ */
+async function recheckPassword(
+  db: Db,
+  deps: SecurityDeps,
+  userId: number,
+  password: string,
+  refusal: { field: string; message: string },
+  now: number,
+  address: string,
+): Promise<void> {
+  throttleAttempt(db, `password:${userId}`, now, PASSWORD);
+  const person = db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).get();
+  if (!person) throw unauthorized();
+  if (!(await gated(deps, address, () => verifyPassword(password, person.passwordHash)))) {
+    throw new AppError(403, 'wrong_password', refusal.message, {
+      problems: [{ path: refusal.field, problem: 'wrong', message: refusal.message }],
+    });
+  }
+  throttleSuccess(db, `password:${userId}`);
+}
+
+/**
+ * Changes a signed-in person's password once the current one is right
+ * (`recheckPassword`: throttled, and a wrong one is 403 `wrong_password`).
+ * Every other session of theirs ends as `password_changed`, since whoever
+ * held one may have been the reason for the change; `keepToken`'s session,
+ * the one asking, stays signed in. A new password equal to the current one
+ * is refused at the edge (schemas.ts `passwordChangeBody`).
+ */
+export async function changePassword(
+  db: Db,
+  deps: SecurityDeps,
+  userId: number,
+  input: { currentPassword: string; newPassword: string },
+  keepToken: string,
+  now = Date.now(),
+  address = 'local',
+): Promise<void> {
+  await recheckPassword(
+    db,
+    deps,
+    userId,
+    input.currentPassword,
+    { field: 'currentPassword', message: 'The current password is wrong; the password was not changed.' },
+    now,
+    address,
+  );
+  // Hashed before the transaction, so the database is never held during scrypt.
+  const passwordHash = await gated(deps, address, () => hashPassword(input.newPassword, deps.scryptLogN));
+  db.transaction((tx) => {
+    tx.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
+    endSessions(tx, userId, 'password_changed', now, keepToken);
+  });
+}
+
+/**
+ * Deletes a person for good after checking their password (`recheckPassword`):
+ * sessions, SIP account, verifications and avatar go with them (cascade);
+ * the audit log keeps what admins did. The PBX forgets them and hangs up
+ * their calls.
  */
 export async function deleteOwnAccount(
   db: Db,
@@ -226,21 +373,23 @@ export async function deleteOwnAccount(
   now = Date.now(),
   address = 'local',
 ): Promise<void> {
-  // Counted before the check, as at sign-in: a stolen session is not a password oracle.
-  throttleAttempt(db, `password:${userId}`, now, PASSWORD);
+  await recheckPassword(
+    db,
+    deps,
+    userId,
+    password,
+    { field: 'password', message: 'The password is wrong; nothing was deleted.' },
+    now,
+    address,
+  );
   const person = db
-    .select({ passwordHash: users.passwordHash, extension: sipAccounts.extension })
-    .from(users)
-    .innerJoin(sipAccounts, eq(sipAccounts.userId, users.id))
-    .where(eq(users.id, userId))
+    .select({ extension: sipAccounts.extension })
+    .from(sipAccounts)
+    .where(eq(sipAccounts.userId, userId))
     .get();
   if (!person) throw unauthorized();
-  if (!(await gated(deps, address, () => verifyPassword(password, person.passwordHash)))) {
-    throw new AppError(403, 'wrong_password', 'The password is wrong; nothing was deleted.');
-  }
   db.transaction(() => {
     db.delete(users).where(eq(users.id, userId)).run();
-    throttleSuccess(db, `password:${userId}`);
     // In the same transaction: the deletion and the duty to tell the PBX are saved together.
     deps.pbx.forget(person.extension, { hangUp: true });
   });

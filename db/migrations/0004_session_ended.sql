@@ -1,0 +1,2 @@
+ALTER TABLE `sessions` ADD `ended_at` integer;--> statement-breakpoint
+ALTER TABLE `sessions` ADD `ended_reason` text;
