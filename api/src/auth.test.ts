@@ -32,6 +32,8 @@ const WRITES: [string, string, unknown][] = [
   ['POST', '/api/me/password', { currentPassword: 'a password here', newPassword: 'another password here' }],
   ['POST', '/api/me/sip/rotate', undefined],
   ['POST', '/api/me/verification', { legalName: '张三', idNumber: 'X1234567' }],
+  ['PUT', '/api/me/verification', { legalName: '张三', idNumber: 'X1234567' }],
+  ['DELETE', '/api/me/verification', undefined],
   ['PUT', '/api/me/privacy', { namePrivacy: 'full' }],
   ['DELETE', '/api/me/avatar', undefined],
   ['POST', '/api/admin/verifications/1/approve', {}],

@@ -20,6 +20,8 @@ describe('/api/me', () => {
       ['POST', '/api/me/sip/rotate'],
       ['GET', '/api/me/verification'],
       ['POST', '/api/me/verification'],
+      ['PUT', '/api/me/verification'],
+      ['DELETE', '/api/me/verification'],
       ['POST', '/api/me/password'],
       ['GET', '/api/me/privacy'],
       ['PUT', '/api/me/privacy'],
@@ -222,6 +224,128 @@ describe('verification', () => {
   });
 });
 
+describe('correcting or withdrawing a pending verification', () => {
+  const first = { legalName: '张三风', idNumber: '110105194912310021' };
+  const fixed = { legalName: '张三丰', idNumber: '110105194912310039' };
+
+  async function pending(p = signUp(t)) {
+    const person = await p;
+    const res = await call(t, 'POST', '/api/me/verification', { cookie: person.cookie, body: first });
+    expect(res.status).toBe(201);
+    return { person, id: res.body.verification.id as number };
+  }
+
+  async function adminCookie() {
+    const admin = await signUp(t);
+    makeAdmin(t.db, admin.me.id);
+    return admin.cookie;
+  }
+
+  it('replaces a pending record with the corrected one, keeping nothing of the old name or document', async () => {
+    const { person, id } = await pending();
+    const oldHash = (snapshot(t.db).verifications?.[0] as { id_hash: string }).id_hash;
+    const res = await call(t, 'PUT', '/api/me/verification', { cookie: person.cookie, body: fixed });
+    expect(res.status).toBe(200);
+    expect(res.body.verification).toMatchObject({ status: 'pending', legalName: '张三丰', idLast4: '0039' });
+    // A new record: an admin who saw the old one and approves it by its id approves nothing unseen.
+    expect(res.body.verification.id).not.toBe(id);
+    expect((await call(t, 'GET', '/api/me/verification', { cookie: person.cookie })).body).toEqual(res.body);
+    const stored = JSON.stringify(snapshot(t.db));
+    expect(stored).not.toContain('张三风');
+    expect(stored).not.toContain(oldHash);
+    expect(snapshot(t.db).verifications).toHaveLength(1);
+    const admin = await adminCookie();
+    const stale = await call(t, 'POST', `/api/admin/verifications/${id}/approve`, { cookie: admin, body: {} });
+    expect(stale.status).toBe(404);
+    expect((await call(t, 'GET', '/api/me/verification', { cookie: person.cookie })).body.verification.status).toBe(
+      'pending',
+    );
+  });
+
+  it('checks a correction as it checks a submission, and writes nothing when it refuses', async () => {
+    const { person } = await pending();
+    const before = snapshot(t.db);
+    const bad = await call(t, 'PUT', '/api/me/verification', {
+      cookie: person.cookie,
+      body: { legalName: 'Agent 007', idNumber: '12#' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.problems).toEqual([
+      expect.objectContaining({ path: 'legalName', problem: 'letters' }),
+      expect.objectContaining({ path: 'idNumber', problem: 'id_format' }),
+    ]);
+    expect(snapshot(t.db)).toEqual(before);
+    // Proven logins only, as for a submission (un-proven by hand here: no route un-proves a login today).
+    t.db.$client.prepare('UPDATE users SET login_proven_at = NULL WHERE id = ?').run(person.me.id);
+    const unproven = snapshot(t.db);
+    const refused = await call(t, 'PUT', '/api/me/verification', { cookie: person.cookie, body: fixed });
+    expect([refused.status, refused.body.error.code]).toEqual([403, 'login_unproven']);
+    expect(snapshot(t.db)).toEqual(unproven);
+  });
+
+  it('withdraws a pending record entirely; the status is none again', async () => {
+    const { person } = await pending();
+    const res = await call(t, 'DELETE', '/api/me/verification', { cookie: person.cookie });
+    expect(res.status).toBe(204);
+    expect((await call(t, 'GET', '/api/me/verification', { cookie: person.cookie })).body.verification).toEqual({
+      status: 'none',
+    });
+    expect((await call(t, 'GET', '/api/me', { cookie: person.cookie })).body.me.verificationStatus).toBe('none');
+    expect(snapshot(t.db).verifications).toEqual([]);
+    expect(JSON.stringify(snapshot(t.db))).not.toContain('张三风');
+    // Submitting again is allowed, as for anyone with nothing pending.
+    const again = await call(t, 'POST', '/api/me/verification', { cookie: person.cookie, body: fixed });
+    expect(again.status).toBe(201);
+  });
+
+  it('after a withdrawal, the status is the decision before it', async () => {
+    const { person, id } = await pending();
+    const admin = await adminCookie();
+    await call(t, 'POST', `/api/admin/verifications/${id}/reject`, { cookie: admin, body: { reason: 'blurred' } });
+    await call(t, 'POST', '/api/me/verification', { cookie: person.cookie, body: fixed });
+    expect((await call(t, 'DELETE', '/api/me/verification', { cookie: person.cookie })).status).toBe(204);
+    const now = (await call(t, 'GET', '/api/me/verification', { cookie: person.cookie })).body.verification;
+    expect(now).toMatchObject({ id, status: 'rejected', legalName: '张三风', reason: 'blurred' });
+  });
+
+  it('refuses both with 409 not_pending when nothing is pending (nothing, decided first by an admin, verified), writing nothing', async () => {
+    const none = await signUp(t);
+    const { person, id } = await pending();
+    const admin = await adminCookie();
+    await call(t, 'POST', `/api/admin/verifications/${id}/approve`, { cookie: admin, body: {} });
+    for (const who of [none, person]) {
+      const before = snapshot(t.db);
+      const put = await call(t, 'PUT', '/api/me/verification', { cookie: who.cookie, body: fixed });
+      const del = await call(t, 'DELETE', '/api/me/verification', { cookie: who.cookie });
+      for (const res of [put, del]) {
+        expect(res.status).toBe(409);
+        expect(res.body.error.code).toBe('not_pending');
+      }
+      expect(snapshot(t.db)).toEqual(before);
+    }
+  });
+
+  it('leaves the admin queue and the audit log listing, without the withdrawn record or the flag it raised', async () => {
+    const { person, id } = await pending();
+    // Someone else submits the same document: the queue flags each record with the other.
+    const copy = await signUp(t);
+    await call(t, 'POST', '/api/me/verification', { cookie: copy.cookie, body: first });
+    const admin = await adminCookie();
+    const flagged = await call(t, 'GET', '/api/admin/verifications?status=pending', { cookie: admin });
+    expect(flagged.body.verifications.map((v: { sameDocument: unknown[] }) => v.sameDocument.length)).toEqual([1, 1]);
+
+    await call(t, 'DELETE', '/api/me/verification', { cookie: person.cookie });
+    const queue = await call(t, 'GET', '/api/admin/verifications', { cookie: admin });
+    expect(queue.status).toBe(200);
+    expect(queue.body.verifications).toEqual([
+      expect.objectContaining({ person: expect.objectContaining({ id: copy.me.id }), sameDocument: [] }),
+    ]);
+    expect((await call(t, 'GET', `/api/admin/verifications/${id}`, { cookie: admin })).status).toBe(404);
+    const audit = await call(t, 'GET', '/api/admin/audit', { cookie: admin });
+    expect(audit.status).toBe(200);
+  });
+});
+
 describe('verification: what is wrong, said precisely', () => {
   it.each([
     [
@@ -285,6 +409,7 @@ describe('privacy', () => {
         masked: { name: '*三丰', status: 'masked', num: p.me.extension },
         hidden: { name: '三丰哥', status: 'hidden', num: p.me.extension },
       },
+      pending: null,
       verification: 'verified',
     });
   });
@@ -320,6 +445,65 @@ describe('privacy', () => {
     for (const choice of ['full', 'masked', 'hidden']) {
       expect(preview.options[choice]).toEqual({ name: 'Just Me', status: 'unverified', num: p.me.extension });
     }
+  });
+
+  it('previews what callees will see once the pending name is approved, beside what they see today', async () => {
+    const p = await signUp(t, { nickname: '三丰哥' });
+    const none = (await call(t, 'GET', '/api/me/privacy/preview', { cookie: p.cookie })).body.preview;
+    expect(none.pending).toBeNull();
+    await call(t, 'POST', '/api/me/verification', {
+      cookie: p.cookie,
+      body: { legalName: '张三丰', idNumber: 'G12345678' },
+    });
+    const preview = (await call(t, 'GET', '/api/me/privacy/preview', { cookie: p.cookie })).body.preview;
+    const num = p.me.extension;
+    expect(preview).toEqual({
+      current: 'masked',
+      // Today: not verified yet, whatever the choice.
+      options: {
+        full: { name: '三丰哥', status: 'unverified', num },
+        masked: { name: '三丰哥', status: 'unverified', num },
+        hidden: { name: '三丰哥', status: 'unverified', num },
+      },
+      pending: {
+        full: { name: '张三丰', status: 'verified', num },
+        masked: { name: '*三丰', status: 'masked', num },
+        hidden: { name: '三丰哥', status: 'hidden', num },
+      },
+      verification: 'pending',
+    });
+    const chosen = await call(t, 'PUT', '/api/me/privacy', { cookie: p.cookie, body: { namePrivacy: 'full' } });
+    expect(chosen.body.preview.pending).toEqual(preview.pending);
+
+    // Once approved, it is exactly what the PBX's lookup answers, and nothing is pending any more.
+    const admin = await signUp(t);
+    makeAdmin(t.db, admin.me.id);
+    const id = (await call(t, 'GET', '/api/me/verification', { cookie: p.cookie })).body.verification.id;
+    await call(t, 'POST', `/api/admin/verifications/${id}/approve`, { cookie: admin.cookie, body: {} });
+    const after = (await call(t, 'GET', '/api/me/privacy/preview', { cookie: p.cookie })).body.preview;
+    expect(after.options).toEqual(preview.pending);
+    expect(after.pending).toBeNull();
+    const lookup = await t.internal.request(`/internal/asterisk/caller-name?caller=${num}&callee=1`, {
+      headers: { 'x-realcall-secret': t.config.internalSecret },
+    });
+    expect(await lookup.text()).toBe(`status=verified&name=${encodeURIComponent('张三丰')}&num=${num}`);
+  });
+
+  it('previews a resubmission after a revocation as pending, while callees see the nickname today', async () => {
+    const p = await verifiedPerson('李小龙', '小龙哥');
+    const list = await call(t, 'GET', '/api/admin/verifications?status=verified', { cookie: adminCookie });
+    const id = list.body.verifications.find((v: { person: { id: number } }) => v.person.id === p.me.id).id;
+    await call(t, 'POST', `/api/admin/verifications/${id}/revoke`, { cookie: adminCookie, body: { reason: 'typo' } });
+    await call(t, 'POST', '/api/me/verification', {
+      cookie: p.cookie,
+      body: { legalName: '李小隆', idNumber: 'G12345678' },
+    });
+    const preview = (await call(t, 'GET', '/api/me/privacy/preview', { cookie: p.cookie })).body.preview;
+    expect(preview.options.full).toEqual({ name: '小龙哥', status: 'unverified', num: p.me.extension });
+    expect(preview.pending.full).toEqual({ name: '李小隆', status: 'verified', num: p.me.extension });
+    // Withdrawn, nothing is pending any more.
+    await call(t, 'DELETE', '/api/me/verification', { cookie: p.cookie });
+    expect((await call(t, 'GET', '/api/me/privacy/preview', { cookie: p.cookie })).body.preview.pending).toBeNull();
   });
 
   it('refuses an unknown choice and writes nothing', async () => {

@@ -16,7 +16,12 @@ import { changePassword, deleteOwnAccount, describeMe, setNickname } from '../se
 import { previewNamePrivacy, setNamePrivacy } from '../services/privacy';
 import { rotateSipSecret, sipRegistration } from '../services/sip-accounts';
 import { iceSettings } from '../services/turn';
-import { myVerification, submitVerification } from '../services/verifications';
+import {
+  correctVerification,
+  myVerification,
+  submitVerification,
+  withdrawVerification,
+} from '../services/verifications';
 import { clientAddress } from './client';
 import { clearSessionCookie, ownSessionToken, requireSession } from './session';
 import { jsonOnly, valid } from './validate';
@@ -83,6 +88,14 @@ export function meRoutes(deps: Deps) {
       .post('/verification', jsonOnly, valid('json', verificationBody), (c) =>
         c.json({ verification: submitVerification(db, deps.keys, c.var.me.id, c.req.valid('json')) }, 201),
       )
+      // While pending only: the corrected record (a new id), or the record gone.
+      .put('/verification', jsonOnly, valid('json', verificationBody), (c) =>
+        c.json({ verification: correctVerification(db, deps.keys, c.var.me.id, c.req.valid('json')) }),
+      )
+      .delete('/verification', (c) => {
+        withdrawVerification(db, c.var.me.id);
+        return c.body(null, 204);
+      })
       .get('/privacy', (c) => c.json({ namePrivacy: c.var.me.namePrivacy }))
       .put('/privacy', jsonOnly, valid('json', privacyBody), (c) => {
         setNamePrivacy(db, deps.pbx, c.var.me.id, c.req.valid('json').namePrivacy);

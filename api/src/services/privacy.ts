@@ -6,7 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/open';
 import { NAME_PRIVACY, sipAccounts, users, verifications, type NamePrivacy } from '../../../db/schema';
 import { notFound } from '../errors';
-import { present, type Presentation } from './caller-name';
+import { present, type Caller, type Presentation } from './caller-name';
 import { retellCallees, type Pbx } from './pbx';
 import { myVerification, type MyVerification } from './verifications';
 
@@ -23,10 +23,21 @@ export type PrivacyPreview = {
   current: NamePrivacy;
   /** What a callee sees today under each choice: the same function the PBX's lookup uses. */
   options: Record<NamePrivacy, Presentation>;
+  /**
+   * What a callee will see under each choice once the pending record is
+   * approved (its legal name as the verified name, the same function again);
+   * null when nothing is pending.
+   */
+  pending: Record<NamePrivacy, Presentation> | null;
   /** Where the person's latest verification stands ('none' before the first), so their pages can say why. */
   verification: MyVerification['status'];
 };
 
+/** The caller under every choice, as the PBX's lookup would present them. */
+const underEachChoice = (caller: Caller) =>
+  Object.fromEntries(NAME_PRIVACY.map((p) => [p, present(caller, p)])) as Record<NamePrivacy, Presentation>;
+
+/** What callees see of the person today under each choice, and will see once their pending record is approved. */
 export function previewNamePrivacy(db: Db, userId: number): PrivacyPreview {
   const row = db
     .select({
@@ -42,9 +53,15 @@ export function previewNamePrivacy(db: Db, userId: number): PrivacyPreview {
     .get();
   if (!row) throw notFound('No such person.');
   const caller = { extension: row.extension, nickname: row.nickname, verifiedName: row.verifiedName };
-  const options = Object.fromEntries(NAME_PRIVACY.map((p) => [p, present(caller, p)])) as Record<
-    NamePrivacy,
-    Presentation
-  >;
-  return { current: row.privacy, options, verification: myVerification(db, userId).status };
+  const pending = db
+    .select({ legalName: verifications.legalName })
+    .from(verifications)
+    .where(and(eq(verifications.userId, userId), eq(verifications.status, 'pending')))
+    .get();
+  return {
+    current: row.privacy,
+    options: underEachChoice(caller),
+    pending: pending ? underEachChoice({ ...caller, verifiedName: pending.legalName }) : null,
+    verification: myVerification(db, userId).status,
+  };
 }

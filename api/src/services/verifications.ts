@@ -2,11 +2,14 @@
  * Real-name verification: a person submits, an admin decides.
  *
  *     pending ──approve──▶ verified ──revoke──▶ revoked
- *        └─────reject────▶ rejected
+ *        │└─────reject────▶ rejected
+ *        └──correct / withdraw (the person)──▶ (deleted; a correction is a new pending record)
  *
  * A person may submit again after `rejected` or `revoked`; never while a
  * record is `pending` or `verified` (the database enforces one of each per
- * person). Identity document numbers are kept only as a keyed hash and their
+ * person). While it is pending, the person may correct it or withdraw it;
+ * either deletes the record, so nothing of a withdrawn name or document is
+ * kept. Identity document numbers are kept only as a keyed hash and their
  * last 4 characters.
  *
  * Two rules keep the name trustworthy against a hostile user:
@@ -86,36 +89,42 @@ export const loginUnproven = (login: string) =>
     `First prove that ${login} is yours: ask for a code on the Verification page and enter it there.`,
   );
 
+/** What a person submits: a legal name and an identity document number, both already normalised (schemas.ts). */
+export type Submission = { legalName: string; idNumber: string };
+
 /** Submits a record for review; 403 until the login is proven, 409 while one is pending or verified. */
-export function submitVerification(
-  db: Db,
-  keys: Keys,
-  userId: number,
-  input: { legalName: string; idNumber: string },
-): MyVerification {
-  const alreadyVerified = () =>
-    conflict('already_verified', 'You are already verified; an admin must revoke it before you submit again.');
+export function submitVerification(db: Db, keys: Keys, userId: number, input: Submission): MyVerification {
+  return submitting(db, userId, (tx) => addPending(tx, keys, userId, input));
+}
+
+/**
+ * Replaces the person's pending record with a corrected one, checked exactly
+ * as a submission is. The old record is deleted (its name and document hash
+ * are not kept) and the correction is a new record with a new id, so an
+ * admin deciding by the id they were shown can never approve a name they
+ * did not see: they get 404 and the queue shows the correction. 409
+ * `not_pending` when nothing is pending (an admin may have decided first).
+ */
+export function correctVerification(db: Db, keys: Keys, userId: number, input: Submission): MyVerification {
+  return submitting(db, userId, (tx) => {
+    dropPending(tx, userId);
+    addPending(tx, keys, userId, input);
+  });
+}
+
+/**
+ * Withdraws the person's pending record: deleted, name and document hash
+ * with it. Their status is then their previous decided record's, or `none`.
+ * 409 `not_pending` when nothing is pending (an admin may have decided first).
+ */
+export function withdrawVerification(db: Db, userId: number): void {
+  db.transaction((tx) => dropPending(tx, userId));
+}
+
+/** Runs a submission's writes in one transaction; a second pending record is the conflict it is. */
+function submitting(db: Db, userId: number, write: (tx: Tx) => void): MyVerification {
   try {
-    db.transaction((tx) => {
-      const person = tx.select().from(users).where(eq(users.id, userId)).get();
-      if (!person) throw notFound('No such person.');
-      if (!person.loginProvenAt) throw loginUnproven(person.login);
-      const verified = tx
-        .select({ id: verifications.id })
-        .from(verifications)
-        .where(and(eq(verifications.userId, userId), eq(verifications.status, 'verified')))
-        .get();
-      if (verified) throw alreadyVerified();
-      tx.insert(verifications)
-        .values({
-          userId,
-          legalName: input.legalName,
-          idHash: hashIdNumber(keys, input.idNumber),
-          idLast4: input.idNumber.slice(-4),
-          status: 'pending',
-        })
-        .run();
-    });
+    db.transaction(write);
   } catch (err) {
     if (isUniqueViolation(err, 'verifications.user_id')) {
       throw conflict('verification_pending', 'A verification is already waiting for review.');
@@ -123,6 +132,45 @@ export function submitVerification(
     throw err;
   }
   return myVerification(db, userId);
+}
+
+/** The checks every submission passes, then its pending record. */
+function addPending(tx: Tx, keys: Keys, userId: number, input: Submission): void {
+  const person = tx.select().from(users).where(eq(users.id, userId)).get();
+  if (!person) throw notFound('No such person.');
+  if (!person.loginProvenAt) throw loginUnproven(person.login);
+  const verified = tx
+    .select({ id: verifications.id })
+    .from(verifications)
+    .where(and(eq(verifications.userId, userId), eq(verifications.status, 'verified')))
+    .get();
+  if (verified) {
+    throw conflict('already_verified', 'You are already verified; an admin must revoke it before you submit again.');
+  }
+  tx.insert(verifications)
+    .values({
+      userId,
+      legalName: input.legalName,
+      idHash: hashIdNumber(keys, input.idNumber),
+      idLast4: input.idNumber.slice(-4),
+      status: 'pending',
+    })
+    .run();
+}
+
+/**
+ * Deletes the person's pending record. Conditional on the status, as
+ * `decideVerification`'s update is: whichever of the person and an admin
+ * comes second finds it no longer pending and changes nothing.
+ */
+function dropPending(tx: Tx, userId: number): void {
+  const dropped = tx
+    .delete(verifications)
+    .where(and(eq(verifications.userId, userId), eq(verifications.status, 'pending')))
+    .run().changes;
+  if (dropped === 0) {
+    throw conflict('not_pending', 'Only a verification waiting for review can be changed or withdrawn; yours is not.');
+  }
 }
 
 /** Another person's record of the same document, as the admin is shown it. */
