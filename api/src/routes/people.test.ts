@@ -44,6 +44,23 @@ describe('GET /api/directory', () => {
     expect(under.body.people.map((p: { nickname: string }) => p.nickname)).toEqual(['Alice_100%']);
   });
 
+  it('never offers the person asking, by nickname or by extension', async () => {
+    const me = await signUp(t, { nickname: 'Alice Searching' });
+    const other = await signUp(t, { nickname: 'Alice Found' });
+    const search = async (q: string) =>
+      (await call(t, 'GET', `/api/directory?q=${encodeURIComponent(q)}`, { cookie: me.cookie })).body.people.map(
+        (p: { extension: string }) => p.extension,
+      );
+    expect(await search('Alice')).toEqual([other.me.extension]);
+    expect(await search('Searching')).toEqual([]);
+    expect(await search(me.me.extension)).toEqual([]);
+    // An extension prefix that matches both finds only the other.
+    expect(await search(me.me.extension.slice(0, 2))).toEqual([other.me.extension]);
+    // The other person finds the first as usual.
+    const theirs = await call(t, 'GET', '/api/directory?q=Searching', { cookie: other.cookie });
+    expect(theirs.body.people.map((p: { extension: string }) => p.extension)).toEqual([me.me.extension]);
+  });
+
   it('leaves out disabled people', async () => {
     const me = await signUp(t);
     const gone = await signUp(t, { nickname: 'Gone Soon' });

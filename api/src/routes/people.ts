@@ -19,7 +19,7 @@ export function peopleRoutes(deps: Deps) {
       .use('/directory', session)
       .use('/people/*', session)
       .get('/directory', valid('query', z.object({ q: searchQuery })), (c) =>
-        c.json({ people: searchDirectory(db, c.req.valid('query').q) }),
+        c.json({ people: searchDirectory(db, c.req.valid('query').q, c.var.me.id) }),
       )
       .get('/people/:extension', valid('param', byExtension), (c) => {
         const entry = directoryEntry(db, c.req.valid('param').extension);

@@ -2,7 +2,7 @@
  * Finding someone to call. Shows nickname, extension, whether they are
  * verified and whether they have an avatar — never a legal name.
  */
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, eq, ne, or, sql } from 'drizzle-orm';
 import { sanitizeDisplayName } from './display-name';
 import type { Db } from '../../../db/open';
 import { avatars, sipAccounts, users, verifications } from '../../../db/schema';
@@ -13,8 +13,12 @@ export const DIRECTORY_LIMIT = 20;
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** Enabled people whose nickname contains `q` (case-insensitive for ASCII) or whose extension starts with it. */
-export function searchDirectory(db: Db, q: string): DirectoryEntry[] {
+/**
+ * Enabled people whose nickname contains `q` (case-insensitive for ASCII) or
+ * whose extension starts with it, never the person asking (`askerId`): there
+ * is no calling yourself.
+ */
+export function searchDirectory(db: Db, q: string, askerId: number): DirectoryEntry[] {
   const pattern = escapeLike(q);
   const rows = db
     .select({
@@ -30,6 +34,7 @@ export function searchDirectory(db: Db, q: string): DirectoryEntry[] {
     .where(
       and(
         eq(users.disabled, false),
+        ne(users.id, askerId),
         or(
           sql`${sipAccounts.extension} LIKE ${`${pattern}%`} ESCAPE '\\'`,
           sql`${users.nickname} LIKE ${`%${pattern}%`} ESCAPE '\\'`,
