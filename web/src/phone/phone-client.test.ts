@@ -58,11 +58,8 @@ afterEach(async () => {
   await commands.sipPeerStop();
 });
 
-function start(overrides: Partial<SipAccount> = {}): PhoneClient {
-  phone = new PhoneClient(
-    { ...account, ...overrides },
-    { backoff: { initialMs: 150, maxMs: 600 }, iceGatheringTimeoutMs: 300 },
-  );
+function start(overrides: Partial<SipAccount> = {}, backoff = { initialMs: 150, maxMs: 600 }): PhoneClient {
+  phone = new PhoneClient({ ...account, ...overrides }, { backoff, iceGatheringTimeoutMs: 300 });
   void phone.start();
   return phone;
 }
@@ -117,6 +114,7 @@ describe('registration', () => {
   it('reports refused credentials as failed, with the reason', async () => {
     const p = start({ secret: 'not-the-secret-at-all-0123456789' });
     const s = await until(p, (x) => x.registration === 'failed');
+    expect(s.cause).toBe('credentials');
     expect(s.reason).toBe('credentials refused');
   });
 
@@ -127,8 +125,22 @@ describe('registration', () => {
     p.subscribe((s) => seen.push(s));
     await commands.sipPeerDrop();
     const lost = await until(p, (s) => s.registration === 'reconnecting' && s.retryAt !== null);
-    expect(lost.reason).toBe('connection lost');
+    expect(lost.cause).toBe('connection-lost');
     await registered(p);
+    expect(seen.map((s) => s.registration)).toContain('connecting');
+  });
+
+  it('a PBX that never answers is "pbx-unreachable"; Try now does not wait out the back-off', async () => {
+    // A port nothing listens on: the WebSocket cannot open.
+    const p = start({ wsUrl: 'ws://127.0.0.1:9/ws' }, { initialMs: 60_000, maxMs: 60_000 });
+    const down = await until(p, (s) => s.registration === 'reconnecting' && s.retryAt !== null);
+    expect(down.cause).toBe('pbx-unreachable');
+    expect(down.retryAt! - Date.now()).toBeGreaterThan(30_000);
+    const seen: PhoneSnapshot[] = [];
+    p.subscribe((s) => seen.push(s));
+    p.tryNow();
+    // Tried at once (well before the 45–60 s wait), failed again, and waits again.
+    await until(p, (s) => s.registration === 'reconnecting' && s.retryAt !== null && seen.length > 1, 4000);
     expect(seen.map((s) => s.registration)).toContain('connecting');
   });
 });

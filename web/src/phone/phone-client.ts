@@ -40,7 +40,7 @@ import {
   openMicrophone,
 } from './call-media';
 import { NAME_STATUS_HEADER, presentCaller } from './name-status';
-import { nextRegistration, type RegistrationState } from './states';
+import { nextRegistration, type RegistrationCause, type RegistrationState } from './states';
 
 export { END_REASONS, type EndReason } from './end-reasons';
 export type { CallView } from './call-line';
@@ -72,7 +72,9 @@ const IN_CALL_RETRY_MS = 400;
 
 export type PhoneSnapshot = {
   registration: RegistrationState;
-  /** Why the registration is not (yet) registered, for people: e.g. "connection lost". */
+  /** Why the registration is not (yet) registered, as a name the page words (states.ts). */
+  cause: RegistrationCause | null;
+  /** The technical detail behind `cause` (e.g. the WebSocket's close code), for logs and support. */
   reason: string | null;
   /** When the next reconnection attempt happens, while reconnecting. */
   retryAt: number | null;
@@ -120,7 +122,14 @@ export class PhoneError extends Error {
 }
 
 export class PhoneClient {
-  private snapshot: PhoneSnapshot = { registration: 'offline', reason: null, retryAt: null, call: null, calls: [] };
+  private snapshot: PhoneSnapshot = {
+    registration: 'offline',
+    cause: null,
+    reason: null,
+    retryAt: null,
+    call: null,
+    calls: [],
+  };
   private readonly listeners = new Set<(s: PhoneSnapshot) => void>();
   private ua: UserAgent | undefined;
   private registerer: Registerer | undefined;
@@ -147,7 +156,8 @@ export class PhoneClient {
     private readonly options: PhoneOptions = {},
   ) {
     this.now = options.now ?? Date.now;
-    this.backoff = options.backoff ?? { initialMs: 1000, maxMs: 30_000 };
+    // Bounded: a page whose PBX was away for a while is back within 15 s of its return.
+    this.backoff = options.backoff ?? { initialMs: 1000, maxMs: 15_000 };
     this.ice = {
       iceServers: account.iceServers,
       iceTransportPolicy: account.iceTransportPolicy ?? 'all',
@@ -218,10 +228,10 @@ export class PhoneClient {
     this.registerer.stateChange.addListener((state) => {
       if (state === RegistererState.Registered) {
         this.attempts = 0;
-        this.update({ registration: 'registered', reason: null, retryAt: null });
+        this.update({ registration: 'registered', cause: null, reason: null, retryAt: null });
       }
     });
-    this.update({ registration: 'connecting', reason: null, retryAt: null });
+    this.update({ registration: 'connecting', cause: null, reason: null, retryAt: null });
     try {
       await ua.start();
     } catch (err) {
@@ -241,7 +251,7 @@ export class PhoneClient {
     }
     this.registerer = undefined;
     await ua?.stop().catch(() => undefined);
-    this.update({ registration: 'offline', reason: null, retryAt: null });
+    this.update({ registration: 'offline', cause: null, reason: null, retryAt: null });
   }
 
   /**
@@ -254,6 +264,13 @@ export class PhoneClient {
     // With a call under way there is no time to ask whether the old socket still works: the
     // browser says the network changed, so a new socket is opened at once.
     void this.recover({ probe: this.live().length === 0 });
+  }
+
+  /** Tries to reach the PBX now instead of at the end of the current wait (the page's "Try now"). */
+  tryNow(): void {
+    if (!this.ua || this.stopping || this.snapshot.registration !== 'reconnecting') return;
+    clearTimeout(this.reconnectTimer);
+    void this.reconnect();
   }
 
   /** Calls an extension. Refused for one's own number, while another call exists, or when not registered. */
@@ -407,7 +424,12 @@ export class PhoneClient {
         // Several network events arrive for one change: one new socket that worked is enough.
         if (!probe && this.now() - this.freshSocketAt < FRESH_SOCKET_MS) return;
         if (probe && (await this.signallingAnswers(ua))) return this.restartIce();
-        this.update({ registration: 'reconnecting', reason: 'network changed', retryAt: null });
+        this.update({
+          registration: 'reconnecting',
+          cause: 'network-changed',
+          reason: 'network changed',
+          retryAt: null,
+        });
         // The old socket's closing handshake may never finish; the transport opens the new one meanwhile.
         // If it cannot (no address yet), the transport reports the failure and the phone retries
         // (scheduleReconnect: quickly while a call is under way).
@@ -565,20 +587,21 @@ export class PhoneClient {
   private async onConnected(): Promise<void> {
     clearTimeout(this.reconnectTimer);
     if (this.stopping || !this.registerer) return;
-    this.update({ registration: 'connecting', reason: null, retryAt: null });
+    this.update({ registration: 'connecting', cause: null, reason: null, retryAt: null });
     try {
       await this.registerer.register({
         requestDelegate: {
           // Not the registerer's state change: after a reconnect it is still "Registered" from before.
           onAccept: () => {
             this.attempts = 0;
-            this.update({ registration: 'registered', reason: null, retryAt: null });
+            this.update({ registration: 'registered', cause: null, reason: null, retryAt: null });
           },
           onReject: (response) => {
             const code = response.message.statusCode;
             const refused = code === 401 || code === 403 || code === 407;
             this.update({
               registration: refused ? 'failed' : 'reconnecting',
+              cause: refused ? 'credentials' : 'refused',
               reason: refused
                 ? 'credentials refused'
                 : `registration refused (${code} ${response.message.reasonPhrase})`,
@@ -588,7 +611,11 @@ export class PhoneClient {
         },
       });
     } catch (err) {
-      this.update({ registration: 'reconnecting', reason: err instanceof Error ? err.message : String(err) });
+      this.update({
+        registration: 'reconnecting',
+        cause: 'pbx-unreachable',
+        reason: err instanceof Error ? err.message : String(err),
+      });
       this.scheduleReconnect();
     }
     // Media may be stranded on the old path: ask for a new one.
@@ -597,7 +624,9 @@ export class PhoneClient {
 
   private onDisconnected(error?: Error): void {
     if (this.stopping || !this.ua) return;
-    this.update({ registration: 'reconnecting', reason: error ? 'connection lost' : 'disconnected' });
+    // Never connected since start (or since the last loss): the PBX is not answering at all.
+    const cause = this.snapshot.registration === 'connecting' ? 'pbx-unreachable' : 'connection-lost';
+    this.update({ registration: 'reconnecting', cause, reason: error ? error.message : 'disconnected' });
     this.scheduleReconnect();
   }
 
@@ -619,7 +648,11 @@ export class PhoneClient {
       if (this.ua.isConnected()) await this.onConnected();
       else await this.ua.reconnect();
     } catch (err) {
-      this.update({ registration: 'reconnecting', reason: err instanceof Error ? err.message : 'connection failed' });
+      this.update({
+        registration: 'reconnecting',
+        cause: 'pbx-unreachable',
+        reason: err instanceof Error ? err.message : 'connection failed',
+      });
       this.scheduleReconnect();
     }
   }

@@ -28,6 +28,21 @@
 export const REGISTRATION_STATES = ['offline', 'connecting', 'registered', 'reconnecting', 'failed'] as const;
 export type RegistrationState = (typeof REGISTRATION_STATES)[number];
 
+/**
+ * Why the phone is not registered, for the page to say in words: the
+ * browser's network changed, the PBX does not answer (never reached, or the
+ * WebSocket could not be opened again), the connection to it dropped, it
+ * refused the registration, or it refused this account's credentials.
+ */
+export const REGISTRATION_CAUSES = [
+  'network-changed',
+  'pbx-unreachable',
+  'connection-lost',
+  'refused',
+  'credentials',
+] as const;
+export type RegistrationCause = (typeof REGISTRATION_CAUSES)[number];
+
 const REGISTRATION_MOVES: Record<RegistrationState, readonly RegistrationState[]> = {
   offline: ['connecting'],
   connecting: ['registered', 'reconnecting', 'failed', 'offline'],

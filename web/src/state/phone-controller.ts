@@ -7,7 +7,14 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { PhoneClient, PhoneSnapshot } from '../phone/phone-client';
 
-const IDLE: PhoneSnapshot = { registration: 'offline', reason: null, retryAt: null, call: null, calls: [] };
+const IDLE: PhoneSnapshot = {
+  registration: 'offline',
+  cause: null,
+  reason: null,
+  retryAt: null,
+  call: null,
+  calls: [],
+};
 
 export class PhoneController implements ReactiveController {
   snapshot: PhoneSnapshot = IDLE;

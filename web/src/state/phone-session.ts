@@ -247,7 +247,9 @@ export class PhoneSession implements ReactiveController {
     this.controller.client?.sendDtmf(tone);
   }
 
+  /** "Try now": a phone waiting to reconnect tries at once; a refused or stopped one starts again. */
   async retry(): Promise<void> {
+    if (this.snapshot.registration === 'reconnecting' && this.controller.client) return this.controller.client.tryNow();
     if (this.me) await this.start(this.me);
   }
 

@@ -1,13 +1,30 @@
 /**
- * `<rc-registration-status>`: registered, connecting, reconnecting (with why
- * and when the next try is), offline or failed — said in words, not only
- * colour, and announced politely to screen readers.
+ * `<rc-registration-status>`: whether calls can be made, in a few words that
+ * fit one header row — "Ready for calls", "Connecting…", "Calls unavailable ·
+ * next try in 7 s" — with a "Try now" button whenever calls are unavailable.
+ * The why, in a full sentence, is `whyCallsUnavailable()`: the Phone page
+ * shows it beside the greyed Call buttons, and this element's `title` too.
+ * Announced politely to screen readers.
  */
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LocaleController, t } from '../../i18n/i18n';
-import type { RegistrationState } from '../../phone/states';
+import type { RegistrationCause, RegistrationState } from '../../phone/states';
 import { base } from '../shared/styles';
+
+/** Why calls cannot be made now, in a sentence in the page's language; '' when they can. */
+export function whyCallsUnavailable(
+  registration: RegistrationState,
+  cause: RegistrationCause | null,
+  options: { deviceOffline?: boolean; inCall?: boolean } = {},
+): string {
+  if (options.inCall) return t('reg.why.inCall');
+  if (registration === 'registered') return '';
+  if (options.deviceOffline) return t('reg.why.device-offline');
+  if (registration === 'connecting' && !cause) return t('reg.why.connecting');
+  if (registration === 'offline') return t('reg.why.offline');
+  return t(`reg.why.${cause ?? 'pbx-unreachable'}`);
+}
 
 @customElement('rc-registration-status')
 export class RcRegistrationStatus extends LitElement {
@@ -23,6 +40,7 @@ export class RcRegistrationStatus extends LitElement {
         gap: 0.5em;
         margin: 0;
         font-size: 0.95rem;
+        white-space: nowrap;
       }
       .dot {
         width: 0.7em;
@@ -41,6 +59,9 @@ export class RcRegistrationStatus extends LitElement {
       .failed {
         background: var(--rc-danger);
       }
+      .when {
+        color: var(--rc-muted);
+      }
       button {
         min-height: 2em;
         padding: 0.2em 0.7em;
@@ -49,8 +70,10 @@ export class RcRegistrationStatus extends LitElement {
   ];
 
   @property() registration: RegistrationState = 'offline';
-  @property() reason: string | null = null;
+  @property({ attribute: false }) cause: RegistrationCause | null = null;
   @property({ type: Number }) retryAt: number | null = null;
+  /** The browser says it has no network at all. */
+  @property({ type: Boolean }) deviceOffline = false;
   @state() private now = Date.now();
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly locale = new LocaleController(this);
@@ -67,31 +90,34 @@ export class RcRegistrationStatus extends LitElement {
 
   override render() {
     void this.locale;
-    const reason = this.reason ?? '';
-    let text: string;
-    switch (this.registration) {
-      case 'reconnecting':
-        text = this.retryAt
-          ? t('reg.reconnecting', { reason, seconds: Math.max(0, Math.ceil((this.retryAt - this.now) / 1000)) })
-          : t('reg.reconnectingNow', { reason });
-        break;
-      case 'failed':
-        text = t('reg.failed', { reason });
-        break;
-      default:
-        text = t(`reg.${this.registration}`);
-    }
-    return html`<p role="status" aria-live="polite" data-state=${this.registration}>
-      <span class="dot ${this.registration}" aria-hidden="true"></span><span>${text}</span>
+    const registration = this.registration;
+    // Connecting again after a loss is still "unavailable": the countdown is over, a try is under way.
+    const retrying = registration === 'connecting' && this.cause !== null;
+    const text =
+      registration === 'registered' || registration === 'offline' || (registration === 'connecting' && !retrying)
+        ? t(`reg.${registration}`)
+        : t('reg.unavailable');
+    const when =
+      registration === 'reconnecting' && this.retryAt
+        ? t('reg.nextTry', { seconds: Math.max(0, Math.ceil((this.retryAt - this.now) / 1000)) })
+        : registration === 'reconnecting' || retrying
+          ? t('reg.trying')
+          : '';
+    const why = whyCallsUnavailable(registration, this.cause, { deviceOffline: this.deviceOffline });
+    return html`<p role="status" aria-live="polite" data-state=${registration} title=${why || nothing}>
+      <span class="dot ${registration}" aria-hidden="true"></span><span>${text}</span>
+      ${when ? html`<span class="when">· ${when}</span>` : nothing}
       ${
-        this.registration === 'failed' || this.registration === 'offline'
+        registration === 'reconnecting' || registration === 'failed' || registration === 'offline'
           ? html`<button
+              aria-describedby="why"
               @click=${() => this.dispatchEvent(new CustomEvent('rc-retry', { bubbles: true, composed: true }))}
             >
               ${t('reg.retry')}
             </button>`
           : nothing
       }
+      <span class="visually-hidden" id="why">${why}</span>
     </p>`;
   }
 }
