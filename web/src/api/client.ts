@@ -71,6 +71,12 @@ export class ApiError extends Error {
 export class Api {
   /** The admin console's calls (admins only: the API answers 403 to anyone else). */
   readonly admin: AdminApi = new AdminApi(this);
+  /**
+   * Told when a request finds the session gone — signed out on every device,
+   * the password changed, the account disabled, expired — with the API's
+   * answer (`session_ended` and its `reason`), so the page can say why.
+   */
+  onSessionEnded: ((err: ApiError) => void) | undefined;
   constructor(private readonly base = '') {}
 
   /** One request to the API; the typed methods below (and `admin`) are built on it. */
@@ -93,7 +99,10 @@ export class Api {
     if (!res.ok) {
       const { code = 'unknown', message = res.statusText, ...details } = data.error ?? {};
       const retryAfter = Number(res.headers.get('retry-after') ?? NaN);
-      throw new ApiError(res.status, code, message, details, Number.isFinite(retryAfter) ? retryAfter : undefined);
+      const err = new ApiError(res.status, code, message, details, Number.isFinite(retryAfter) ? retryAfter : undefined);
+      // Signing in answers 401 for a wrong password: only a session that was open and is gone is an ending.
+      if (res.status === 401 && !path.startsWith('/api/auth/')) this.onSessionEnded?.(err);
+      throw err;
     }
     return data as T;
   }

@@ -31,11 +31,24 @@ const en = {
 
   'reg.registered': 'Ready for calls',
   'reg.connecting': 'Connecting…',
-  'reg.reconnecting': 'Reconnecting ({reason}) — next try in {seconds} s',
-  'reg.reconnectingNow': 'Reconnecting ({reason})…',
-  'reg.offline': 'Offline',
-  'reg.failed': 'Cannot register: {reason}',
-  'reg.retry': 'Try again',
+  'reg.unavailable': 'Calls unavailable',
+  'reg.nextTry': 'next try in {seconds} s',
+  'reg.trying': 'trying…',
+  'reg.offline': 'Not connected',
+  'reg.retry': 'Try now',
+  'reg.why.network-changed': 'Calls are unavailable for a moment: your network changed, and RealCall is reconnecting.',
+  'reg.why.pbx-unreachable':
+    "Calls are unavailable: RealCall's phone server is not answering. It may be restarting, or this network may block it. RealCall keeps trying.",
+  'reg.why.connection-lost':
+    'Calls are unavailable: the connection to the phone server was lost. RealCall is reconnecting.',
+  'reg.why.refused':
+    'Calls are unavailable: the phone server did not accept this device just now. RealCall keeps trying.',
+  'reg.why.credentials':
+    "Calls are unavailable: the phone server did not accept this account's phone credentials. Sign out and in again; if that does not help, ask an administrator.",
+  'reg.why.device-offline': 'Calls are unavailable: this device is offline. Check its Wi-Fi or mobile data.',
+  'reg.why.connecting': 'Calls can be made once the phone is connected.',
+  'reg.why.offline': 'Calls are unavailable: the phone is not connected. Press “Try now”.',
+  'reg.why.inCall': 'You are in a call: end it before making another.',
 
   'home.dial': 'Dial',
   'home.devices': 'Microphone and output',
@@ -249,6 +262,67 @@ const en = {
   'alerts.hide': 'Hide',
   'alerts.calling': '📞 {name} is calling',
 
+  'session.ended.disabled': 'You were signed out: an administrator disabled this account.',
+  'session.ended.password_changed':
+    "You were signed out because this account's password was changed. Sign in with the new password.",
+  'session.ended.signed_out_everywhere': 'You were signed out on every device, as asked.',
+  'session.ended.expired': 'Your session expired. Sign in again.',
+  'session.ended.other': 'You were signed out. Sign in again.',
+
+  'service.unreachable': 'RealCall cannot be reached right now',
+  'service.unreachableBody':
+    'Its service is not answering. Nothing is lost: if you were signed in, you still are. This page tries again by itself.',
+  'service.nextTry': 'Next try in {seconds} s.',
+  'service.tryNow': 'Try now',
+
+  'auth.intro1': 'RealCall is for voice calls in your browser where people can trust who is calling.',
+  'auth.intro2':
+    'The person you call sees your verified real name beneath your picture — in full, partly hidden or not at all, as you choose.',
+  'auth.signUpIntro':
+    'You can call as soon as your account exists. To show your real name, prove that your e-mail or phone number is yours, then submit your legal name and identity document number for an administrator to check. Of the number only a fingerprint and its last 4 characters are kept.',
+  'auth.loginHint': 'An e-mail address, or a phone number with + and its country code.',
+  'auth.passwordRules': 'At least 10 characters. A few unrelated words are easy to remember and hard to guess.',
+
+  'account.title': 'Account',
+  'account.passwordTitle': 'Change password',
+  'account.current': 'Current password',
+  'account.new': 'New password',
+  'account.changePassword': 'Change password',
+  'account.passwordChanged': 'Password changed. You were signed out on your other devices.',
+  'account.everywhereTitle': 'Signed in elsewhere?',
+  'account.everywhere': 'Sign out everywhere',
+  'account.everywhereHint': 'Signs this account out on every device and browser, this one too.',
+  'account.deleteTitle': 'Delete account',
+  'account.deleteWhat':
+    'Deleting removes your account for good: your login, password, nickname, picture, extension and phone account, your verification (legal name and document fingerprint) and your privacy choice, and signs you out everywhere. Calls were never recorded, so there is none to delete. Recent calls kept in this browser are cleared too. Admins keep their audit entries, which then name no one.',
+  'account.deleteStart': 'Delete my account…',
+  'account.deletePassword': 'Your password, to confirm',
+  'account.deleteButton': 'Delete my account for good',
+  'account.cancel': 'Cancel',
+  'account.deleted': 'Your account was deleted.',
+
+  'verify.legalNameHint':
+    'Letters as on your document, with single spaces, ·, apostrophes, dots or hyphens between parts.',
+  'verify.readAs': 'Read as: {value}',
+  'verify.correct': 'Correct it',
+  'verify.withdraw': 'Withdraw',
+  'verify.withdrawConfirm':
+    'Withdraw your submission? Your legal name and document number are deleted, not kept; you can submit again at any time.',
+  'verify.withdrawYes': 'Yes, withdraw',
+  'verify.keep': 'No, keep it',
+  'verify.withdrawn': 'Withdrawn: nothing of it is kept.',
+  'verify.saveCorrection': 'Save the correction',
+  'verify.corrected': 'Corrected. It waits for review as before.',
+  'verify.pendingEdit': 'While it waits for review you can correct it or withdraw it.',
+  'verify.approvedNext': 'Callees now see your verified real name — partly hidden unless you choose otherwise.',
+  'verify.toPrivacy': 'Choose how your name is shown',
+
+  'privacy.afterApproval': 'After approval',
+  'privacy.pendingPreview': 'Once an admin approves your verification, callees will see:',
+  'privacy.now': 'Now',
+
+  'home.callWhy': 'Why calls are unavailable',
+
   'error.generic': 'Something went wrong: {message}',
   'error.network': 'Cannot reach RealCall. Check your connection.',
   'auth.disabled': 'This account has been disabled by an administrator. Ask them to enable it again.',
@@ -279,11 +353,22 @@ const zh: Record<MessageKey, string> = {
 
   'reg.registered': '可以接打电话',
   'reg.connecting': '正在连接…',
-  'reg.reconnecting': '正在重新连接（{reason}），{seconds} 秒后重试',
-  'reg.reconnectingNow': '正在重新连接（{reason}）…',
-  'reg.offline': '离线',
-  'reg.failed': '无法注册：{reason}',
-  'reg.retry': '重试',
+  'reg.unavailable': '暂时无法通话',
+  'reg.nextTry': '{seconds} 秒后重试',
+  'reg.trying': '正在重试…',
+  'reg.offline': '未连接',
+  'reg.retry': '立即重试',
+  'reg.why.network-changed': '暂时无法通话：你的网络发生了变化，RealCall 正在重新连接。',
+  'reg.why.pbx-unreachable':
+    '暂时无法通话：RealCall 的电话服务器没有响应，可能正在重启，或此网络阻止了连接。RealCall 会继续尝试。',
+  'reg.why.connection-lost': '暂时无法通话：与电话服务器的连接断开了，RealCall 正在重新连接。',
+  'reg.why.refused': '暂时无法通话：电话服务器刚才没有接受此设备。RealCall 会继续尝试。',
+  'reg.why.credentials':
+    '暂时无法通话：电话服务器没有接受此账户的电话凭据。请退出后重新登录；如果仍然不行，请联系管理员。',
+  'reg.why.device-offline': '暂时无法通话：此设备已离线。请检查 Wi-Fi 或移动数据。',
+  'reg.why.connecting': '电话连接好之后即可拨打。',
+  'reg.why.offline': '暂时无法通话：电话未连接。请点击“立即重试”。',
+  'reg.why.inCall': '你正在通话中：请先结束当前通话再拨打。',
 
   'home.devices': '麦克风与输出设备',
   'home.dial': '拨号',
@@ -484,6 +569,62 @@ const zh: Record<MessageKey, string> = {
   'alerts.denied': '此网站的来电通知已被阻止。如需开启，请打开网站设置（地址栏左侧的图标），将“通知”设为“允许”。',
   'alerts.hide': '隐藏',
   'alerts.calling': '📞 {name} 来电',
+
+  'session.ended.disabled': '你已被退出登录：管理员停用了此账户。',
+  'session.ended.password_changed': '此账户的密码已更改，你已被退出登录。请使用新密码登录。',
+  'session.ended.signed_out_everywhere': '已按你的要求在所有设备上退出登录。',
+  'session.ended.expired': '登录已过期。请重新登录。',
+  'session.ended.other': '你已退出登录。请重新登录。',
+
+  'service.unreachable': '暂时无法连接 RealCall',
+  'service.unreachableBody': '服务没有响应。不会丢失任何内容：如果你已登录，仍保持登录。此页面会自动重试。',
+  'service.nextTry': '{seconds} 秒后重试。',
+  'service.tryNow': '立即重试',
+
+  'auth.intro1': 'RealCall 是在浏览器中拨打的语音电话，让人能够信任来电的是谁。',
+  'auth.intro2': '被叫方会在你的头像下方看到你经过认证的真实姓名——完整显示、部分隐藏或不显示，由你选择。',
+  'auth.signUpIntro':
+    '账户创建后即可拨打电话。如要显示真实姓名，请先证明邮箱或手机号属于本人，再提交真实姓名和证件号码，由管理员审核。证件号码只保存指纹和后 4 位。',
+  'auth.loginHint': '邮箱地址，或以 + 和国家代码开头的手机号。',
+  'auth.passwordRules': '至少 10 个字符。几个互不相关的词语既好记又难猜。',
+
+  'account.title': '账户',
+  'account.passwordTitle': '修改密码',
+  'account.current': '当前密码',
+  'account.new': '新密码',
+  'account.changePassword': '修改密码',
+  'account.passwordChanged': '密码已修改。你在其他设备上已被退出登录。',
+  'account.everywhereTitle': '在别处登录过？',
+  'account.everywhere': '在所有设备上退出',
+  'account.everywhereHint': '在所有设备和浏览器上退出此账户，包括当前这个。',
+  'account.deleteTitle': '删除账户',
+  'account.deleteWhat':
+    '删除会永久移除你的账户：登录账号、密码、昵称、头像、分机号和电话账户、实名认证（真实姓名和证件指纹）以及隐私选择，并在所有设备上退出登录。通话从不录音，因此没有通话需要删除。此浏览器中保存的最近通话也会清除。管理员保留的审计记录将不再指明任何人。',
+  'account.deleteStart': '删除我的账户…',
+  'account.deletePassword': '输入密码以确认',
+  'account.deleteButton': '永久删除我的账户',
+  'account.cancel': '取消',
+  'account.deleted': '你的账户已删除。',
+
+  'verify.legalNameHint': '与证件一致的文字，各部分之间可用单个空格、·、撇号、点或连字符。',
+  'verify.readAs': '将读取为：{value}',
+  'verify.correct': '更正',
+  'verify.withdraw': '撤回',
+  'verify.withdrawConfirm': '撤回你的提交？你的真实姓名和证件号码会被删除、不会保留；你随时可以重新提交。',
+  'verify.withdrawYes': '确定撤回',
+  'verify.keep': '不，保留',
+  'verify.withdrawn': '已撤回：不保留任何内容。',
+  'verify.saveCorrection': '保存更正',
+  'verify.corrected': '已更正，仍在等待审核。',
+  'verify.pendingEdit': '等待审核期间，你可以更正或撤回。',
+  'verify.approvedNext': '被叫方现在会看到你经过认证的真实姓名——除非你另行选择，否则部分隐藏。',
+  'verify.toPrivacy': '选择姓名的显示方式',
+
+  'privacy.afterApproval': '通过审核后',
+  'privacy.pendingPreview': '管理员通过你的认证后，被叫方将看到：',
+  'privacy.now': '现在',
+
+  'home.callWhy': '为什么暂时无法通话',
 
   'error.generic': '出错了：{message}',
   'error.network': '无法连接 RealCall，请检查网络。',

@@ -8,7 +8,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Api, ApiError, type Me } from '../../api/client';
 import { LocaleController, locale, setLocale, t } from '../../i18n/i18n';
-import { LOCALES, type Locale } from '../../i18n/messages';
+import { LOCALES, type Locale, type MessageKey } from '../../i18n/messages';
 import { CallAlerts } from '../../state/call-alerts';
 import { PhoneSession } from '../../state/phone-session';
 import { clearRecents } from '../../state/recents';
@@ -16,7 +16,7 @@ import '../rc-admin/rc-admin';
 import '../rc-home/rc-home';
 import '../rc-privacy-settings/rc-privacy-settings';
 import '../rc-profile/rc-profile';
-import '../rc-registration-status/rc-registration-status';
+import { whyCallsUnavailable } from '../rc-registration-status/rc-registration-status';
 import '../rc-sign-in/rc-sign-in';
 import '../rc-verification/rc-verification';
 import { callScreen, firstCallNotice } from '../shared/phone-views';
@@ -99,6 +99,17 @@ export class RcApp extends LitElement {
         box-shadow: 0 16px 48px rgb(0 0 0 / 0.35);
         border-radius: 16px;
       }
+      .unreachable {
+        max-width: 30rem;
+        margin: 2rem auto;
+        padding: 1rem 1.25rem;
+        background: #fff;
+        border: 2px solid var(--rc-warn);
+        border-radius: var(--rc-radius);
+      }
+      .unreachable h2 {
+        margin-top: 0;
+      }
       .call-layer.floating {
         position: static;
         background: none;
@@ -112,6 +123,13 @@ export class RcApp extends LitElement {
   @state() private loading = true;
   @state() private route: Route = routeFromHash(location.hash);
   @state() private floating = false;
+  /** The API did not answer while finding out who is signed in: said so, and tried again (the sign-in form would lie). */
+  @state() private unreachable = false;
+  @state() private nextTryAt = 0;
+  @state() private now = Date.now();
+  /** Said above the sign-in form: why the person was signed out (a session cut elsewhere, a deleted account). */
+  @state() private signedOutNotice: MessageKey | '' = '';
+  @state() private deviceOffline = !navigator.onLine;
   // The app's own origin serves the call-alerts worker: its notifications can answer and decline.
   private readonly session = new PhoneSession(
     this,
@@ -121,32 +139,94 @@ export class RcApp extends LitElement {
   );
   private readonly locale = new LocaleController(this);
   private readonly onHash = () => (this.route = routeFromHash(location.hash));
+  private readonly onNetwork = () => {
+    this.deviceOffline = !navigator.onLine;
+    if (navigator.onLine && this.unreachable) void this.restore();
+  };
+  private restoreAttempts = 0;
+  private restoreTimer: ReturnType<typeof setTimeout> | undefined;
+  private tick: ReturnType<typeof setInterval> | undefined;
+  private lastRegistration = '';
 
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('hashchange', this.onHash);
+    window.addEventListener('online', this.onNetwork);
+    window.addEventListener('offline', this.onNetwork);
     void this.restore();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.onHash);
+    window.removeEventListener('online', this.onNetwork);
+    window.removeEventListener('offline', this.onNetwork);
+    clearTimeout(this.restoreTimer);
+    clearInterval(this.tick);
+    this.api.onSessionEnded = undefined;
     void this.session.stop();
   }
 
+  /**
+   * Who is signed in, asked of the API. A 401 means nobody (or a session that
+   * ended: `sessionEnded` says why); no answer at all means the service is
+   * unreachable — said in words and tried again on a bounded back-off
+   * (2, 4, 8, then every 15 s), never shown as the sign-in form.
+   */
   private async restore(): Promise<void> {
+    clearTimeout(this.restoreTimer);
+    this.api.onSessionEnded = (err) => void this.sessionEnded(err);
     try {
-      await this.signedIn(await this.api.me());
+      const me = await this.api.me();
+      this.serviceBack();
+      await this.signedIn(me);
     } catch (err) {
-      if (!(err instanceof ApiError) || err.status !== 401)
-        this.session.lastError = err instanceof Error ? err.message : String(err);
+      if (err instanceof ApiError && err.status === 401) {
+        this.serviceBack();
+      } else {
+        this.unreachable = true;
+        const wait = Math.min(15_000, 2000 * 2 ** this.restoreAttempts);
+        this.restoreAttempts += 1;
+        this.nextTryAt = Date.now() + wait;
+        this.now = Date.now();
+        this.tick ??= setInterval(() => (this.now = Date.now()), 1000);
+        this.restoreTimer = setTimeout(() => void this.restore(), wait);
+      }
     } finally {
       this.loading = false;
     }
   }
 
+  private serviceBack(): void {
+    this.unreachable = false;
+    this.restoreAttempts = 0;
+    clearInterval(this.tick);
+    this.tick = undefined;
+  }
+
+  /** The session is gone (ended elsewhere, disabled, expired): back to the sign-in form, saying why. */
+  private async sessionEnded(err: ApiError): Promise<void> {
+    if (!this.me) return;
+    const reason = typeof err.details.reason === 'string' ? err.details.reason : '';
+    const known = ['disabled', 'password_changed', 'signed_out_everywhere', 'expired'];
+    this.signedOutNotice = `session.ended.${known.includes(reason) ? (reason as 'disabled') : 'other'}`;
+    await this.session.stop();
+    this.me = null;
+  }
+
+  override updated(): void {
+    // A phone whose registration is refused may belong to a session that was just cut: asking the API
+    // finds out (its 401 reaches sessionEnded) and says why, instead of "Calls unavailable" for ever.
+    const registration = this.session.snapshot.registration;
+    if (registration !== this.lastRegistration) {
+      this.lastRegistration = registration;
+      if (registration === 'failed' && this.me) void this.api.me().catch(() => undefined);
+    }
+  }
+
   private async signedIn(me: Me): Promise<void> {
     this.me = me;
+    this.signedOutNotice = '';
     try {
       await this.session.start(me);
     } catch (err) {
@@ -159,6 +239,15 @@ export class RcApp extends LitElement {
     await this.session.stop();
     await this.api.signOut().catch(() => undefined);
     this.me = null;
+  }
+
+  /** The person left on every device, or deleted their account, from the Profile page. */
+  private async accountClosed(why: 'everywhere' | 'deleted'): Promise<void> {
+    const me = this.me;
+    await this.session.stop();
+    if (why === 'deleted' && me) clearRecents(me.extension);
+    this.me = null;
+    this.signedOutNotice = why === 'deleted' ? 'account.deleted' : 'session.ended.signed_out_everywhere';
   }
 
   override render() {
@@ -175,8 +264,9 @@ export class RcApp extends LitElement {
           this.me
             ? html`<rc-registration-status
                 registration=${this.session.snapshot.registration}
-                .reason=${this.session.snapshot.reason}
+                .cause=${this.session.snapshot.cause}
                 .retryAt=${this.session.snapshot.retryAt}
+                ?deviceOffline=${this.deviceOffline}
                 @rc-retry=${() => void this.session.retry()}
               ></rc-registration-status>`
             : nothing
@@ -190,10 +280,30 @@ export class RcApp extends LitElement {
       <main ?inert=${modal}>
         ${this.session.refusal ? html`<p class="error" role="alert">${this.session.refusal}</p>` : nothing}
         ${this.session.lastError ? html`<p class="error" role="alert">${t('error.generic', { message: this.session.lastError })}</p>` : nothing}
-        ${this.me ? this.renderRoute(this.me) : html`<rc-sign-in .api=${this.api} @rc-signed-in=${(e: CustomEvent<{ me: Me }>) => void this.signedIn(e.detail.me)}></rc-sign-in>`}
+        ${
+          this.me
+            ? this.renderRoute(this.me)
+            : this.unreachable
+              ? this.renderUnreachable()
+              : html`<rc-sign-in
+                  .api=${this.api}
+                  notice=${this.signedOutNotice ? t(this.signedOutNotice) : ''}
+                  @rc-signed-in=${(e: CustomEvent<{ me: Me }>) => void this.signedIn(e.detail.me)}
+                ></rc-sign-in>`
+        }
       </main>
       ${this.renderCall()} ${this.renderNotice()}
     `;
+  }
+
+  private renderUnreachable() {
+    const seconds = Math.max(0, Math.ceil((this.nextTryAt - this.now) / 1000));
+    return html`<section class="unreachable" role="alert" aria-labelledby="unreachable-title">
+      <h2 id="unreachable-title">${t('service.unreachable')}</h2>
+      <p>${t('service.unreachableBody')}</p>
+      <p class="hint">${t('service.nextTry', { seconds })}</p>
+      <button class="primary" @click=${() => void this.restore()}>${t('service.tryNow')}</button>
+    </section>`;
   }
 
   private renderNav(me: Me) {
@@ -225,6 +335,8 @@ export class RcApp extends LitElement {
           .api=${this.api}
           .me=${me}
           @rc-me-changed=${(e: CustomEvent<{ me: Me }>) => (this.me = e.detail.me)}
+          @rc-signed-out-everywhere=${() => void this.accountClosed('everywhere')}
+          @rc-account-deleted=${() => void this.accountClosed('deleted')}
         ></rc-profile>`;
       case 'admin':
         return me.role === 'admin' ? html`<rc-admin .api=${this.api}></rc-admin>` : nothing;
@@ -238,6 +350,10 @@ export class RcApp extends LitElement {
           .devices=${this.session.devices}
           .alerts=${this.session.alerts}
           ?canCall=${this.session.snapshot.registration === 'registered' && !this.session.snapshot.call}
+          callWhy=${whyCallsUnavailable(this.session.snapshot.registration, this.session.snapshot.cause, {
+            deviceOffline: this.deviceOffline,
+            inCall: Boolean(this.session.snapshot.call),
+          })}
           @rc-dial=${(e: CustomEvent<{ extension: string }>) => void this.session.dial(e.detail.extension)}
           @rc-clear-recents=${() => {
             clearRecents(me.extension);

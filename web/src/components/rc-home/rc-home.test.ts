@@ -85,14 +85,27 @@ describe('rc-home', () => {
     await expect.element(s.getByRole('status')).toHaveTextContent('Nobody found.');
   });
 
-  test('search by extension finds the person', async () => {
-    const home = await mount('rc-home', { canCall: false });
+  test('search by extension finds the person; greyed Call buttons say why', async () => {
+    const why = "Calls are unavailable: RealCall's phone server is not answering.";
+    const home = await mount('rc-home', { canCall: false, callWhy: why });
     const s = within(home);
     await s.getByLabelText('Nickname or extension').fill(plain.me.extension);
     const first = s.getByRole('list', { name: 'Find someone' }).getByRole('listitem').first();
     await expect.element(first).toHaveTextContent(plain.nickname);
-    // Not registered yet: nobody can be called.
+    // Not registered: nobody can be called, and each Call button says why.
     await expect.element(first.getByRole('button')).toBeDisabled();
+    await expect.element(first.getByRole('button')).toHaveAccessibleDescription(why);
+    await expect.element(s.getByRole('button', { name: 'Call', exact: true })).toHaveAccessibleDescription(why);
+    await expect.element(s.getByText(why)).toBeVisible();
+  });
+
+  test('the directory never offers to call yourself', async () => {
+    const home = await mount('rc-home', { canCall: true, extension: searcher.me.extension });
+    const s = within(home);
+    await s.getByLabelText('Nickname or extension').fill(searcher.me.extension);
+    await expect.element(s.getByRole('status')).toHaveTextContent('Nobody found.');
+    await s.getByLabelText('Nickname or extension').fill(searcher.nickname);
+    await expect.element(s.getByRole('status')).toHaveTextContent('Nobody found.');
   });
 
   test('dialling: typed and keyed digits, delete, then Call fires rc-dial', async () => {

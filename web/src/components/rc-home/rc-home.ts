@@ -6,6 +6,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Api, type DirectoryEntry, type Presentation, type PrivacyPreview } from '../../api/client';
+import { dateTime } from '../../i18n/format';
 import { LocaleController, t } from '../../i18n/i18n';
 import type { RecentCall } from '../../state/recents';
 import { formatDuration } from '../shared/duration';
@@ -101,6 +102,11 @@ export class RcHome extends LitElement {
       .mark.unavailable {
         color: #a40e26;
       }
+      .call-why {
+        margin: 0.6rem 0 0;
+        color: var(--rc-warn);
+        font-weight: 600;
+      }
       .missed {
         color: var(--rc-danger);
       }
@@ -120,6 +126,8 @@ export class RcHome extends LitElement {
   /** Where the person's own verification stands (from the privacy preview), to say why callees see what they see. */
   @property() verification: PrivacyPreview['verification'] | '' = '';
   @property({ type: Boolean }) canCall = false;
+  /** Why calls cannot be made now, in a sentence (said beside the greyed Call buttons); '' when they can. */
+  @property() callWhy = '';
   /** The microphones and outputs to call with, chosen here before a call (and on the call screen during one). */
   @property({ attribute: false }) devices: AudioDevices | null = null;
   /** System notices of calls while this tab is hidden: asked for here, where the card says why. */
@@ -161,10 +169,12 @@ export class RcHome extends LitElement {
         <button
           class="primary call"
           ?disabled=${!this.canCall || this.number.length < 3}
+          aria-describedby=${this.why()}
           @click=${() => this.dial(this.number)}
         >
           ${t('home.call')}
         </button>
+        ${!this.canCall && this.callWhy ? html`<p class="call-why" id="call-why" role="status">${this.callWhy}</p>` : nothing}
       </section>
 
       <section aria-labelledby="search-title">
@@ -175,32 +185,35 @@ export class RcHome extends LitElement {
         ${
           this.results === null
             ? nothing
-            : this.results.length === 0
+            : this.results.every((p) => p.extension === this.extension)
               ? html`<p class="hint" role="status">${t('home.noResults')}</p>`
               : html`<ul aria-label=${t('home.search')}>
-                  ${this.results.map(
-                    (p) =>
-                      html`<li>
-                        <rc-avatar
-                          extension=${p.extension}
-                          name=${p.nickname}
-                          src=${p.hasAvatar ? this.api.avatarUrl(p.extension) : ''}
-                        ></rc-avatar>
-                        <span class="who"
-                          ><strong>${p.nickname}</strong>
-                          <span class="hint"
-                            >${p.extension}${p.verified ? html` · ✔ ${t('home.verifiedAccount')}` : nothing}</span
-                          ></span
-                        >
-                        <button
-                          ?disabled=${!this.canCall}
-                          aria-label=${t('embed.call', { name: `${p.nickname} (${p.extension})` })}
-                          @click=${() => this.dial(p.extension)}
-                        >
-                          ${t('home.call')}
-                        </button>
-                      </li>`,
-                  )}
+                  ${this.results
+                    .filter((p) => p.extension !== this.extension)
+                    .map(
+                      (p) =>
+                        html`<li>
+                          <rc-avatar
+                            extension=${p.extension}
+                            name=${p.nickname}
+                            src=${p.hasAvatar ? this.api.avatarUrl(p.extension) : ''}
+                          ></rc-avatar>
+                          <span class="who"
+                            ><strong>${p.nickname}</strong>
+                            <span class="hint"
+                              >${p.extension}${p.verified ? html` · ✔ ${t('home.verifiedAccount')}` : nothing}</span
+                            ></span
+                          >
+                          <button
+                            ?disabled=${!this.canCall}
+                            aria-describedby=${this.why()}
+                            aria-label=${t('embed.call', { name: `${p.nickname} (${p.extension})` })}
+                            @click=${() => this.dial(p.extension)}
+                          >
+                            ${t('home.call')}
+                          </button>
+                        </li>`,
+                    )}
                 </ul>`
         }
       </section>
@@ -230,12 +243,13 @@ export class RcHome extends LitElement {
                           }
                           <span class="hint ${r.missed ? 'missed' : ''}"
                             >${recentKind(r)} · ${r.number} ·
-                            <time datetime=${new Date(r.at).toISOString()}>${new Date(r.at).toLocaleString()}</time
+                            <time datetime=${new Date(r.at).toISOString()}>${dateTime(r.at)}</time
                             >${r.seconds > 0 ? html` · ${formatDuration(r.seconds * 1000)}` : nothing}</span
                           >
                         </span>
                         <button
                           ?disabled=${!this.canCall}
+                          aria-describedby=${this.why()}
                           aria-label=${t('embed.call', { name: r.name || r.number })}
                           @click=${() => this.dial(r.number)}
                         >
@@ -278,6 +292,11 @@ export class RcHome extends LitElement {
           : nothing
       }
     `;
+  }
+
+  /** The greyed Call buttons' description: why calls are unavailable. */
+  private why() {
+    return !this.canCall && this.callWhy ? 'call-why' : nothing;
   }
 
   private dial(extension: string): void {

@@ -38,23 +38,15 @@ describe('rc-sign-in (against the real API)', () => {
     expect(await me()).toEqual(detail.me);
   });
 
-  test('signing in sends the login and password; a wrong password shows the API’s words', async () => {
+  test('signing in sends the login and password; a wrong password is said in words, and focus stays in the form', async () => {
     const person = await signUp();
     await signOut();
-    const wrong = { login: person.login, password: 'not the password' };
-    const answer = await fetch('/api/auth/sign-in', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(wrong),
-    });
-    const { error } = (await answer.json()) as { error: { message: string } };
-
     const form = await mount('rc-sign-in');
     const s = within(form);
-    await s.getByLabelText('E-mail or phone number').fill(wrong.login);
-    await s.getByLabelText('Password').fill(wrong.password);
+    await s.getByLabelText('E-mail or phone number').fill(person.login);
+    await s.getByLabelText('Password').fill('not the password');
     await s.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await expect.element(s.getByRole('alert')).toHaveTextContent(error.message);
+    await expect.element(s.getByRole('alert')).toHaveTextContent('The login or the password is wrong.');
 
     await s.getByLabelText('Password').fill(person.password);
     const signedIn = nextEvent<{ me: Me }>(form, 'rc-signed-in');
@@ -78,15 +70,50 @@ describe('rc-sign-in (against the real API)', () => {
     await expect.element(s.getByRole('alert')).toHaveTextContent('此账户已被管理员停用。请联系管理员重新启用。');
   });
 
-  test('an invalid sign-up is refused with the API’s reason, and nobody is signed in', async () => {
+  test('an invalid sign-up: each reason beside its field, in the page language, and nobody is signed in', async () => {
     const form = await mount('rc-sign-in', { mode: 'sign-up' });
     const s = within(form);
-    await s.getByLabelText('E-mail or phone number').fill('not a login');
+    // The rules are there before the first try.
+    await expect.element(s.getByLabelText('Password')).toHaveAccessibleDescription(/At least 10 characters/);
+    await s.getByLabelText('E-mail or phone number').fill('mei@localhost');
     await s.getByLabelText('Password').fill('short');
     await s.getByLabelText('Nickname').fill('Ada');
     await s.getByRole('button', { name: 'Create account', exact: true }).click();
-    await expect.element(s.getByRole('alert')).toHaveTextContent(/login|password/);
+    const login = s.getByLabelText('E-mail or phone number');
+    await expect.element(login).toHaveAttribute('aria-invalid', 'true');
+    await expect.element(login).toHaveAccessibleDescription(/The part after @ must be a domain name/);
+    expect(form.shadowRoot!.activeElement?.id).toBe('login');
+    const password = s.getByLabelText('Password');
+    await expect.element(password).toHaveAttribute('aria-invalid', 'true');
+    await expect.element(password).toHaveAccessibleDescription(/Use at least 10 characters/);
+    await expect.element(s.getByLabelText('Nickname')).toHaveAttribute('aria-invalid', 'false');
+    // No API field names, no English from the API in one block at the top.
+    expect(form.shadowRoot!.textContent).not.toMatch(/login:|password must/);
     expect((await fetch('/api/me')).status).toBe(401);
+
+    // The same refusal, switched to Chinese, is said in Chinese.
+    setLocale('zh-CN');
+    await expect.element(s.getByLabelText('邮箱或手机号')).toHaveAccessibleDescription(/@ 后面的部分必须是域名/);
+    await expect.element(s.getByLabelText('密码')).toHaveAccessibleDescription(/至少需要 10 个字符/);
+  });
+
+  test('a nickname with a hidden character: the field names the kind of character', async () => {
+    const form = await mount('rc-sign-in', { mode: 'sign-up' });
+    const s = within(form);
+    await s.getByLabelText('E-mail or phone number').fill(`t-${unique()}@example.test`);
+    await s.getByLabelText('Password').fill('correct horse battery');
+    await s.getByLabelText('Nickname').fill('Mei\u202e');
+    await s.getByRole('button', { name: 'Create account', exact: true }).click();
+    await expect
+      .element(s.getByLabelText('Nickname'))
+      .toHaveAccessibleDescription(/a text-direction control \(U\+202E\)/);
+  });
+
+  test('says why the person is here, and what RealCall is', async () => {
+    const form = await mount('rc-sign-in', { notice: 'You were signed out on every device, as asked.' });
+    const s = within(form);
+    await expect.element(s.getByRole('status')).toHaveTextContent('You were signed out on every device, as asked.');
+    expect(form.shadowRoot!.textContent).toMatch(/verified real name beneath your picture/);
   });
 
   test('in Chinese', async () => {
