@@ -29,6 +29,8 @@ export type Presentation = { name: string; status: Exclude<NameStatus, 'unavaila
 export type PrivacyPreview = {
   current: NamePrivacy;
   options: Record<NamePrivacy, Presentation>;
+  /** What callees will see under each choice once the pending verification is approved; null when none is pending. */
+  pending: Record<NamePrivacy, Presentation> | null;
   /** The person's latest verification: why callees see what they see. */
   verification: 'none' | 'pending' | 'verified' | 'rejected' | 'revoked';
 };
@@ -99,7 +101,13 @@ export class Api {
     if (!res.ok) {
       const { code = 'unknown', message = res.statusText, ...details } = data.error ?? {};
       const retryAfter = Number(res.headers.get('retry-after') ?? NaN);
-      const err = new ApiError(res.status, code, message, details, Number.isFinite(retryAfter) ? retryAfter : undefined);
+      const err = new ApiError(
+        res.status,
+        code,
+        message,
+        details,
+        Number.isFinite(retryAfter) ? retryAfter : undefined,
+      );
       // Signing in answers 401 for a wrong password: only a session that was open and is gone is an ending.
       if (res.status === 401 && !path.startsWith('/api/auth/')) this.onSessionEnded?.(err);
       throw err;
@@ -113,6 +121,13 @@ export class Api {
   signUp = async (login: string, password: string, nickname: string) =>
     (await this.request<{ me: Me }>('POST', '/api/auth/sign-up', { login, password, nickname })).me;
   signOut = () => this.request<void>('POST', '/api/auth/sign-out');
+  /** Ends every session of the person, this one too. */
+  signOutEverywhere = () => this.request<void>('POST', '/api/auth/sign-out-everywhere');
+  /** Every other session ends; this one stays. */
+  changePassword = (currentPassword: string, newPassword: string) =>
+    this.request<void>('POST', '/api/me/password', { currentPassword, newPassword });
+  /** Deletes the person's account for good (the password confirms it). */
+  deleteAccount = (password: string) => this.request<void>('DELETE', '/api/me', { password });
   setNickname = async (nickname: string) => (await this.request<{ me: Me }>('PATCH', '/api/me', { nickname })).me;
   sip = () => this.request<SipAccount>('GET', '/api/me/sip');
   /** Fresh relay credentials (they expire; the phone asks again before they do). */
@@ -130,6 +145,12 @@ export class Api {
   submitVerification = async (legalName: string, idNumber: string) =>
     (await this.request<{ verification: MyVerification }>('POST', '/api/me/verification', { legalName, idNumber }))
       .verification;
+  /** Corrects a verification still waiting for review. */
+  correctVerification = async (legalName: string, idNumber: string) =>
+    (await this.request<{ verification: MyVerification }>('PUT', '/api/me/verification', { legalName, idNumber }))
+      .verification;
+  /** Withdraws a verification still waiting for review: nothing of it is kept. */
+  withdrawVerification = () => this.request<void>('DELETE', '/api/me/verification');
   uploadAvatar = (file: Blob) =>
     this.request<StoredAvatar>('PUT', '/api/me/avatar', undefined, {
       data: file,

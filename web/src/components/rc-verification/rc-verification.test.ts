@@ -12,6 +12,7 @@ import {
   proveLogin,
   signUp,
   submitVerification,
+  verify,
   type Person,
 } from '../../test-support/api';
 import { mount, recordEvents, unmountAll, within } from '../../test-support/dom';
@@ -194,30 +195,105 @@ describe('rc-verification: submitting, once the login is proven (against the rea
 
     await expect.element(s.getByText('Status: waiting for review')).toBeVisible();
     await expect.element(s.getByText('Submitted. An admin will review it.')).toBeVisible();
-    await expect.element(s.getByText(`张三丰 · ****${id.slice(-4)}`)).toBeVisible();
+    await expect.element(s.getByText(new RegExp(`张三丰 · \\*{4}${id.slice(-4)} ·`))).toBeVisible();
     expect(s.getByRole('button', { name: 'Submit for verification' }).query()).toBeNull();
     expect(events).toHaveLength(1);
     expect(await myVerification()).toMatchObject({ status: 'pending', legalName: '张三丰', idLast4: id.slice(-4) });
   });
 
-  test('a pending verification is shown as such, with no form', async () => {
+  test('a pending verification is shown as such, with no form, but it can be corrected or withdrawn', async () => {
     await submitVerification('Ada Lovelace');
     setLocale('zh-CN');
     const el = await mount('rc-verification');
     const s = within(el);
     await expect.element(s.getByText('状态：等待审核')).toBeVisible();
-    await expect.element(s.getByText(/^Ada Lovelace · \*{4}/)).toBeVisible();
+    await expect.element(s.getByText(/Ada Lovelace · \*{4}/)).toBeVisible();
     expect(s.getByRole('textbox').query()).toBeNull();
+    await expect.element(s.getByRole('button', { name: '更正' })).toBeVisible();
+    await expect.element(s.getByRole('button', { name: '撤回' })).toBeVisible();
   });
 
-  test('a name the API refuses is shown with its reason, and nothing is stored', async () => {
+  test('correcting a pending submission: the form again, filled in; the correction waits for review', async () => {
+    await submitVerification('Ada Lovelce');
     const el = await mount('rc-verification');
     const s = within(el);
-    await s.getByLabelText('Legal name, as on your identity document').fill('Ada <script>');
+    await s.getByRole('button', { name: 'Correct it' }).click();
+    const name = s.getByLabelText('Legal name, as on your identity document');
+    await expect.element(name).toHaveValue('Ada Lovelce');
+    await name.fill('Ada Lovelace');
+    const id = idNumber();
+    await s.getByLabelText('Identity document number').fill(id);
+    await s.getByRole('button', { name: 'Save the correction' }).click();
+    await expect.element(s.getByText('Corrected. It waits for review as before.')).toBeVisible();
+    await expect.element(s.getByText('Status: waiting for review')).toBeVisible();
+    expect(await myVerification()).toMatchObject({
+      status: 'pending',
+      legalName: 'Ada Lovelace',
+      idLast4: id.slice(-4),
+    });
+  });
+
+  test('withdrawing asks first, says nothing is kept, and the form is back', async () => {
+    await submitVerification('Ada Lovelace');
+    const el = await mount('rc-verification');
+    const s = within(el);
+    await s.getByRole('button', { name: 'Withdraw' }).click();
+    await expect.element(s.getByRole('group')).toHaveTextContent(/legal name and document number are deleted/);
+    await s.getByRole('button', { name: 'No, keep it' }).click();
+    expect(await myVerification()).toMatchObject({ status: 'pending' });
+    await s.getByRole('button', { name: 'Withdraw' }).click();
+    await s.getByRole('button', { name: 'Yes, withdraw' }).click();
+    await expect.element(s.getByText('Withdrawn: nothing of it is kept.')).toBeVisible();
+    await expect.element(s.getByText('Status: not submitted')).toBeVisible();
+    await expect.element(s.getByLabelText('Legal name, as on your identity document')).toBeVisible();
+    expect(await myVerification()).toEqual({ status: 'none' });
+  });
+
+  test('a refused name: the reason beside the field, in words and the page language; nothing is stored', async () => {
+    const el = await mount('rc-verification');
+    const s = within(el);
+    const name = s.getByLabelText('Legal name, as on your identity document');
+    await name.fill('Ada <script>');
     await s.getByLabelText('Identity document number').fill(idNumber());
     await s.getByRole('button', { name: 'Submit for verification' }).click();
-    await expect.element(s.getByRole('alert')).toHaveTextContent(/legalName/);
+    await expect.element(name).toHaveAttribute('aria-invalid', 'true');
+    await expect.element(name).toHaveAccessibleDescription(/Use letters only, as on your document/);
+    expect(el.shadowRoot!.textContent).not.toMatch(/legalName|idNumber/);
     expect(await myVerification()).toEqual({ status: 'none' });
+
+    // An invisible character is named by its kind, not refused as "letters only".
+    await name.fill('张\u202e三');
+    await s.getByRole('button', { name: 'Submit for verification' }).click();
+    await expect.element(name).toHaveAccessibleDescription(/a text-direction control \(U\+202E\)/);
+    setLocale('zh-CN');
+    await expect
+      .element(s.getByLabelText('真实姓名（与证件一致）'))
+      .toHaveAccessibleDescription(/文字方向控制符（U\+202E）/);
+    expect(await myVerification()).toEqual({ status: 'none' });
+  });
+
+  test('a full-width document number shows how it will be read, and is accepted as such', async () => {
+    const el = await mount('rc-verification');
+    const s = within(el);
+    await s.getByLabelText('Legal name, as on your identity document').fill('张三丰');
+    const digits = String(crypto.getRandomValues(new Uint32Array(1))[0]! % 1e8).padStart(8, '0');
+    const fullWidth = [...digits].map((d) => String.fromCharCode(0xff10 + Number(d))).join('');
+    const id = s.getByLabelText('Identity document number');
+    await id.fill(`ｇ-${fullWidth}`);
+    await expect.element(id).toHaveAccessibleDescription(new RegExp(`Read as: G${digits}`));
+    await s.getByRole('button', { name: 'Submit for verification' }).click();
+    await expect.element(s.getByText('Status: waiting for review')).toBeVisible();
+    expect(await myVerification()).toMatchObject({ status: 'pending', idLast4: digits.slice(-4) });
+  });
+
+  test('once approved, the page points to the privacy settings', async () => {
+    await verify(person, '张三丰');
+    const el = await mount('rc-verification');
+    const s = within(el);
+    await expect.element(s.getByText('Status: verified')).toBeVisible();
+    await expect
+      .element(s.getByRole('link', { name: 'Choose how your name is shown' }))
+      .toHaveAttribute('href', '#/privacy');
   });
 });
 

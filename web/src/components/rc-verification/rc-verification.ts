@@ -8,14 +8,22 @@
  *          └─── wrong, expired ───────┘ (said in words; ask for a new code)
  *
  * The proof step asks the API to send a one-time code to the login and checks
- * the code typed; every refusal is said in the page's language. Fires
+ * the code typed; every refusal is said in the page's language. A submission
+ * waiting for review can be corrected (the form again, filled in) or
+ * withdrawn (after a confirmation: nothing of it is kept); an approved one
+ * points to the privacy settings. The document number shows how it will be
+ * read (full-width digits, spaces and dashes normalised) as it is typed, and
+ * each refused field says why beside it. Fires
  * `rc-me-changed` `{ me }` once the login is proven and
  * `rc-verification-changed` once a verification is submitted.
  */
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Api, ApiError, type CodeSent, type Me, type MyVerification } from '../../api/client';
-import { locale, LocaleController, t } from '../../i18n/i18n';
+import { dateTime, timeOfDay } from '../../i18n/format';
+import { LocaleController, t } from '../../i18n/i18n';
+import { errorText, formProblems } from '../../i18n/problems';
+import { describedBy, fieldError, invalid } from '../shared/field';
 import { formText } from '../shared/form';
 import { base } from '../shared/styles';
 
@@ -28,7 +36,8 @@ function waitText(ms: number): string {
   return seconds > 120 ? t('proof.minutes', { n: Math.ceil(seconds / 60) }) : t('proof.seconds', { n: seconds });
 }
 
-const clock = (iso: string) => new Date(iso).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' });
+/** A document number as the API reads it: NFKC (full-width → ASCII), no spaces or dashes, upper case. */
+export const normaliseIdNumber = (typed: string) => typed.normalize('NFKC').replace(/[\s-]/g, '').toUpperCase();
 
 @customElement('rc-verification')
 export class RcVerification extends LitElement {
@@ -56,6 +65,18 @@ export class RcVerification extends LitElement {
         gap: 0.6rem;
         align-items: center;
       }
+      .read-as {
+        font-family: ui-monospace, monospace;
+        font-weight: 600;
+      }
+      .confirm {
+        padding: 0.6rem 0.8rem;
+        border: 2px solid var(--rc-warn);
+        border-radius: var(--rc-radius);
+      }
+      .confirm p {
+        margin-top: 0;
+      }
       #login-code {
         max-width: 10rem;
         letter-spacing: 0.2em;
@@ -75,6 +96,13 @@ export class RcVerification extends LitElement {
   /** When a new code may be asked for (ms), and the clock the countdown to it is drawn against. */
   @state() private resendAt = 0;
   @state() private now = Date.now();
+  /** The last refusal of the verification form, worded at render time. */
+  @state() private formRefusal: unknown = null;
+  /** The document number as typed, to show how it will be read. */
+  @state() private idTyped = '';
+  /** Correcting a pending submission: the form is shown again, filled in. */
+  @state() private correcting = false;
+  @state() private confirmingWithdraw = false;
   private busy = false;
   private tick: ReturnType<typeof setInterval> | undefined;
   private readonly locale = new LocaleController(this);
@@ -99,7 +127,8 @@ export class RcVerification extends LitElement {
     void this.locale;
     const v = this.verification;
     const me = this.me;
-    const canSubmit = v !== null && (v.status === 'none' || v.status === 'rejected' || v.status === 'revoked');
+    const canSubmit =
+      v !== null && (v.status === 'none' || v.status === 'rejected' || v.status === 'revoked' || this.correcting);
     return html`
       <h1>${t('verify.title')}</h1>
       ${
@@ -108,25 +137,124 @@ export class RcVerification extends LitElement {
                 ${t('verify.status', { status: t(`verify.${v.status}`) })}
               </p>
               ${'reason' in v && v.reason ? html`<p>${t('verify.reason', { reason: v.reason })}</p>` : nothing}
-              ${'legalName' in v ? html`<p>${v.legalName} · ****${v.idLast4}</p>` : nothing}`
+              ${
+                'legalName' in v
+                  ? html`<p>
+                      ${v.legalName} · ****${v.idLast4} ·
+                      <time datetime=${v.submittedAt}>${dateTime(v.submittedAt)}</time>
+                    </p>`
+                  : nothing
+              }
+              ${v.status === 'pending' && !this.correcting ? this.renderPending() : nothing}
+              ${
+                v.status === 'verified'
+                  ? html`<p>${t('verify.approvedNext')} <a href="#/privacy">${t('verify.toPrivacy')}</a></p>`
+                  : nothing
+              }`
           : nothing
       }
       <p class="note" role="status" aria-live="polite">${this.note?.() ?? ''}</p>
       ${this.error ? html`<p class="error" role="alert">${this.error()}</p>` : nothing}
       ${me && !me.loginProven ? this.renderProof(me) : nothing}
-      ${
-        me?.loginProven && canSubmit
-          ? html`<form @submit=${this.submit} novalidate>
-              <label for="legal-name">${t('verify.legalName')}</label>
-              <input id="legal-name" name="legalName" autocomplete="name" required />
-              <label for="id-number">${t('verify.idNumber')}</label>
-              <input id="id-number" name="idNumber" autocomplete="off" aria-describedby="id-note" required />
-              <span class="hint" id="id-note">${t('verify.idNote')}</span>
-              <button class="primary" type="submit">${t('verify.submit')}</button>
-            </form>`
-          : nothing
-      }
+      ${me?.loginProven && canSubmit ? this.renderForm() : nothing}
     `;
+  }
+
+  /** A submission waiting for review: correct it, or withdraw it after saying what that does. */
+  private renderPending() {
+    if (this.confirmingWithdraw) {
+      return html`<div class="confirm" role="group" aria-labelledby="withdraw-q">
+        <p id="withdraw-q">${t('verify.withdrawConfirm')}</p>
+        <div class="send">
+          <button class="danger" @click=${this.withdraw}>${t('verify.withdrawYes')}</button>
+          <button
+            @click=${async () => {
+              this.confirmingWithdraw = false;
+              await this.focusField('#withdraw');
+            }}
+          >
+            ${t('verify.keep')}
+          </button>
+        </div>
+      </div>`;
+    }
+    return html`<p class="hint">${t('verify.pendingEdit')}</p>
+      <div class="send">
+        <button
+          id="correct"
+          @click=${async () => {
+            this.correcting = true;
+            this.formRefusal = null;
+            await this.focusField('#legal-name');
+          }}
+        >
+          ${t('verify.correct')}
+        </button>
+        <button
+          id="withdraw"
+          @click=${async () => {
+            this.confirmingWithdraw = true;
+            await this.updateComplete;
+            this.renderRoot.querySelector<HTMLElement>('.confirm button')?.focus();
+          }}
+        >
+          ${t('verify.withdraw')}
+        </button>
+      </div>`;
+  }
+
+  private renderForm() {
+    const { byField, rest } = formProblems(this.formRefusal, ['legalName', 'idNumber']);
+    const v = this.verification;
+    const readAs = normaliseIdNumber(this.idTyped);
+    const showReadAs = this.idTyped.trim() !== '' && readAs !== this.idTyped;
+    return html`<form @submit=${this.submit} novalidate>
+      <label for="legal-name">${t('verify.legalName')}</label>
+      <input
+        id="legal-name"
+        name="legalName"
+        autocomplete="name"
+        required
+        .value=${this.correcting && v && 'legalName' in v ? v.legalName : ''}
+        aria-invalid=${invalid(byField.legalName)}
+        aria-describedby=${describedBy('legal-name', byField.legalName, 'legal-name-hint')}
+      />
+      <span class="hint" id="legal-name-hint">${t('verify.legalNameHint')}</span>
+      ${fieldError('legal-name', byField.legalName)}
+      <label for="id-number">${t('verify.idNumber')}</label>
+      <input
+        id="id-number"
+        name="idNumber"
+        autocomplete="off"
+        required
+        @input=${(e: InputEvent) => (this.idTyped = (e.target as HTMLInputElement).value)}
+        aria-invalid=${invalid(byField.idNumber)}
+        aria-describedby=${describedBy('id-number', byField.idNumber, 'id-note', ...(showReadAs ? ['id-read-as'] : []))}
+      />
+      ${showReadAs ? html`<span class="read-as" id="id-read-as">${t('verify.readAs', { value: readAs })}</span>` : nothing}
+      <span class="hint" id="id-note">${t('verify.idNote')}</span>
+      ${fieldError('id-number', byField.idNumber)}
+      ${rest.length ? html`<p class="error" role="alert">${rest.join(' ')}</p>` : nothing}
+      <div class="send">
+        <button class="primary" type="submit">
+          ${this.correcting ? t('verify.saveCorrection') : t('verify.submit')}
+        </button>
+        ${
+          this.correcting
+            ? html`<button
+                type="button"
+                @click=${async () => {
+                  this.correcting = false;
+                  this.formRefusal = null;
+                  await this.focusField('#correct');
+                }}
+              >
+                ${t('account.cancel')}
+              </button>`
+            : nothing
+        }
+      </div>
+    </form>`;
   }
 
   private renderProof(me: Me) {
@@ -182,7 +310,7 @@ export class RcVerification extends LitElement {
       const sent = await this.api.requestLoginCode();
       this.sent = sent;
       this.unavailable = false;
-      this.note = () => t('proof.sent', { sentTo: sent.sentTo, time: clock(sent.expiresAt) });
+      this.note = () => t('proof.sent', { sentTo: sent.sentTo, time: timeOfDay(sent.expiresAt) });
       this.startCountdown(Date.parse(sent.resendAfter));
       await this.focusField('#login-code');
     } catch (err) {
@@ -303,10 +431,18 @@ export class RcVerification extends LitElement {
   private async submit(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     const form = new FormData(e.target as HTMLFormElement);
+    const correcting = this.correcting;
     this.error = null;
+    this.formRefusal = null;
     try {
-      this.verification = await this.api.submitVerification(formText(form, 'legalName'), formText(form, 'idNumber'));
-      this.note = () => t('verify.submitted');
+      const legalName = formText(form, 'legalName');
+      const idNumber = formText(form, 'idNumber');
+      this.verification = correcting
+        ? await this.api.correctVerification(legalName, idNumber)
+        : await this.api.submitVerification(legalName, idNumber);
+      this.correcting = false;
+      this.idTyped = '';
+      this.note = () => t(correcting ? 'verify.corrected' : 'verify.submitted');
       this.dispatchEvent(new CustomEvent('rc-verification-changed', { bubbles: true, composed: true }));
     } catch (err) {
       if (err instanceof ApiError && err.code === 'login_unproven' && this.me) {
@@ -316,10 +452,33 @@ export class RcVerification extends LitElement {
         this.error = () => t('proof.unproven', { login });
         return;
       }
-      const message = err instanceof ApiError ? err.message : String(err);
-      this.error = () => message;
+      if (err instanceof ApiError && err.code === 'not_pending') {
+        // Decided meanwhile: show it as it is now, and say so.
+        this.correcting = false;
+        this.verification = await this.api.myVerification().catch(() => this.verification);
+      }
+      this.formRefusal = err;
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
     }
   }
+
+  private readonly withdraw = async (): Promise<void> => {
+    this.error = null;
+    try {
+      await this.api.withdrawVerification();
+      this.confirmingWithdraw = false;
+      this.verification = await this.api.myVerification();
+      this.note = () => t('verify.withdrawn');
+      this.dispatchEvent(new CustomEvent('rc-verification-changed', { bubbles: true, composed: true }));
+    } catch (err) {
+      this.confirmingWithdraw = false;
+      if (err instanceof ApiError && err.code === 'not_pending') {
+        this.verification = await this.api.myVerification().catch(() => this.verification);
+      }
+      this.error = () => errorText(err);
+    }
+  };
 }
 
 declare global {
