@@ -3,7 +3,17 @@ import { userEvent } from 'vitest/browser';
 import type { NamePrivacy, PrivacyPreview } from '../../api/client';
 import { setLocale } from '../../i18n/i18n';
 import { expectKeyboardReachable, seriousViolations } from '../../test-support/a11y';
-import { privacyPreview, setPrivacy, signIn, signUp, unique, verify, type Person } from '../../test-support/api';
+import {
+  privacyPreview,
+  proveLogin,
+  setPrivacy,
+  signIn,
+  signUp,
+  submitVerification,
+  unique,
+  verify,
+  type Person,
+} from '../../test-support/api';
 import { mount, recordEvents, unmountAll, visibleText, within } from '../../test-support/dom';
 import './rc-privacy-settings';
 
@@ -96,6 +106,31 @@ describe('rc-privacy-settings (against the real API)', () => {
     expect(shownPreviews(el)).toEqual(expected(preview));
     for (const c of CHOICES)
       expect(preview.options[c]).toMatchObject({ name: newcomer.nickname, status: 'unverified' });
+  });
+
+  test('a pending verification: each choice also shows what callees will see once it is approved', async () => {
+    const newcomer = await signUp(`Mei ${unique()}`);
+    await proveLogin(newcomer);
+    await submitVerification('梅兰芳');
+    const el = await mount('rc-privacy-settings');
+    const s = within(el);
+    await expect.element(s.getByText('Once an admin approves your verification, callees will see:')).toBeVisible();
+    const after = (choice: NamePrivacy) => {
+      const badge = el.shadowRoot!.querySelector(`[data-choice="${choice}"] rc-name-badge[data-after]`)!;
+      return {
+        name: badge.shadowRoot!.querySelector('.name')?.textContent?.trim() ?? '',
+        status: badge.shadowRoot!.querySelector('[data-status]')!.getAttribute('data-status'),
+      };
+    };
+    await expect.poll(() => el.shadowRoot!.querySelectorAll('rc-name-badge[data-after]').length).toBe(3);
+    expect(after('full')).toEqual({ name: '梅兰芳', status: 'verified' });
+    expect(after('masked')).toEqual({ name: '*兰芳', status: 'masked' });
+    expect(after('hidden')).toEqual({ name: newcomer.nickname, status: 'hidden' });
+    // Today, until an admin approves: the nickname, unverified, whatever the choice.
+    expect(shownPreviews(el).masked).toEqual({ name: newcomer.nickname, status: 'unverified' });
+    await expect
+      .element(s.getByRole('radio', { name: 'Show my real name partly hidden' }))
+      .toHaveAccessibleDescription(/After approval/);
   });
 
   test('in Chinese', async () => {

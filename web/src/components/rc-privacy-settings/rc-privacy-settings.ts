@@ -5,8 +5,9 @@
  */
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { Api, ApiError, type NamePrivacy, type PrivacyPreview } from '../../api/client';
+import { Api, type NamePrivacy, type PrivacyPreview } from '../../api/client';
 import { LocaleController, t } from '../../i18n/i18n';
+import { errorText } from '../../i18n/problems';
 import '../rc-name-badge/rc-name-badge';
 import { base } from '../shared/styles';
 
@@ -60,6 +61,13 @@ export class RcPrivacySettings extends LitElement {
         color: var(--rc-muted);
         font-size: 0.9rem;
       }
+      .pending-note {
+        font-weight: 600;
+      }
+      .after {
+        font-weight: 600;
+        margin-top: 0.3rem;
+      }
       rc-name-badge {
         --rc-name-size: 1.15rem;
         text-align: left;
@@ -69,8 +77,9 @@ export class RcPrivacySettings extends LitElement {
 
   @property({ attribute: false }) api = new Api();
   @state() private preview: PrivacyPreview | null = null;
-  @state() private message = '';
-  @state() private error = '';
+  @state() private saved = false;
+  /** The last refusal, worded at render time. */
+  @state() private error: unknown = null;
   /** The choice being saved right now. */
   private saving: NamePrivacy | null = null;
   private readonly locale = new LocaleController(this);
@@ -84,7 +93,7 @@ export class RcPrivacySettings extends LitElement {
     try {
       this.preview = await this.api.preview();
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = err;
     }
   }
 
@@ -103,7 +112,8 @@ export class RcPrivacySettings extends LitElement {
             </p>`
           : nothing
       }
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${p?.pending ? html`<p class="pending-note">${t('privacy.pendingPreview')}</p>` : nothing}
+      ${this.error ? html`<p class="error" role="alert">${errorText(this.error)}</p>` : nothing}
       ${
         p
           ? html`<fieldset>
@@ -125,15 +135,26 @@ export class RcPrivacySettings extends LitElement {
                   />
                   <label for="privacy-${choice}">${t(`privacy.${choice}`)}</label>
                   <div class="preview" id="preview-${choice}" data-choice=${choice}>
-                    <span>${t('privacy.preview')}:</span>
+                    <span>${t('privacy.preview')}${p.pending ? html` (${t('privacy.now')})` : nothing}:</span>
                     <rc-name-badge name=${shown.name} .status=${shown.status} number=${shown.num}></rc-name-badge>
+                    ${
+                      p.pending
+                        ? html`<span class="after">${t('privacy.afterApproval')}:</span>
+                            <rc-name-badge
+                              data-after
+                              name=${p.pending[choice].name}
+                              .status=${p.pending[choice].status}
+                              number=${p.pending[choice].num}
+                            ></rc-name-badge>`
+                        : nothing
+                    }
                   </div>
                 </div>`;
               })}
             </fieldset>`
           : nothing
       }
-      <p role="status" aria-live="polite">${this.message}</p>
+      <p role="status" aria-live="polite">${this.saved ? t('privacy.saved') : ''}</p>
     `;
   }
 
@@ -141,15 +162,16 @@ export class RcPrivacySettings extends LitElement {
     // One click on a choice reaches both the card's click and the radio's change: save it once.
     if (!this.preview || this.preview.current === choice || this.saving === choice) return;
     this.saving = choice;
-    this.message = '';
+    this.saved = false;
+    this.error = null;
     try {
       this.preview = await this.api.setPrivacy(choice);
-      this.message = t('privacy.saved');
+      this.saved = true;
       this.dispatchEvent(
         new CustomEvent('rc-privacy-changed', { detail: { preview: this.preview }, bubbles: true, composed: true }),
       );
     } catch (err) {
-      this.error = err instanceof ApiError ? err.message : String(err);
+      this.error = err;
     } finally {
       if (this.saving === choice) this.saving = null;
     }
