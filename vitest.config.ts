@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // The types of what the browser project provides to its tests (`provide` below).
 import type {} from './web/src/test-support/provided';
 import { CHROMIUM, CHROMIUM_ARGS } from './tests/support/chromium.ts';
+import * as otherDevice from './tests/support/other-device-commands.ts';
 import * as sipPeer from './tests/support/sip-peer-commands.ts';
 
 /** A free port on 127.0.0.1, asked of the system. */
@@ -60,8 +61,9 @@ export default defineConfig({
           provide: { apiPort },
           browser: {
             enabled: true,
-            // The phone client's tests drive a scripted SIP peer that runs in Node.
-            commands: { ...sipPeer },
+            // The phone client's tests drive a scripted SIP peer that runs in Node; the app's tests sign in
+            // from another device (Node) to cut this page's session short.
+            commands: { ...sipPeer, ...otherDevice },
             headless: true,
             screenshotFailures: false,
             provider: playwright({

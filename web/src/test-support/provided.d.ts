@@ -32,5 +32,13 @@ declare module 'vitest/browser' {
     sipPeerDrop: () => Promise<void>;
     sipPeerReceived: (method: string) => Promise<{ uri: string; headers: Record<string, string[]> }[]>;
     sipPeerStop: () => Promise<void>;
+    /** tests/support/other-device-commands.ts: the same person signed in elsewhere makes one request; its status. */
+    otherDeviceRequest: (
+      apiUrl: string,
+      credentials: { login: string; password: string },
+      method: string,
+      path: string,
+      body?: unknown,
+    ) => Promise<number>;
   }
 }

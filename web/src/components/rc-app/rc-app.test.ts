@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, inject, test } from 'vitest';
+import { commands } from 'vitest/browser';
 import { Api } from '../../api/client';
 import { setLocale } from '../../i18n/i18n';
 import { expectKeyboardReachable, seriousViolations } from '../../test-support/a11y';
@@ -42,6 +43,41 @@ describe('rc-app, the API not answering', () => {
     el.api = new Api();
     await s.getByRole('button', { name: '立即重试' }).click();
     await expect.element(s.getByText(`你的分机号：${person.me.extension}`)).toBeVisible();
+  });
+});
+
+describe('rc-app, a session cut short', () => {
+  test('another device changes the password: this page goes to sign-in and says why, in its language', async () => {
+    const person = await signUp();
+    const el = await app();
+    const s = within(el);
+    await expect.element(s.getByText(`Your extension: ${person.me.extension}`)).toBeVisible();
+    const status = await commands.otherDeviceRequest(
+      `http://127.0.0.1:${inject('apiPort')}`,
+      { login: person.login, password: person.password },
+      'POST',
+      '/api/me/password',
+      { currentPassword: person.password, newPassword: 'a brand new passphrase' },
+    );
+    expect(status).toBe(204);
+    setLocale('zh-CN');
+    // The page's next request (here: opening Privacy) finds its session ended.
+    await s.getByRole('link', { name: '隐私', exact: true }).click();
+    await expect.element(s.getByRole('heading', { name: '登录' })).toBeVisible();
+    await expect
+      .element(s.getByRole('status').filter({ hasText: '密码已更改' }))
+      .toHaveTextContent('此账户的密码已更改，你已被退出登录。请使用新密码登录。');
+  });
+
+  test('Sign out everywhere on the Profile page: back at sign-in, saying so', async () => {
+    await signUp();
+    const el = await app();
+    const s = within(el);
+    await s.getByRole('link', { name: 'Profile', exact: true }).click();
+    await s.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await expect.element(s.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    await expect.element(s.getByText('You were signed out on every device, as asked.')).toBeVisible();
+    expect((await fetch('/api/me')).status).toBe(401);
   });
 });
 
@@ -103,7 +139,7 @@ describe('rc-app, signed in', () => {
     await s.getByRole('link', { name: 'Profile', exact: true }).click();
     await expect.element(s.getByLabelText('Nickname')).toHaveValue(person.nickname);
 
-    await s.getByRole('button', { name: 'Sign out' }).click();
+    await s.getByRole('button', { name: 'Sign out', exact: true }).click();
     await expect.element(s.getByRole('heading', { name: 'Sign in' })).toBeVisible();
     expect((await fetch('/api/me')).status).toBe(401);
   });

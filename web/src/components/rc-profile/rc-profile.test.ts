@@ -33,7 +33,7 @@ describe('rc-profile (against the real API)', () => {
 
     await field.fill('  Ada   Lovelace ');
     await s.getByRole('button', { name: 'Save' }).click();
-    await expect.element(s.getByRole('status')).toHaveTextContent('Saved.');
+    await expect.element(s.getByText('Saved.', { exact: true })).toBeVisible();
     // The API normalises the name; the screen shows what it stored.
     const stored = await me();
     expect(stored.nickname).toBe('Ada Lovelace');
@@ -41,12 +41,14 @@ describe('rc-profile (against the real API)', () => {
     await expect.element(field).toHaveValue('Ada Lovelace');
   });
 
-  test('a nickname the API refuses is shown with its reason', async () => {
+  test('a nickname the API refuses is said beside the field, in words', async () => {
     const el = await mount('rc-profile', { me: person.me });
     const s = within(el);
-    await s.getByLabelText('Nickname').fill('Ada "the hacker"');
+    const field = s.getByLabelText('Nickname');
+    await field.fill('Ada "the hacker"');
     await s.getByRole('button', { name: 'Save' }).click();
-    await expect.element(s.getByRole('alert')).toHaveTextContent(/quotes/);
+    await expect.element(field).toHaveAttribute('aria-invalid', 'true');
+    await expect.element(field).toHaveAccessibleDescription(/Quotes, backslashes and angle brackets/);
     expect((await me()).nickname).toBe(person.nickname);
   });
 
@@ -57,7 +59,7 @@ describe('rc-profile (against the real API)', () => {
     expect(face().querySelector('img')).toBeNull();
 
     await s.getByLabelText('Upload a picture (PNG, JPEG or WebP, up to 256 KiB)').upload(await png());
-    await expect.element(s.getByRole('status')).toHaveTextContent('Saved.');
+    await expect.element(s.getByText('Saved.', { exact: true })).toBeVisible();
     await expect.poll(() => face().querySelector('img')?.naturalWidth ?? 0).toBe(8);
     expect((await me()).hasAvatar).toBe(true);
 
@@ -71,7 +73,7 @@ describe('rc-profile (against the real API)', () => {
     const s = within(el);
     await s.getByLabelText('Nickname').fill('Ada 实名');
     await s.getByRole('button', { name: 'Save' }).click();
-    await expect.element(s.getByRole('alert')).toHaveTextContent(/must not claim a status/);
+    await expect.element(s.getByLabelText('Nickname')).toHaveAccessibleDescription(/cannot claim a status \(“实名”\)/);
     expect((await me()).nickname).toBe(person.nickname);
   });
 
@@ -80,7 +82,7 @@ describe('rc-profile (against the real API)', () => {
     const s = within(el);
     const face = () => el.shadowRoot!.querySelector('rc-avatar')!.shadowRoot!;
     await s.getByLabelText('Upload a picture (PNG, JPEG or WebP, up to 256 KiB)').upload(await png(600, 300));
-    await expect.element(s.getByRole('status')).toHaveTextContent('Saved, scaled down to 256 × 128 pixels.');
+    await expect.element(s.getByText('Saved, scaled down to 256 × 128 pixels.')).toBeVisible();
     await expect.poll(() => face().querySelector('img')?.naturalWidth ?? 0).toBe(256);
     expect(face().querySelector('img')!.naturalHeight).toBe(128);
   });
@@ -90,8 +92,17 @@ describe('rc-profile (against the real API)', () => {
     const s = within(el);
     const fake = new File(['<svg xmlns="http://www.w3.org/2000/svg"/>'], 'me.png', { type: 'image/png' });
     await s.getByLabelText('Upload a picture (PNG, JPEG or WebP, up to 256 KiB)').upload(fake);
-    await expect.element(s.getByRole('alert')).toHaveTextContent('The file is not a PNG, JPEG or WebP image.');
+    await expect
+      .element(s.getByLabelText('Upload a picture (PNG, JPEG or WebP, up to 256 KiB)'))
+      .toHaveAccessibleDescription('This file is not a picture RealCall can read (PNG, JPEG or WebP).');
     expect((await me()).hasAvatar).toBe(false);
+  });
+
+  test('the account controls are on the page', async () => {
+    const el = await mount('rc-profile', { me: person.me });
+    const s = within(el);
+    await expect.element(s.getByRole('heading', { name: 'Account', exact: true })).toBeVisible();
+    await expect.element(s.getByRole('button', { name: 'Sign out everywhere' })).toBeVisible();
   });
 
   test('keyboard and axe', async () => {

@@ -1,13 +1,18 @@
 /**
- * `<rc-profile>`: nickname and picture. The picture's type and size are
- * checked by the API (by content), which stores it re-encoded as a WebP of
- * at most 256 × 256; its answer is shown as given.
+ * `<rc-profile>`: nickname and picture, then the account's own controls
+ * (`<rc-account>`: password, sign out everywhere, delete). The picture's type
+ * and size are checked by the API (by content), which stores it re-encoded as
+ * a WebP of at most 256 × 256. Refusals are said in the page's language, a
+ * refused nickname beside its field.
  */
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { Api, ApiError, type Me } from '../../api/client';
+import { Api, type Me } from '../../api/client';
 import { LocaleController, t } from '../../i18n/i18n';
+import { errorText, formProblems } from '../../i18n/problems';
+import '../rc-account/rc-account';
 import '../rc-avatar/rc-avatar';
+import { describedBy, fieldError, invalid } from '../shared/field';
 import { formText } from '../shared/form';
 import { base } from '../shared/styles';
 
@@ -35,8 +40,10 @@ export class RcProfile extends LitElement {
 
   @property({ attribute: false }) api = new Api();
   @property({ attribute: false }) me: Me | null = null;
-  @state() private error = '';
-  @state() private message = '';
+  /** The last refusal (of the picture or the nickname), worded at render time. */
+  @state() private refusal: { of: 'avatar' | 'nickname'; err: unknown } | null = null;
+  /** What was saved, worded at render time. */
+  @state() private saved: { width: number; height: number } | 'saved' | null = null;
   @state() private avatarVersion = 0;
   private readonly locale = new LocaleController(this);
 
@@ -45,25 +52,50 @@ export class RcProfile extends LitElement {
     const me = this.me;
     if (!me) return nothing;
     const src = me.hasAvatar ? `${this.api.avatarUrl(me.extension)}?v=${this.avatarVersion}` : '';
+    const nick = formProblems(this.refusal?.of === 'nickname' ? this.refusal.err : null, ['nickname']);
+    const avatarError = this.refusal?.of === 'avatar' ? errorText(this.refusal.err) : '';
     return html`
       <h1>${t('profile.title')}</h1>
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-      <p role="status" aria-live="polite">${this.message}</p>
+      <p role="status" aria-live="polite">${this.savedText()}</p>
       <h2>${t('profile.avatar')}</h2>
       <div class="row">
         <rc-avatar extension=${me.extension} name=${me.nickname} src=${src}></rc-avatar>
         <div>
           <label for="avatar">${t('profile.upload')}</label>
-          <input id="avatar" type="file" accept="image/png,image/jpeg,image/webp" @change=${this.upload} />
+          <input
+            id="avatar"
+            type="file"
+            accept="image/png,image/jpeg,image/webp"
+            aria-invalid=${invalid(avatarError)}
+            aria-describedby=${describedBy('avatar', avatarError)}
+            @change=${this.upload}
+          />
+          ${fieldError('avatar', avatarError)}
           ${me.hasAvatar ? html`<button @click=${this.removeAvatar}>${t('profile.remove')}</button>` : nothing}
         </div>
       </div>
-      <form @submit=${this.saveNickname}>
+      <form @submit=${this.saveNickname} novalidate>
         <label for="nickname">${t('auth.nickname')}</label>
-        <input id="nickname" name="nickname" .value=${me.nickname} required />
+        <input
+          id="nickname"
+          name="nickname"
+          .value=${me.nickname}
+          required
+          aria-invalid=${invalid(nick.byField.nickname)}
+          aria-describedby=${describedBy('nickname', nick.byField.nickname, 'nickname-hint')}
+        />
+        <span class="hint" id="nickname-hint">${t('auth.nicknameHint')}</span>
+        ${fieldError('nickname', nick.byField.nickname)}
+        ${nick.rest.length ? html`<p class="error" role="alert">${nick.rest.join(' ')}</p>` : nothing}
         <button class="primary" type="submit">${t('profile.save')}</button>
       </form>
+      <rc-account .api=${this.api}></rc-account>
     `;
+  }
+
+  private savedText(): string {
+    if (this.saved === 'saved') return t('privacy.saved');
+    return this.saved ? t('profile.scaled', this.saved) : '';
   }
 
   private changed(me: Me): void {
@@ -74,36 +106,45 @@ export class RcProfile extends LitElement {
   private async upload(e: Event): Promise<void> {
     const file = (e.target as HTMLInputElement).files?.[0];
     if (!file || !this.me) return;
-    this.error = '';
+    this.refusal = null;
+    this.saved = null;
     try {
       const { avatar } = await this.api.uploadAvatar(file);
       this.avatarVersion += 1;
       this.changed({ ...this.me, hasAvatar: true });
       // The API keeps at most 256 × 256 pixels: say so when the picture was made smaller.
-      this.message =
+      this.saved =
         avatar.width < avatar.uploaded.width || avatar.height < avatar.uploaded.height
-          ? t('profile.scaled', { width: avatar.width, height: avatar.height })
-          : t('privacy.saved');
+          ? { width: avatar.width, height: avatar.height }
+          : 'saved';
     } catch (err) {
-      this.error = err instanceof ApiError ? err.message : String(err);
+      this.refusal = { of: 'avatar', err };
     }
   }
 
   private async removeAvatar(): Promise<void> {
     if (!this.me) return;
-    await this.api.removeAvatar();
-    this.changed({ ...this.me, hasAvatar: false });
+    this.refusal = null;
+    try {
+      await this.api.removeAvatar();
+      this.changed({ ...this.me, hasAvatar: false });
+    } catch (err) {
+      this.refusal = { of: 'avatar', err };
+    }
   }
 
   private async saveNickname(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     const nickname = formText(new FormData(e.target as HTMLFormElement), 'nickname');
-    this.error = '';
+    this.refusal = null;
+    this.saved = null;
     try {
       this.changed(await this.api.setNickname(nickname));
-      this.message = t('privacy.saved');
+      this.saved = 'saved';
     } catch (err) {
-      this.error = err instanceof ApiError ? err.message : String(err);
+      this.refusal = { of: 'nickname', err };
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('#nickname')?.focus();
     }
   }
 }

@@ -10,7 +10,8 @@ export const errorId = (fieldId: string) => `${fieldId}-error`;
 
 /** The error line below a field (nothing when the field is fine). */
 export const fieldError = (fieldId: string, text: string | undefined) =>
-  text ? html`<p class="field-error" id=${errorId(fieldId)}>${text}</p>` : nothing;
+  // The mark says it without colour; hidden from the description, which is the words alone.
+  text ? html`<p class="field-error" id=${errorId(fieldId)}><span aria-hidden="true">⚠ </span>${text}</p>` : nothing;
 
 /**
  * `aria-describedby` for a field: its hints, then its error line when it has

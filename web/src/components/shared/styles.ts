@@ -97,14 +97,11 @@ export const base = css`
   .error {
     color: var(--rc-danger);
   }
-  /* A refused field's reason, right below it; the mark says it without colour too. */
+  /* A refused field's reason, right below it (shared/field.ts). */
   .field-error {
     color: var(--rc-danger);
     font-size: 0.92em;
     margin: 0.25em 0 0;
-  }
-  .field-error::before {
-    content: '⚠ ';
   }
   [aria-invalid='true'] {
     border-color: var(--rc-danger);
