@@ -37,6 +37,8 @@ export class PhoneSession implements ReactiveController {
   recents: RecentCall[] = [];
   /** Directory cards (avatar, nickname) of the people on this phone's calls, by number. */
   private readonly cards = new Map<string, DirectoryEntry>();
+  /** Numbers whose card the API did not give (it did not answer, or knows nobody there). */
+  private readonly cardsMissing = new Set<string>();
   soundBlocked = false;
   /** The extension waiting for the first-call notice to be confirmed. */
   pendingCall: string | null = null;
@@ -268,6 +270,11 @@ export class PhoneSession implements ReactiveController {
     return this.cards.get(number)?.nickname ?? '';
   }
 
+  /** Whether the directory could not name `number` (so a caller's screen says so, not an empty nickname). */
+  directoryUnavailable(number: string): boolean {
+    return this.cardsMissing.has(number) && !this.cards.has(number);
+  }
+
   /**
    * Every call that rings (in view or waiting) is noticed while the tab is
    * hidden: the title changes and, if allowed, a system notification shows
@@ -329,10 +336,12 @@ export class PhoneSession implements ReactiveController {
   private async lookUp(extension: string): Promise<void> {
     try {
       this.cards.set(extension, await this.api.person(extension));
-      this.host.requestUpdate();
+      this.cardsMissing.delete(extension);
     } catch {
-      // No card: initials and the number are shown.
+      // No card: initials and the number are shown, and the caller's screen says the name is unavailable.
+      this.cardsMissing.add(extension);
     }
+    this.host.requestUpdate();
   }
 
   private onChange(next: PhoneSnapshot, previous: PhoneSnapshot): void {

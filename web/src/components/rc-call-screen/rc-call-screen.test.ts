@@ -96,6 +96,15 @@ describe('the name beneath the avatar', () => {
     await expect.poll(() => nameBeneathAvatar(screen).status).toBe('通讯录昵称');
     await expect.element(within(screen).getByText('对方振铃中…')).toBeVisible();
   });
+
+  test('an outgoing call whose directory card could not be had says the name is unavailable, not an empty nickname', async () => {
+    const screen = await mount('rc-call-screen', {
+      call: callView({ direction: 'outgoing', state: 'ringing' }, { name: '', status: null, number: '1003' }),
+      directoryUnavailable: true,
+    });
+    expect(nameBeneathAvatar(screen)).toEqual({ name: null, status: 'Name unavailable', kind: 'unavailable' });
+    expect(visibleText(screen)).not.toContain('Directory nickname');
+  });
 });
 
 describe('an incoming call', () => {

@@ -51,6 +51,8 @@ export class RcCallScreen extends LitElement {
   @property() avatarSrc = '';
   /** For outgoing calls: the directory nickname of whom we call (the PBX tells the caller nothing). */
   @property() directoryName = '';
+  /** For outgoing calls: the directory did not answer for whom we call, so their name is unavailable. */
+  @property({ type: Boolean }) directoryUnavailable = false;
   /** The ringtone is silent until the person interacts with the page. */
   @property({ type: Boolean }) soundBlocked = false;
   /** Shown as an in-page mini window (the fallback for a floating window). */
@@ -178,7 +180,11 @@ export class RcCallScreen extends LitElement {
           src=${this.avatarSrc}
           label=${t('call.avatarOf', { name: name || call.peer.number })}
         ></rc-avatar>
-        <rc-name-badge name=${name} .status=${call.peer.status} number=${call.peer.number}></rc-name-badge>
+        <rc-name-badge
+          name=${name}
+          .status=${call.peer.status ?? (this.directoryUnavailable ? 'unavailable' : null)}
+          number=${call.peer.number}
+        ></rc-name-badge>
         ${
           call.peerChangedAt && call.peer.status
             ? html`<p class="changed" role="alert">

@@ -18,6 +18,7 @@ export function callScreen(session: PhoneSession, call: CallView, onFloating?: (
     .directoryNames=${Object.fromEntries(others.map((c) => [c.peer.number, session.directoryName(c.peer.number)]))}
     avatarSrc=${session.avatarSrc()}
     directoryName=${session.directoryName(call.peer.number)}
+    ?directoryUnavailable=${session.directoryUnavailable(call.peer.number)}
     ?soundBlocked=${session.soundBlocked}
     ?ringback=${session.ringback.playing}
     .devices=${session.devices}
