@@ -1,6 +1,7 @@
 /**
  * The admin console's view of the API (`/api/admin/*`): the verification
- * queue, decisions, and the audit log. Reached as `api.admin`.
+ * queue and its decisions, people (disable, enable), CSV import with its
+ * preview, and the audit log. Reached as `api.admin`.
  */
 import { ApiError, type Api, type VerificationStatus } from './client';
 
@@ -45,6 +46,52 @@ export type AuditEntry = {
   person: { id: number; nickname: string; extension: string } | null;
 };
 
+/** A person as the admin list shows them (never a legal name), with their latest verification. */
+export type PersonSummary = {
+  id: number;
+  login: string;
+  nickname: string;
+  role: 'user' | 'admin';
+  extension: string;
+  disabled: boolean;
+  createdAt: string;
+  verification: { id: number; status: Exclude<VerificationStatus, 'none'> } | null;
+};
+/** Whom an import row or audit entry is about, as admins know them. */
+export type PersonRef = { id: number; nickname: string; extension: string };
+/** What one CSV row did (or, in a preview, would do); codes and problems are worded by the page. */
+export type ImportRow = {
+  line: number;
+  login: string;
+  status?: 'verified' | 'rejected';
+  outcome: 'imported' | 'unchanged' | 'error';
+  code?: string;
+  message?: string;
+  /** `invalid_field`: the column (`path`) and what is wrong with it. */
+  problem?: { path: string; problem: string; message: string; [value: string]: string | number };
+  expected?: number;
+  found?: number;
+  /** `document_in_use`: whom the document verifies already. */
+  other?: { nickname: string; extension: string };
+  person?: PersonRef;
+};
+export type ImportResult = {
+  dryRun: boolean;
+  imported: number;
+  unchanged: { line: number; code: string; message: string }[];
+  errors: { line: number; code: string; message: string }[];
+  rows: ImportRow[];
+};
+export type AuditFilter = { limit?: number; before?: number; person?: number; action?: string };
+
+/** `?a=1&b=2` from the defined values, or ''. */
+const query = (params: Record<string, string | number | undefined>) => {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+};
+
 export class AdminApi {
   constructor(private readonly api: Api) {}
 
@@ -75,7 +122,30 @@ export class AdminApi {
         ...(options.revokeOther ? { revokeOther: true } : {}),
       })
     ).verification;
-  audit = async () => (await this.api.request<{ entries: AuditEntry[] }>('GET', '/api/admin/audit')).entries;
+  /** Newest first; `before` pages back by id; `person` and `action` filter. */
+  audit = async (filter: AuditFilter = {}) =>
+    (await this.api.request<{ entries: AuditEntry[] }>('GET', `/api/admin/audit${query(filter)}`)).entries;
+  /** People, newest first; `q` finds a nickname, extension or login. */
+  people = async (q?: string, before?: number) =>
+    (await this.api.request<{ people: PersonSummary[] }>('GET', `/api/admin/people${query({ q, before })}`)).people;
+  /** Disables (signed out everywhere, calls hung up) or enables a person; a reason is required. */
+  setDisabled = (id: number, disabled: boolean, reason: string) =>
+    this.api.request<void>('POST', `/api/admin/people/${id}/${disabled ? 'disable' : 'enable'}`, { reason });
+  /**
+   * Sends a CSV file of decisions. With `dryRun` nothing is written: the answer
+   * says what each row would do. A file refused as a whole throws `invalid_csv`
+   * with its problem (`path: 'file'`).
+   */
+  importCsv = (file: Blob, options: { dryRun: boolean }) =>
+    this.api.request<ImportResult>(
+      'POST',
+      `/api/admin/verifications/import${options.dryRun ? '?dryRun=1' : ''}`,
+      undefined,
+      {
+        data: file,
+        type: 'text/csv',
+      },
+    );
 }
 
 /** The verification an approval would take away, when `err` is the API's `document_in_use` answer. */

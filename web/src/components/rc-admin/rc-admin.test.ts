@@ -15,6 +15,7 @@ import {
   unique,
   type Person,
 } from '../../test-support/api';
+import { userEvent } from 'vitest/browser';
 import { mount, unmountAll, within } from '../../test-support/dom';
 import './rc-admin';
 
@@ -33,11 +34,17 @@ afterEach(() => {
   setLocale('en');
 });
 
+/** The console's section `tag`. */
+const section = (el: HTMLElement, tag: 'rc-admin-queue' | 'rc-admin-people' | 'rc-admin-audit') =>
+  el.shadowRoot!.querySelector(tag)!;
+
 /**
  * The queue's row for a person (other tests' people may be queued too): by
- * login, which only their own row shows (another row may name them).
+ * login, which only their own row in the queue shows (another row may name them).
  */
-const rowOf = (el: HTMLElement, who: Person = person) => within(el).getByRole('row').filter({ hasText: who.login });
+const rowOf = (el: HTMLElement, who: Person = person) =>
+  within(section(el, 'rc-admin-queue')).getByRole('row').filter({ hasText: who.login });
+const label = (who: Person) => `${who.nickname} (${who.me.extension})`;
 
 async function theirVerification(who: Person = person): Promise<MyVerification> {
   await signIn(who);
@@ -58,7 +65,7 @@ describe('rc-admin (against the real API, signed in as an admin)', () => {
     await expect.element(row).toHaveTextContent('waiting for review');
 
     await row.getByRole('button', { name: `Approve ${person.nickname}` }).click();
-    await expect.element(s.getByRole('status')).toHaveTextContent(`Approve: ${person.nickname}`);
+    await expect.element(s.getByRole('status')).toHaveTextContent(`Approved the verification of ${label(person)}.`);
     await expect.element(row).not.toBeInTheDocument();
     expect(await theirVerification()).toMatchObject({ status: 'verified', legalName: 'Grace Hopper' });
 
@@ -66,18 +73,32 @@ describe('rc-admin (against the real API, signed in as an admin)', () => {
     await s.getByLabelText('Show').selectOptions('verified');
     await expect.element(rowOf(el)).toHaveTextContent('verified');
     await expect.element(rowOf(el).getByRole('button', { name: `Revoke ${person.nickname}` })).toBeVisible();
-    const entry = s.getByRole('row').filter({ hasText: 'pending → verified' }).first();
+    const entry = within(section(el, 'rc-admin-audit'))
+      .getByRole('row')
+      .filter({ hasText: `approved the verification of ${label(person)}` })
+      .first();
     await expect.element(entry).toBeVisible();
+    await expect.element(entry).toHaveTextContent('waiting for review → verified');
     // The entry names whom it was about by nickname and extension, never by the legal name.
     await expect.element(entry).toHaveTextContent(person.nickname);
     await expect.element(entry).not.toHaveTextContent('Grace Hopper');
   });
 
-  test('rejecting sends the reason that was typed', async () => {
+  test('rejecting asks at the row, then sends the reason that was typed there', async () => {
     const el = await mount('rc-admin');
     const row = rowOf(el);
-    await row.getByLabelText('Reason to Approve / Reject').fill('The name does not match the document.');
     await row.getByRole('button', { name: `Reject ${person.nickname}` }).click();
+    const step = row.getByRole('group', { name: `Reject the verification of ${label(person)}?` });
+    await expect.element(step).toBeVisible();
+    const reason = step.getByLabelText('Reason to reject (they will see it)');
+    // Focus goes to the step's reason field; nothing is sent yet.
+    await expect.poll(() => deepActiveElement()).toBe(reason.element());
+    expect(await theirVerification()).toMatchObject({ status: 'pending' });
+    await reason.fill('The name does not match the document.');
+    await step.getByRole('button', { name: 'Yes, reject' }).click();
+    await expect
+      .element(within(el).getByRole('status'))
+      .toHaveTextContent(`Rejected the verification of ${label(person)}.`);
     await expect.element(row).not.toBeInTheDocument();
     expect(await theirVerification()).toMatchObject({
       status: 'rejected',
@@ -85,13 +106,44 @@ describe('rc-admin (against the real API, signed in as an admin)', () => {
     });
   });
 
-  test('rejecting without a reason is refused, with the API’s words, and changes nothing', async () => {
+  test('rejecting without a reason is refused beside the reason field, in the API’s words, and changes nothing', async () => {
     const el = await mount('rc-admin');
     const row = rowOf(el);
     await row.getByRole('button', { name: `Reject ${person.nickname}` }).click();
-    await expect.element(within(el).getByRole('alert')).toHaveTextContent(/reason/);
+    await row.getByRole('button', { name: 'Yes, reject' }).click();
+    const reason = row.getByLabelText('Reason to reject (they will see it)');
+    await expect.element(reason).toHaveAccessibleDescription('This is required.');
+    await expect.element(reason).toHaveAttribute('aria-invalid', 'true');
+    await expect.poll(() => deepActiveElement()).toBe(reason.element());
     await expect.element(row).toBeVisible();
     expect(await theirVerification()).toMatchObject({ status: 'pending' });
+
+    // Cancel puts the step away and focus back at the row's first control.
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    await expect.element(row.getByRole('group')).not.toBeInTheDocument();
+    await expect
+      .poll(() => deepActiveElement())
+      .toBe(row.getByRole('button', { name: `Approve ${person.nickname}` }).element());
+  });
+
+  test('revoking from the verified filter asks at the row, says what callees will see, then says it was done', async () => {
+    const theirs = (await pendingVerifications()).find((v) => v.person.login === person.login)!;
+    await api('POST', `/api/admin/verifications/${theirs.id}/approve`, {});
+    const el = await mount('rc-admin');
+    await within(section(el, 'rc-admin-queue')).getByLabelText('Show').selectOptions('verified');
+    const row = rowOf(el);
+    await row.getByRole('button', { name: `Revoke ${person.nickname}` }).click();
+    const step = row.getByRole('group', {
+      name: `Revoke the verification of ${label(person)}? Callees will see their nickname, marked unverified, from the next call — and in calls under way.`,
+    });
+    await expect.element(step).toBeVisible();
+    await step.getByLabelText('Reason to revoke').fill('Document reported stolen');
+    await userEvent.keyboard('{Enter}');
+    await expect
+      .element(within(el).getByRole('status'))
+      .toHaveTextContent(`Revoked the verification of ${label(person)}.`);
+    await expect.element(row).not.toBeInTheDocument();
+    expect(await theirVerification()).toMatchObject({ status: 'revoked', reason: 'Document reported stolen' });
   });
 
   test('a document that is someone else’s too: the row says whose; approving offers to revoke theirs, with a reason', async () => {
@@ -141,8 +193,13 @@ describe('rc-admin (against the real API, signed in as an admin)', () => {
     const revokeAndApprove = row.getByRole('button', { name: `Revoke the other and approve ${person.nickname}` });
     await revokeAndApprove.click();
     await expect
-      .element(within(el).getByRole('alert'))
-      .toHaveTextContent('A reason is needed to revoke the other verification.');
+      .element(reason)
+      .toHaveAccessibleDescription(
+        `This document already verifies ${other.nickname} (ext ${other.me.extension}). ` +
+          `Approving ${person.nickname} revokes that verification: say why. ` +
+          'A reason is needed to revoke the other verification.',
+      );
+    await expect.element(reason).toHaveAttribute('aria-invalid', 'true');
     expect(await theirVerification(other)).toMatchObject({ status: 'verified' });
 
     await reason.fill('The document is Grace Hopper’s own; the other account borrowed it.');

@@ -1,0 +1,374 @@
+/**
+ * `<rc-admin-queue>`: the verification queue. Approve at once; reject and
+ * revoke after a confirmation at the row that says what will happen and
+ * asks why.
+ *
+ * A record whose document is someone else's too says so, with whose; a
+ * person who has not proven their login cannot be approved, and the row says
+ * why. When approving is refused because the document already verifies
+ * someone else (`document_in_use`), the row offers to revoke that
+ * verification and approve in one step, with a reason.
+ */
+import { html, LitElement, nothing, type TemplateResult } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { Api, ApiError, documentInUse, type DocumentInUse, type VerificationItem } from '../../api/client';
+import { LocaleController, t } from '../../i18n/i18n';
+import { errorText, formProblems } from '../../i18n/problems';
+import { describedBy, fieldError, invalid } from '../shared/field';
+import { base } from '../shared/styles';
+import './confirm-step';
+import { done, focusRow } from './section';
+import { sectionStyles } from './styles';
+import { data, person, time, words } from './words';
+
+type Step = 'reject' | 'revoke';
+const FILTERS = ['pending', 'verified', 'rejected', 'revoked', ''] as const;
+
+@customElement('rc-admin-queue')
+export class RcAdminQueue extends LitElement {
+  static override styles = [base, sectionStyles];
+
+  @property({ attribute: false }) api = new Api();
+  @state() private filter: (typeof FILTERS)[number] = 'pending';
+  @state() private items: VerificationItem[] = [];
+  /** Why the list could not be loaded (worded at render time, as every refusal here). */
+  @state() private loadError: unknown = null;
+  /** The open confirmation, at its row. */
+  @state() private step: { id: number; action: Step } | null = null;
+  @state() private stepError: unknown = null;
+  @state() private busy = false;
+  /** A refusal said at its row. */
+  @state() private rowErrors: Record<number, unknown> = {};
+  /** Approvals refused because the document verifies someone else, by the record being approved. */
+  @state() private conflicts: Record<number, DocumentInUse> = {};
+  @state() private revokeReasons: Record<number, string> = {};
+  /** Why the other's revocation was refused: `needed` (no reason typed) or the API's refusal. */
+  @state() private revokeErrors: Record<number, unknown> = {};
+  private readonly locale = new LocaleController(this);
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.reload();
+  }
+
+  async reload(): Promise<void> {
+    try {
+      this.items = await this.api.admin.verifications(this.filter || undefined);
+      this.loadError = null;
+    } catch (err) {
+      this.loadError = err;
+    }
+  }
+
+  private get heading() {
+    return this.renderRoot.querySelector<HTMLElement>('h2');
+  }
+
+  override render() {
+    void this.locale;
+    return html`
+      <h2 tabindex="-1">${t('admin.title')}</h2>
+      <div class="bar">
+        <div>
+          <label for="filter">${t('admin.filter')}</label>
+          <select
+            id="filter"
+            .value=${this.filter}
+            @change=${(e: Event) => {
+              this.filter = (e.target as HTMLSelectElement).value as (typeof FILTERS)[number];
+              this.step = null;
+              void this.reload();
+            }}
+          >
+            ${FILTERS.map(
+              (f) =>
+                html`<option value=${f} ?selected=${f === this.filter}>
+                  ${f ? t(`verify.${f}`) : t('admin.all')}
+                </option>`,
+            )}
+          </select>
+        </div>
+      </div>
+      ${
+        this.loadError
+          ? html`<p class="error" role="alert">${t('admin.loadFailed', { why: errorText(this.loadError) })}</p>`
+          : nothing
+      }
+      ${
+        this.items.length === 0
+          ? html`<p class="hint">${t('admin.empty')}</p>`
+          : html`<table class="list">
+              <thead>
+                <tr>
+                  <th scope="col">${t('admin.person')}</th>
+                  <th scope="col">${t('admin.name')}</th>
+                  <th scope="col">${t('admin.id')}</th>
+                  <th scope="col">${t('admin.state')}</th>
+                  <th scope="col">${t('admin.submitted')}</th>
+                  <th scope="col">${t('admin.actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${this.items.map((v) => this.renderRow(v))}
+              </tbody>
+            </table>`
+      }
+    `;
+  }
+
+  private renderRow(v: VerificationItem) {
+    const actions =
+      v.status === 'pending' ? (['approve', 'reject'] as const) : v.status === 'verified' ? (['revoke'] as const) : [];
+    const unprovenId = `unproven-${v.id}`;
+    const sameId = `same-${v.id}`;
+    const unproven = !v.person.loginProven;
+    return html`<tr data-id=${v.id}>
+      <td data-label=${t('admin.person')}>
+        ${data(v.person.nickname)}<br /><span class="hint">${data(v.person.login)} · ${v.person.extension}</span>
+        ${unproven ? html`<br /><span class="mark">${t('admin.unproven')}</span>` : nothing}
+      </td>
+      <td data-label=${t('admin.name')}>${data(v.legalName)}</td>
+      <td data-label=${t('admin.id')}>
+        ****${v.idLast4}
+        ${
+          v.sameDocument.length
+            ? html`<div id=${sameId}>
+                ${v.sameDocument.map(
+                  (o) =>
+                    html`<p class="warn">
+                      <span aria-hidden="true">⚠</span>
+                      ${words(
+                        'admin.sameDocument',
+                        { nickname: data(o.person.nickname) },
+                        { extension: o.person.extension, status: t(`verify.${o.status}`) },
+                      )}
+                    </p>`,
+                )}
+              </div>`
+            : nothing
+        }
+      </td>
+      <td data-label=${t('admin.state')}>
+        ${t(`verify.${v.status}`)}${v.reason ? html`<br /><span class="hint">${data(v.reason)}</span>` : nothing}
+      </td>
+      <td class="narrow" data-label=${t('admin.submitted')}>${time(v.submittedAt)}</td>
+      <td class="wide">
+        ${
+          actions.length
+            ? html`<div class="actions">
+                  ${actions.map((a) => {
+                    const blocked = a === 'approve' && unproven;
+                    const described = [
+                      blocked ? unprovenId : '',
+                      a === 'approve' && v.sameDocument.length ? sameId : '',
+                    ]
+                      .filter(Boolean)
+                      .join(' ');
+                    return html`<button
+                      class=${a === 'approve' ? 'ok' : 'danger'}
+                      aria-label="${t(`admin.${a}`)} ${v.person.nickname}"
+                      aria-describedby=${described || nothing}
+                      aria-expanded=${a === 'approve' ? nothing : String(this.step?.id === v.id && this.step.action === a)}
+                      ?disabled=${blocked}
+                      @click=${() => (a === 'approve' ? this.approve(v) : this.open(v, a))}
+                    >
+                      ${t(`admin.${a}`)}
+                    </button>`;
+                  })}
+                </div>
+                ${
+                  unproven && v.status === 'pending'
+                    ? html`<p class="hint" id=${unprovenId}>
+                        ${words('admin.unprovenReason', {
+                          nickname: data(v.person.nickname),
+                          login: data(v.person.login),
+                        })}
+                      </p>`
+                    : nothing
+                }
+                ${this.rowErrors[v.id] ? html`<p class="error" role="alert">${this.rowError(v)}</p>` : nothing}
+                ${this.renderStep(v)} ${this.renderConflict(v)}`
+            : nothing
+        }
+      </td>
+    </tr>`;
+  }
+
+  private renderStep(v: VerificationItem) {
+    if (this.step?.id !== v.id) return nothing;
+    const action = this.step.action;
+    const { byField, rest } = this.stepError ? formProblems(this.stepError, ['reason']) : { byField: {}, rest: [] };
+    return html`<rc-admin-confirm
+      .question=${words(`admin.confirm.${action}`, { person: html`${person(v.person)}` })}
+      reasonLabel=${t(`admin.stepReason.${action}`)}
+      confirmLabel=${t(`admin.stepDo.${action}`)}
+      .reasonError=${byField.reason}
+      .error=${rest.join(' ')}
+      ?busy=${this.busy}
+      @rc-admin-confirm=${(e: CustomEvent<{ reason: string }>) => this.decide(v, action, e.detail.reason)}
+      @rc-admin-cancel=${() => this.close(v.id)}
+    ></rc-admin-confirm>`;
+  }
+
+  /** The offer to revoke the other verification of this document and approve this one. */
+  private renderConflict(v: VerificationItem) {
+    const other = this.conflicts[v.id];
+    if (!other || v.status !== 'pending') return nothing;
+    const noteId = `conflict-${v.id}`;
+    const inputId = `revoke-reason-${v.id}`;
+    const refused = this.revokeErrors[v.id];
+    const error =
+      refused === undefined
+        ? undefined
+        : refused === 'needed'
+          ? t('admin.revokeReasonNeeded')
+          : formProblems(refused, ['reason']).byField.reason;
+    return html`<div class="conflict" role="group" aria-labelledby=${noteId}>
+      <p class="warn" id=${noteId}>
+        ${words(
+          'admin.documentInUse',
+          { nickname: data(other.nickname), person: data(v.person.nickname) },
+          { extension: other.extension },
+        )}
+      </p>
+      <label for=${inputId}>${words('admin.revokeReason', { nickname: data(other.nickname) })}</label>
+      <input
+        id=${inputId}
+        aria-describedby=${describedBy(inputId, error, noteId)}
+        aria-invalid=${invalid(error)}
+        required
+        .value=${this.revokeReasons[v.id] ?? ''}
+        @input=${(e: InputEvent) =>
+          (this.revokeReasons = { ...this.revokeReasons, [v.id]: (e.target as HTMLInputElement).value })}
+      />
+      ${fieldError(inputId, error)}
+      <div class="actions">
+        <button
+          class="danger"
+          aria-label="${t('admin.revokeAndApprove')} ${v.person.nickname}"
+          @click=${() => this.revokeOtherAndApprove(v, other)}
+        >
+          ${t('admin.revokeAndApprove')}
+        </button>
+        <button
+          @click=${() => {
+            this.dropConflict(v.id);
+            focusRow(this.renderRoot, v.id, this.heading);
+          }}
+        >
+          ${t('admin.cancel')}
+        </button>
+      </div>
+    </div>`;
+  }
+
+  private open(v: VerificationItem, action: Step): void {
+    this.step = { id: v.id, action };
+    this.stepError = null;
+    this.rowErrors = { ...this.rowErrors, [v.id]: null };
+  }
+
+  private close(id: number): void {
+    this.step = null;
+    this.stepError = null;
+    void this.updateComplete.then(() => focusRow(this.renderRoot, id, this.heading));
+  }
+
+  private async approve(v: VerificationItem): Promise<void> {
+    this.rowErrors = { ...this.rowErrors, [v.id]: null };
+    try {
+      await this.api.admin.approve(v.id);
+      await this.succeeded(v, html`${words('admin.done.approve', { person: html`${person(v.person)}` })}`);
+    } catch (err) {
+      const other = documentInUse(err);
+      if (other) {
+        this.conflicts = { ...this.conflicts, [v.id]: other };
+        await this.updateComplete;
+        this.renderRoot.querySelector<HTMLInputElement>(`#revoke-reason-${v.id}`)?.focus();
+        return;
+      }
+      await this.failed(v, err);
+    }
+  }
+
+  private async decide(v: VerificationItem, action: Step, reason: string): Promise<void> {
+    this.busy = true;
+    try {
+      await this.api.admin.decide(v.id, action, reason || undefined);
+      this.step = null;
+      await this.succeeded(v, html`${words(`admin.done.${action}`, { person: html`${person(v.person)}` })}`);
+    } catch (err) {
+      this.stepError = err;
+      await this.updateComplete;
+      // Back to the reason, whose description now says why (or to it still, when the refusal is the whole action's).
+      this.renderRoot.querySelector('rc-admin-confirm')?.focus();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async revokeOtherAndApprove(v: VerificationItem, other: DocumentInUse): Promise<void> {
+    const reason = (this.revokeReasons[v.id] ?? '').trim();
+    const field = () => this.renderRoot.querySelector<HTMLInputElement>(`#revoke-reason-${v.id}`);
+    if (!reason) {
+      this.revokeErrors = { ...this.revokeErrors, [v.id]: 'needed' };
+      await this.updateComplete;
+      field()?.focus();
+      return;
+    }
+    try {
+      await this.api.admin.approve(v.id, { reason, revokeOther: true });
+      this.dropConflict(v.id);
+      await this.succeeded(
+        v,
+        html`${words('admin.revokedAndApproved', { person: data(v.person.nickname), other: data(other.nickname) })}`,
+      );
+    } catch (err) {
+      if (formProblems(err, ['reason']).byField.reason) {
+        this.revokeErrors = { ...this.revokeErrors, [v.id]: err };
+        await this.updateComplete;
+        field()?.focus();
+        return;
+      }
+      this.rowErrors = { ...this.rowErrors, [v.id]: err };
+    }
+  }
+
+  private dropConflict(id: number): void {
+    const { [id]: _gone, ...conflicts } = this.conflicts;
+    const { [id]: _typed, ...revokeReasons } = this.revokeReasons;
+    const { [id]: _said, ...revokeErrors } = this.revokeErrors;
+    this.conflicts = conflicts;
+    this.revokeReasons = revokeReasons;
+    this.revokeErrors = revokeErrors;
+  }
+
+  /** Says it, shows the queue as it is now, and keeps focus at the row (or the heading when it left the list). */
+  private async succeeded(v: VerificationItem, message: TemplateResult): Promise<void> {
+    done(this, message);
+    await this.reload();
+    await this.updateComplete;
+    focusRow(this.renderRoot, v.id, this.heading);
+  }
+
+  private async failed(v: VerificationItem, err: unknown): Promise<void> {
+    // The row was out of date (their login is no longer proven): show it as it is now, then say why.
+    if (err instanceof ApiError && err.code === 'login_unproven') await this.reload();
+    this.rowErrors = { ...this.rowErrors, [v.id]: err };
+  }
+
+  /** A refusal at a row, in words. */
+  private rowError(v: VerificationItem) {
+    const err = this.rowErrors[v.id];
+    if (err instanceof ApiError && err.code === 'login_unproven') {
+      return words('admin.loginUnproven', { nickname: data(v.person.nickname) });
+    }
+    return errorText(err);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rc-admin-queue': RcAdminQueue;
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * What the console's sections share: a list that reads as a table where
+ * there is room and becomes one card per row where there is not (a phone,
+ * 390 px), by the width of the section itself (a container query), so it
+ * holds wherever the section is placed.
+ */
+import { css } from 'lit';
+
+export const sectionStyles = css`
+  :host {
+    display: block;
+    container-type: inline-size;
+    margin: 0 0 2rem;
+  }
+  h2 {
+    margin: 0.2rem 0 0.6rem;
+    font-size: 1.25rem;
+  }
+  h2:focus {
+    outline: none;
+  }
+  /* A long login or name breaks where it must, without making a table column narrow for everyone. */
+  bdi,
+  code {
+    overflow-wrap: break-word;
+  }
+  .bar {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem 0.75rem;
+    align-items: end;
+  }
+  .bar label {
+    margin: 0 0 0.25rem;
+  }
+  .bar > div {
+    min-width: 0;
+  }
+  select {
+    width: auto;
+    max-width: 100%;
+  }
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.4rem;
+    align-items: center;
+  }
+  .actions button {
+    min-height: 2.2em;
+    padding: 0.25em 0.7em;
+  }
+  .mark {
+    display: inline-block;
+    margin-top: 0.2rem;
+    padding: 0 0.4em;
+    border: 1px solid var(--rc-warn);
+    border-radius: 4px;
+    color: var(--rc-warn);
+    font-size: 0.85em;
+  }
+  .badge {
+    display: inline-block;
+    padding: 0 0.4em;
+    border: 1px solid var(--rc-line);
+    border-radius: 4px;
+    font-size: 0.85em;
+  }
+  .warn {
+    color: var(--rc-warn);
+    font-weight: 600;
+    margin: 0.3rem 0 0;
+  }
+  .conflict {
+    margin-top: 0.5rem;
+    padding: 0.5rem;
+    border: 2px solid var(--rc-warn);
+    border-radius: var(--rc-radius);
+    display: grid;
+    gap: 0.4rem;
+  }
+  .conflict p {
+    margin: 0;
+  }
+  .conflict label {
+    margin: 0;
+  }
+  button.link {
+    border: none;
+    background: none;
+    padding: 0;
+    min-height: 0;
+    color: var(--rc-accent);
+    text-decoration: underline;
+    font: inherit;
+    text-align: start;
+  }
+
+  /* The list: a table with room, cards without. */
+  table.list {
+    border-collapse: collapse;
+    width: 100%;
+    margin: 0.5rem 0 1rem;
+    font-size: 0.92rem;
+  }
+  .list th,
+  .list td {
+    text-align: start;
+    padding: 0.45rem 0.5rem;
+    border-bottom: 1px solid var(--rc-line);
+    vertical-align: top;
+    overflow-wrap: break-word;
+  }
+  .list td.narrow {
+    white-space: nowrap;
+  }
+  @container (max-width: 46rem) {
+    table.list,
+    .list tbody,
+    .list tr,
+    .list td {
+      display: block;
+    }
+    /* The column names stay for screen readers; each cell says its own. */
+    .list thead {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+    }
+    .list tr {
+      border: 1px solid var(--rc-line);
+      border-radius: var(--rc-radius);
+      padding: 0.5rem 0.75rem;
+      margin: 0 0 0.75rem;
+    }
+    .list td {
+      border: none;
+      padding: 0.2rem 0;
+    }
+    .list td.narrow {
+      white-space: normal;
+    }
+    .list bdi {
+      overflow-wrap: anywhere;
+    }
+    .list td.wide {
+      padding-top: 0.5rem;
+    }
+    /* Each cell says what it is at its start; the actions take the whole width. */
+    .list td[data-label] {
+      position: relative;
+      padding-inline-start: 7.5rem;
+      min-height: 1.8em;
+    }
+    .list td[data-label]::before {
+      content: attr(data-label);
+      position: absolute;
+      inset-inline-start: 0;
+      top: 0.3rem;
+      width: 7rem;
+      color: var(--rc-muted);
+      font-size: 0.8em;
+      font-weight: 600;
+    }
+  }
+`;

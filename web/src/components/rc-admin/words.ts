@@ -1,0 +1,160 @@
+/**
+ * The console's sentences, in the page's language: a person as admins know
+ * them, an audit entry, an import row, a date. Whatever came from people
+ * (nicknames, logins, reasons) is put in `<bdi>`, isolated from the
+ * sentence's direction; literal file syntax is put in `<code>`.
+ */
+import { html, type TemplateResult } from 'lit';
+import type { AuditEntry, ImportRow } from '../../api/client';
+import { locale, t } from '../../i18n/i18n';
+import { MESSAGES, type MessageKey } from '../../i18n/messages';
+import { problemText } from '../../i18n/problems';
+
+type Part = string | TemplateResult;
+
+export const isKey = (key: string): key is MessageKey => key in MESSAGES.en;
+
+/**
+ * A message as parts, its `{name}` placeholders filled with `slots` (text or
+ * templates, e.g. a name in `<bdi>`), its others with `params` as `t()` does.
+ */
+export function words(
+  key: MessageKey,
+  slots: Record<string, Part>,
+  params: Record<string, string | number> = {},
+): Part[] {
+  return t(key, params)
+    .split(/(\{\w+\})/)
+    .filter(Boolean)
+    .map((part) => {
+      const name = /^\{(\w+)\}$/.exec(part)?.[1];
+      return (name !== undefined ? slots[name] : undefined) ?? part;
+    });
+}
+
+/** Text that came from a person, isolated. */
+export const data = (text: string) => html`<bdi>${text}</bdi>`;
+
+/** A person as admins know them: nickname and extension (`Mei (1007)`), as parts. */
+export const person = (p: { nickname: string; extension: string }) =>
+  words('admin.personLabel', { nickname: data(p.nickname) }, { extension: p.extension });
+
+/** The same as plain text, for attributes. */
+export const personText = (p: { nickname: string; extension: string }) =>
+  t('admin.personLabel', { nickname: p.nickname, extension: p.extension });
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** Date and time in the page's language (never the browser's default). */
+export function dateTime(iso: string): string {
+  const key = locale();
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(key, { dateStyle: 'medium', timeStyle: 'short' });
+    formats.set(key, f);
+  }
+  return f.format(new Date(iso));
+}
+
+/** A `<time>` in the page's language. */
+export const time = (iso: string) => html`<time datetime=${iso}>${dateTime(iso)}</time>`;
+
+/** A verification status, an account status or a role, as the audit log records them. */
+export function statusWord(status: string | null): string {
+  if (status === null) return t('admin.audit.none');
+  const verify = `verify.${status}`;
+  if (isKey(verify)) return t(verify);
+  const other = `admin.audit.status.${status}`;
+  return isKey(other) ? t(other) : status;
+}
+
+/** What an action is called in the action filter. */
+export const actionName = (action: string): string => {
+  const key = `admin.audit.name.${action}`;
+  return isKey(key) ? t(key) : action;
+};
+
+/**
+ * The API appends why a same-document revocation happened to the admin's
+ * reason, in English (`… (the document was approved for verification 12)`):
+ * the admin's words, and that verification's id, to say in the page's language.
+ */
+const SAME_DOCUMENT_NOTE = /^(.*) \(the document was approved for verification (\d+)\)$/s;
+
+/** An audit entry as one sentence: who did what about whom, with the reason. */
+export function auditSentence(e: AuditEntry, about: Part | Part[]): Part[] {
+  const actor =
+    e.actorId === null ? t('admin.audit.system') : words('admin.audit.admin', { login: data(e.actorLogin) });
+  const key = `admin.audit.do.${e.action}`;
+  const sentence = isKey(key)
+    ? words(key, { actor: html`${actor}`, person: html`${about}` })
+    : words('admin.audit.do.other', {
+        actor: html`${actor}`,
+        person: html`${about}`,
+        action: html`<code>${e.action}</code>`,
+      });
+  return sentence;
+}
+
+/** An audit entry's reason, as parts (nothing when there is none). */
+export function auditReason(e: AuditEntry): Part[] {
+  if (!e.reason) return [];
+  const note = e.action === 'verification.revoke.same_document' ? SAME_DOCUMENT_NOTE.exec(e.reason) : null;
+  if (note) {
+    return [
+      ...words('admin.audit.reason', { reason: data(note[1] ?? '') }),
+      ` (${t('admin.audit.forVerification', { id: note[2] ?? '' })})`,
+    ];
+  }
+  return words('admin.audit.reason', { reason: data(e.reason) });
+}
+
+/** A column of the import file, in words. */
+const column = (path: string) => {
+  const key = `admin.import.column.${path}`;
+  return isKey(key) ? t(key) : path;
+};
+
+const code = (text: string) => html`<code>${text}</code>`;
+
+/** Why an import row was refused, in words. */
+export function importRowWhy(row: ImportRow): Part[] {
+  switch (row.code) {
+    case 'wrong_columns':
+      return [t('admin.import.code.wrong_columns', { found: row.found ?? '?', expected: row.expected ?? '?' })];
+    case 'document_in_use':
+      return words('admin.import.code.document_in_use', {
+        other: row.other ? html`${person(row.other)}` : t('admin.deletedPerson'),
+      });
+    case 'invalid_field': {
+      const p = row.problem;
+      if (!p) break;
+      const problem: Part[] =
+        p.path === 'status'
+          ? words('admin.import.statusValues', { verified: code('verified'), rejected: code('rejected') })
+          : [problemText(p)];
+      return words('admin.import.code.invalid_field', { column: column(p.path), problem: html`${problem}` });
+    }
+    default: {
+      const key = `admin.import.code.${row.code ?? ''}`;
+      if (isKey(key)) return [t(key)];
+    }
+  }
+  return [t('admin.import.code.unknown', { code: row.code ?? '?' })];
+}
+
+/** An import row's outcome, in words: what it did, or in a preview would do. */
+export function importRowOutcome(row: ImportRow, dryRun: boolean): Part[] {
+  if (row.outcome === 'unchanged') return [t('admin.import.unchanged')];
+  if (row.outcome === 'error') return words('admin.import.refused', { why: html`${importRowWhy(row)}` });
+  const status = row.status ?? 'verified';
+  return [t(dryRun ? `admin.import.would.${status}` : `admin.import.did.${status}`)];
+}
+
+/** A CSV file refused as a whole, in words (the API's `invalid_csv` problem, `path: 'file'`). */
+export function csvProblem(p: { problem: string; [value: string]: string | number }): Part[] | undefined {
+  const key = `admin.csv.${p.problem}`;
+  if (!isKey(key)) return undefined;
+  if (p.problem === 'csv_header') return words(key, { expected: code(String(p.expected ?? '')) });
+  return [t(key, p)];
+}
