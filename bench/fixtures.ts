@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { count } from 'drizzle-orm';
 import { openDatabase } from '../db/open';
 import { sipAccounts, users, verifications, NAME_PRIVACY } from '../db/schema';
-import { sipSecretOwner } from '../api/src/services/people';
-import { deriveKeys, seal } from '../api/src/services/secrets';
+import { deriveKeys, seal, sipSecretOwner } from '../api/src/services/secrets';
 
 export const BENCH_DIR = join(import.meta.dirname, '..', '.runtime', 'bench');
 const NAMES = ['张三丰', '欧阳娜娜', 'John Smith', '李小龙', 'María José García', '王小明'];

@@ -258,6 +258,18 @@ describe('POST /api/auth/sign-out-everywhere', () => {
     expect((await call(t, 'GET', '/api/me', { cookie: cookieFrom(back.headers) })).status).toBe(200);
   });
 
+  it("stops every device's phone too: a new SIP secret, and the PBX forgets the old one", async () => {
+    const p = await signUp(t);
+    const sipBefore = (await call(t, 'GET', '/api/me/sip', { cookie: p.cookie })).body;
+    expect((await call(t, 'POST', '/api/auth/sign-out-everywhere', { cookie: p.cookie })).status).toBe(204);
+    expect(t.pbxCalls).toContainEqual({ extension: p.me.extension, hangUp: false });
+    const again = cookieFrom(
+      (await call(t, 'POST', '/api/auth/sign-in', { body: { login: p.login, password: p.password } })).headers,
+    );
+    const sipAfter = (await call(t, 'GET', '/api/me/sip', { cookie: again })).body;
+    expect(sipAfter.secret).not.toBe(sipBefore.secret);
+  });
+
   it('refuses anonymous callers and writes nothing', async () => {
     await signUp(t);
     const before = snapshot(t.db);

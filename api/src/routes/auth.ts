@@ -30,7 +30,7 @@ export function authRoutes(deps: Deps) {
     })
     .post('/sign-out-everywhere', requireSession(deps), (c) => {
       // Every device's page then hears `session_ended` with reason `signed_out_everywhere`.
-      signOutEverywhere(deps.db, c.var.me.id, deps.now());
+      signOutEverywhere(deps.db, deps.keys, deps.pbx, c.var.me.id, deps.now());
       clearSessionCookie(c, deps);
       return c.body(null, 204);
     });

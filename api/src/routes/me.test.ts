@@ -624,11 +624,22 @@ describe('POST /api/me/password', () => {
     expect((await call(t, 'GET', '/api/me', { cookie: other.cookie })).status).toBe(200);
     expect((await signIn(p.login, p.password)).status).toBe(401);
     expect((await signIn(p.login, 'a brand new password')).status).toBe(200);
-    // Neither password is kept in the clear, and the SIP account is not the PBX's business here.
+    // Neither password is kept in the clear.
     const stored = JSON.stringify(snapshot(t.db));
     expect(stored).not.toContain('a brand new password');
     expect(stored).not.toContain(p.password);
-    expect(t.pbxCalls).toEqual([]);
+  });
+
+  it("stops the other devices' phones too: a new SIP secret, and the PBX forgets the old one", async () => {
+    const p = await signUp(t);
+    const before = (await call(t, 'GET', '/api/me/sip', { cookie: p.cookie })).body;
+    expect((await change(p.cookie, { currentPassword: p.password, newPassword: 'a brand new password' })).status).toBe(
+      204,
+    );
+    expect(t.pbxCalls).toEqual([{ extension: p.me.extension, hangUp: false }]);
+    // This device fetches the new secret with the session it kept.
+    const after = (await call(t, 'GET', '/api/me/sip', { cookie: p.cookie })).body;
+    expect(after.secret).not.toBe(before.secret);
   });
 
   it('refuses a wrong current password beside its field, counting the attempt and changing nothing else', async () => {

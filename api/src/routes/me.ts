@@ -53,7 +53,7 @@ export function meRoutes(deps: Deps) {
       .post('/password', jsonOnly, valid('json', passwordChangeBody), async (c) => {
         await changePassword(
           db,
-          security,
+          { ...security, pbx: deps.pbx },
           c.var.me.id,
           c.req.valid('json'),
           ownSessionToken(c),

@@ -24,7 +24,8 @@ import {
 } from '../../../db/schema';
 import { AppError, conflict, notFound, unauthorized } from '../errors';
 import { retellCallees, type Pbx } from './pbx';
-import { hashPassword, newSipSecret, seal, sha256Hex, verifyPassword, type Keys } from './secrets';
+import { hashPassword, newSipSecret, seal, sha256Hex, sipSecretOwner, verifyPassword, type Keys } from './secrets';
+import { replaceSipSecret } from './sip-accounts';
 import { loginKindOf } from './logins';
 import type { PasswordGate } from './password-gate';
 import { PASSWORD, throttleAttempt, throttleSuccess } from './throttle';
@@ -59,9 +60,6 @@ export type Me = {
   verificationStatus: 'none' | (typeof verifications.$inferSelect)['status'];
   hasAvatar: boolean;
 };
-
-/** The AAD a person's sealed SIP secret is bound to. */
-export const sipSecretOwner = (userId: number) => `user:${userId}`;
 
 /**
  * Creates a person with a fresh extension and SIP secret. Throws
@@ -248,8 +246,12 @@ export function endSessions(
 }
 
 /** Signs a person out on every device, this one too. */
-export function signOutEverywhere(db: Db, userId: number, now = Date.now()): void {
-  endSessions(db, userId, 'signed_out_everywhere', now);
+export function signOutEverywhere(db: Db, keys: Keys, pbx: Pbx, userId: number, now = Date.now()): void {
+  db.transaction((tx) => {
+    endSessions(tx, userId, 'signed_out_everywhere', now);
+    // A phone left open on a signed-out device stops with its next REGISTER, whether or not its page asks the API again.
+    replaceSipSecret(tx, keys, pbx, userId);
+  });
 }
 
 /** Drops sessions past their expiry, ended ones too; cheap, run at start and now and then. */
@@ -335,7 +337,7 @@ async function recheckPassword(
  */
 export async function changePassword(
   db: Db,
-  deps: SecurityDeps,
+  deps: SecurityDeps & { pbx: Pbx },
   userId: number,
   input: { currentPassword: string; newPassword: string },
   keepToken: string,
@@ -356,6 +358,8 @@ export async function changePassword(
   db.transaction((tx) => {
     tx.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
     endSessions(tx, userId, 'password_changed', now, keepToken);
+    // The other devices' phones stop too; this device's page fetches the new secret with the session it kept.
+    replaceSipSecret(tx, deps.keys, deps.pbx, userId);
   });
 }
 

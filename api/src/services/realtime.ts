@@ -21,8 +21,7 @@ import { findSipAccount } from '../../../db/hot-queries';
 import type { Db } from '../../../db/open';
 import { sipAccounts, users } from '../../../db/schema';
 import type { Config } from '../config';
-import { sipSecretOwner } from './people';
-import { sipHa1, unseal, type Keys } from './secrets';
+import { sipHa1, sipSecretOwner, unseal, type Keys } from './secrets';
 
 export const REALTIME_FAMILIES = ['ps_endpoints', 'ps_auths', 'ps_aors'] as const;
 export type RealtimeFamily = (typeof REALTIME_FAMILIES)[number];

@@ -44,6 +44,9 @@ export function sameHex(a: string, b: string): boolean {
 /** A fresh SIP secret: 192 random bits, URL-safe. Never derived from the password. */
 export const newSipSecret = (): string => randomBytes(24).toString('base64url');
 
+/** Whose SIP secret a sealed value is (bound into the seal, so one person's cannot be moved to another). */
+export const sipSecretOwner = (userId: number) => `user:${userId}`;
+
 /** AES-256-GCM, as `v1.<iv>.<tag>.<ciphertext>` in base64url; `aad` binds it to its owner. */
 export function seal(keys: Keys, plaintext: string, aad: string): string {
   const iv = randomBytes(12);

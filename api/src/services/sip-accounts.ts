@@ -3,13 +3,12 @@
  * and rotating the secret.
  */
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../../db/open';
+import type { Db, Tx } from '../../../db/open';
 import { sipAccounts } from '../../../db/schema';
 import type { Config } from '../config';
 import { notFound } from '../errors';
-import { sipSecretOwner } from './people';
 import type { Pbx } from './pbx';
-import { newSipSecret, seal, unseal, type Keys } from './secrets';
+import { newSipSecret, seal, sipSecretOwner, unseal, type Keys } from './secrets';
 import { iceSettings, type IceSettings } from './turn';
 import { SIP_ROTATION, throttleAttempt } from './throttle';
 
@@ -45,11 +44,25 @@ export function rotateSipSecret(db: Db, keys: Keys, pbx: Pbx, userId: number, no
   const account = db.select().from(sipAccounts).where(eq(sipAccounts.userId, userId)).get();
   if (!account) throw notFound('No SIP account.');
   throttleAttempt(db, `rotate:${userId}`, now, SIP_ROTATION);
-  db.transaction(() => {
-    db.update(sipAccounts)
-      .set({ secretSealed: seal(keys, newSipSecret(), sipSecretOwner(userId)) })
-      .where(eq(sipAccounts.userId, userId))
-      .run();
-    pbx.forget(account.extension, { hangUp: false });
-  });
+  db.transaction((tx) => replaceSipSecret(tx, keys, pbx, userId));
+}
+
+/**
+ * Gives a person a new SIP secret inside `tx` and has the PBX forget the old
+ * one, so every device registered with it is refused at its next REGISTER.
+ * Not throttled: for what the person's own security asks (signing out
+ * everywhere, a new password), which have throttles of their own.
+ */
+export function replaceSipSecret(tx: Db | Tx, keys: Keys, pbx: Pbx, userId: number): void {
+  const account = tx
+    .select({ extension: sipAccounts.extension })
+    .from(sipAccounts)
+    .where(eq(sipAccounts.userId, userId))
+    .get();
+  if (!account) throw notFound('No SIP account.');
+  tx.update(sipAccounts)
+    .set({ secretSealed: seal(keys, newSipSecret(), sipSecretOwner(userId)) })
+    .where(eq(sipAccounts.userId, userId))
+    .run();
+  pbx.forget(account.extension, { hangUp: false });
 }
