@@ -67,6 +67,8 @@ export class PhoneSession implements ReactiveController {
   private readonly dismissTimers = new Map<number, ReturnType<typeof setTimeout>>();
   private iceTimer: ReturnType<typeof setTimeout> | undefined;
   private retriedCredentials = false;
+  /** The SIP secret changed (a new password): the phone starts again with the new one once no call is live. */
+  private restartWhenIdle = false;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -150,6 +152,24 @@ export class PhoneSession implements ReactiveController {
     this.ringtone.stop();
     this.ringback.stop();
     await phone?.stop();
+  }
+
+  /**
+   * The person's SIP secret was replaced (their password changed on this
+   * device): the phone starts again with the new one — at once, or when the
+   * call under way ends, never cutting it.
+   */
+  credentialsChanged(): void {
+    this.restartWhenIdle = true;
+    this.restartIfIdle();
+  }
+
+  private restartIfIdle(): void {
+    const live = this.snapshot.calls.some((c) => c.state !== 'ended');
+    if (!this.restartWhenIdle || live || !this.me) return;
+    this.restartWhenIdle = false;
+    const me = this.me;
+    setTimeout(() => void this.start(me), 0);
   }
 
   async refreshPresentation(): Promise<void> {
@@ -373,6 +393,7 @@ export class PhoneSession implements ReactiveController {
     if (call?.direction === 'outgoing' && call.state === 'ringing') this.ringback.start();
     else this.ringback.stop();
     if (next.registration === 'registered') this.retriedCredentials = false;
+    this.restartIfIdle();
     // A refused secret may have been rotated on another device: fetch it again, once.
     if (next.registration === 'failed' && previous.registration !== 'failed' && !this.retriedCredentials && this.me) {
       this.retriedCredentials = true;

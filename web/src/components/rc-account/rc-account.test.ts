@@ -29,6 +29,7 @@ async function signInStatus(login: string, password: string): Promise<number> {
 describe('rc-account (against the real API)', () => {
   test('changing the password: the rules are shown first; a wrong current one is said beside it; then it works', async () => {
     const el = await mount('rc-account');
+    const changed = recordEvents(el, 'rc-password-changed');
     const s = within(el);
     const current = s.getByLabelText('Current password');
     const next = s.getByLabelText('New password');
@@ -53,8 +54,9 @@ describe('rc-account (against the real API)', () => {
       .toHaveTextContent('Password changed. You were signed out on your other devices.');
     expect(await signInStatus(person.login, 'a brand new passphrase')).toBe(200);
     expect(await signInStatus(person.login, person.password)).toBe(401);
-    // This page stays signed in.
+    // This page stays signed in; the app is told, to start the phone with the account's new SIP secret.
     expect((await fetch('/api/me')).status).toBe(200);
+    expect(changed).toHaveLength(1);
   });
 
   test('sign out everywhere ends this session too and fires rc-signed-out-everywhere', async () => {

@@ -3,7 +3,8 @@
  * other session ends), sign out everywhere, and delete the account (it says
  * what is deleted and asks for the password first). Each refusal is said
  * beside its field in the page's language. Fires `rc-signed-out-everywhere`
- * and `rc-account-deleted` (the app then shows the sign-in form, saying so).
+ * and `rc-account-deleted` (the app then shows the sign-in form, saying so),
+ * and `rc-password-changed` (the account's SIP secret was replaced with it).
  *
  *     idle ──Delete my account…──▶ confirming ──password, Delete for good──▶ deleted
  *                  ▲                   │
@@ -151,6 +152,8 @@ export class RcAccount extends LitElement {
       await this.api.changePassword(formText(form, 'currentPassword'), formText(form, 'newPassword'));
       this.passwordChanged = true;
       formEl.reset();
+      // The API gave this account a new SIP secret too: the phone needs it.
+      this.fire('rc-password-changed');
     });
   };
 
@@ -201,7 +204,7 @@ export class RcAccount extends LitElement {
     }
   }
 
-  private fire(name: 'rc-signed-out-everywhere' | 'rc-account-deleted'): void {
+  private fire(name: 'rc-signed-out-everywhere' | 'rc-account-deleted' | 'rc-password-changed'): void {
     this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true }));
   }
 }
@@ -213,5 +216,6 @@ declare global {
   interface HTMLElementEventMap {
     'rc-signed-out-everywhere': CustomEvent<undefined>;
     'rc-account-deleted': CustomEvent<undefined>;
+    'rc-password-changed': CustomEvent<undefined>;
   }
 }

@@ -337,6 +337,7 @@ export class RcApp extends LitElement {
           @rc-me-changed=${(e: CustomEvent<{ me: Me }>) => (this.me = e.detail.me)}
           @rc-signed-out-everywhere=${() => void this.accountClosed('everywhere')}
           @rc-account-deleted=${() => void this.accountClosed('deleted')}
+          @rc-password-changed=${() => this.session.credentialsChanged()}
         ></rc-profile>`;
       case 'admin':
         return me.role === 'admin' ? html`<rc-admin .api=${this.api}></rc-admin>` : nothing;
