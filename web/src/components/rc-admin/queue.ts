@@ -129,7 +129,7 @@ export class RcAdminQueue extends LitElement {
       </td>
       <td data-label=${t('admin.name')}>${data(v.legalName)}</td>
       <td data-label=${t('admin.id')}>
-        ****${v.idLast4}
+        ****${data(v.idLast4)}
         ${
           v.sameDocument.length
             ? html`<div id=${sameId}>

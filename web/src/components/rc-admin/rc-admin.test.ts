@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { AuditEntry, MyVerification } from '../../api/client';
 import { setLocale } from '../../i18n/i18n';
-import { deepActiveElement, expectKeyboardReachable, seriousViolations } from '../../test-support/a11y';
+import { deepActiveElement, seriousViolations } from '../../test-support/a11y';
 import {
   api,
   pendingVerifications,
@@ -17,6 +17,7 @@ import {
 } from '../../test-support/api';
 import { userEvent } from 'vitest/browser';
 import { mount, unmountAll, within } from '../../test-support/dom';
+import { expectAllReachable, latinOutsideData, rowIn, section } from './admin.test-support';
 import './rc-admin';
 
 let person: Person;
@@ -33,10 +34,6 @@ afterEach(() => {
   unmountAll();
   setLocale('en');
 });
-
-/** The console's section `tag`. */
-const section = (el: HTMLElement, tag: 'rc-admin-queue' | 'rc-admin-people' | 'rc-admin-audit') =>
-  el.shadowRoot!.querySelector(tag)!;
 
 /**
  * The queue's row for a person (other tests' people may be queued too): by
@@ -269,18 +266,78 @@ describe('rc-admin (against the real API, signed in as an admin)', () => {
     expect(await theirVerification(legacy)).toMatchObject({ status: 'verified', legalName: 'Ada Lovelace' });
   });
 
-  test('in Chinese', async () => {
+  test('in Chinese: no Latin text but names, logins, numbers and file syntax, with steps open and rows refused', async () => {
     setLocale('zh-CN');
     const el = await mount('rc-admin');
     const s = within(el);
     await expect.element(s.getByRole('heading', { name: '认证审核队列' })).toBeVisible();
-    await expect.element(rowOf(el).getByRole('button', { name: `通过 ${person.nickname}` })).toBeVisible();
+    const row = rowOf(el);
+    await expect.element(row.getByRole('button', { name: `通过 ${person.nickname}` })).toBeVisible();
+    // A step at the queue's row, its reason refused beside the field in Chinese.
+    await row.getByRole('button', { name: `拒绝 ${person.nickname}` }).click();
+    await row.getByRole('button', { name: '确认拒绝' }).click();
+    await expect.element(row.getByLabelText('拒绝原因（对方会看到）')).toHaveAccessibleDescription('此项必填。');
+    // A step at the person's row in People.
+    const people = within(section(el, 'rc-admin-people'));
+    await people.getByLabelText('按昵称、分机号或登录账号查找用户').fill(person.nickname);
+    await people.getByRole('button', { name: '查找' }).click();
+    await rowIn(el, 'rc-admin-people', person.login)
+      .getByRole('button', { name: `停用 ${person.nickname}` })
+      .click();
+    await expect
+      .element(s.getByRole('group', { name: `停用 ${person.nickname}（${person.me.extension}）？` }))
+      .toBeVisible();
+    // An import preview with a row of each kind refused.
+    const imports = within(section(el, 'rc-admin-import'));
+    await imports
+      .getByLabelText('或粘贴文件内容')
+      .fill(
+        [
+          'login,legal_name,id_number,status,reason',
+          `${person.login},Grace Hopper,${id},verified,`,
+          `${person.login},Grace Hopper,${id},verified,`,
+          `nobody-${unique()}@example.test,Grace Hopper,${id},maybe,`,
+          `nobody-${unique()}@example.test,Grace1,${id},verified,`,
+          `nobody-${unique()}@example.test,Grace Hopper,${id},rejected,`,
+          'not a login,Grace Hopper,ID1234567,verified,',
+          `${person.login},Grace Hopper`,
+        ].join('\n'),
+      );
+    await imports.getByRole('button', { name: '预览' }).click();
+    await expect.element(imports.getByText(/^预览——尚未写入任何内容。/)).toBeVisible();
+    // And the audit log about them.
+    await rowIn(el, 'rc-admin-people', person.login)
+      .getByRole('button', { name: /的记录$/ })
+      .click();
+    await expect
+      .element(within(section(el, 'rc-admin-audit')).getByRole('button', { name: '显示所有人' }))
+      .toBeVisible();
+
+    expect(latinOutsideData(el)).toEqual([]);
   });
 
-  test('keyboard and axe', async () => {
+  test('keyboard and axe: every control reachable by Tab, with steps open and a preview shown', async () => {
     const el = await mount('rc-admin');
-    await expect.element(rowOf(el)).toBeVisible();
-    await expectKeyboardReachable(el);
+    const row = rowOf(el);
+    await expect.element(row).toBeVisible();
+    await expectAllReachable(el);
+    expect(await seriousViolations(el)).toEqual([]);
+
+    await row.getByRole('button', { name: `Reject ${person.nickname}` }).click();
+    await row.getByRole('button', { name: 'Yes, reject' }).click();
+    const people = within(section(el, 'rc-admin-people'));
+    await people.getByLabelText('Find people by nickname, extension or login').fill(person.nickname);
+    await people.getByRole('button', { name: 'Search' }).click();
+    await rowIn(el, 'rc-admin-people', person.login)
+      .getByRole('button', { name: `Disable ${person.nickname}` })
+      .click();
+    const imports = within(section(el, 'rc-admin-import'));
+    await imports
+      .getByLabelText('Or paste the file’s text')
+      .fill(`login,legal_name,id_number,status\n${person.login},Grace Hopper,${id},verified`);
+    await imports.getByRole('button', { name: 'Preview' }).click();
+    await expect.element(imports.getByRole('button', { name: 'Import', exact: true })).toBeVisible();
+    await expectAllReachable(el);
     expect(await seriousViolations(el)).toEqual([]);
   });
 });

@@ -114,6 +114,10 @@ export const sectionStyles = css`
   .list td.narrow {
     white-space: nowrap;
   }
+  /* A name or login longer than its column (one 32-letter word) breaks anywhere rather than widen the page. */
+  .list bdi {
+    overflow-wrap: anywhere;
+  }
   @container (max-width: 46rem) {
     table.list,
     .list tbody,
@@ -141,9 +145,6 @@ export const sectionStyles = css`
     }
     .list td.narrow {
       white-space: normal;
-    }
-    .list bdi {
-      overflow-wrap: anywhere;
     }
     .list td.wide {
       padding-top: 0.5rem;

@@ -103,7 +103,7 @@ export function auditReason(e: AuditEntry): Part[] {
   if (note) {
     return [
       ...words('admin.audit.reason', { reason: data(note[1] ?? '') }),
-      ` (${t('admin.audit.forVerification', { id: note[2] ?? '' })})`,
+      t('admin.audit.forVerification', { id: note[2] ?? '' }),
     ];
   }
   return words('admin.audit.reason', { reason: data(e.reason) });
