@@ -108,9 +108,22 @@ describe('one document, one person', () => {
       headers: { 'content-type': 'text/csv' },
     });
     expect(res.body).toEqual({
+      dryRun: false,
       imported: 0,
       unchanged: [],
       errors: [{ line: 2, code: 'document_in_use', message: expect.stringContaining(zhang.me.extension) }],
+      rows: [
+        {
+          line: 2,
+          login: 'other@corp.test',
+          status: 'verified',
+          outcome: 'error',
+          code: 'document_in_use',
+          message: expect.any(String),
+          other: { nickname: zhang.me.nickname, extension: zhang.me.extension },
+          person: { id: other.me.id, nickname: other.me.nickname, extension: other.me.extension },
+        },
+      ],
     });
     expect((await call(t, 'GET', '/api/me/verification', { cookie: other.cookie })).body.verification.status).toBe(
       'none',

@@ -167,9 +167,21 @@ describe('nothing trusts an unproven login', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
+      dryRun: false,
       imported: 0,
       unchanged: [],
       errors: [{ line: 2, code: 'login_unproven', message: expect.stringContaining('victim@corp.test') }],
+      rows: [
+        {
+          line: 2,
+          login: 'victim@corp.test',
+          status: 'verified',
+          outcome: 'error',
+          code: 'login_unproven',
+          message: expect.any(String),
+          person: { id: stranger.me.id, nickname: 'Vic', extension: stranger.me.extension },
+        },
+      ],
     });
     expect(snapshot(t.db)).toEqual(before);
     const me = await call(t, 'GET', '/api/me/privacy/preview', { cookie: stranger.cookie });
