@@ -114,6 +114,10 @@ export const sectionStyles = css`
   .list td.narrow {
     white-space: nowrap;
   }
+  /* Who a row is about keeps room for a login; the other columns share the rest. */
+  .list td:first-child:not(.narrow) {
+    min-width: 13rem;
+  }
   /* A name or login longer than its column (one 32-letter word) breaks anywhere rather than widen the page. */
   .list bdi {
     overflow-wrap: anywhere;
@@ -145,6 +149,9 @@ export const sectionStyles = css`
     }
     .list td.narrow {
       white-space: normal;
+    }
+    .list td:first-child:not(.narrow) {
+      min-width: 0;
     }
     .list td.wide {
       padding-top: 0.5rem;
