@@ -77,3 +77,24 @@ export function visibleText(root: Element | ShadowRoot): string {
   walk(root);
   return parts.join(' ').replace(/\s+/g, ' ').trim();
 }
+
+/**
+ * Everything a person can read or hear of `root`: its visible text (as
+ * `visibleText`) and the words screen readers and tooltips give — aria-label,
+ * title, placeholder, alt — of its visible elements, shadow roots included.
+ */
+export function readableText(root: Element | ShadowRoot): string {
+  const parts = [visibleText(root)];
+  const walk = (node: Element | ShadowRoot): void => {
+    for (const el of node.querySelectorAll('*')) {
+      if (el instanceof HTMLElement && !el.checkVisibility() && getComputedStyle(el).display !== 'contents') continue;
+      for (const attribute of ['aria-label', 'title', 'placeholder', 'alt']) {
+        const value = el.getAttribute(attribute);
+        if (value) parts.push(value);
+      }
+      if (el.shadowRoot) walk(el.shadowRoot);
+    }
+  };
+  walk(root);
+  return parts.join(' ').replace(/\s+/g, ' ').trim();
+}

@@ -2,9 +2,10 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { setLocale } from '../../i18n/i18n';
 import type { NameStatus } from '../../phone/name-status';
-import type { CallView } from '../../phone/phone-client';
-import { NO_CONNECTION } from '../../phone/connection';
 import { expectKeyboardReachable, seriousViolations } from '../../test-support/a11y';
+import { active, callView } from '../../test-support/calls';
+import { NO_CONNECTION } from '../../phone/connection';
+import type { CallView } from '../../phone/phone-client';
 import { mount, recordEvents, unmountAll, update, visibleText, within } from '../../test-support/dom';
 import { AudioDevices } from '../../state/devices';
 import { formatDuration } from './rc-call-screen';
@@ -13,28 +14,6 @@ afterEach(() => {
   unmountAll();
   setLocale('en');
 });
-
-function callView(overrides: Partial<CallView> = {}, peer: Partial<CallView['peer']> = {}): CallView {
-  return {
-    id: 1,
-    direction: 'incoming',
-    state: 'incoming',
-    peer: { number: '1002', name: '张三丰', status: 'verified', ...peer },
-    peerChangedAt: null,
-    remoteHeld: false,
-    startedAt: Date.now(),
-    answeredAt: null,
-    endedAt: null,
-    endReason: null,
-    muted: false,
-    remoteStream: null,
-    connection: { ...NO_CONNECTION, state: 'ok' },
-    ...overrides,
-  };
-}
-
-const active = (overrides: Partial<CallView> = {}, peer: Partial<CallView['peer']> = {}) =>
-  callView({ state: 'active', answeredAt: Date.now() - 65_000, ...overrides }, peer);
 
 /** The name beneath the avatar and its status line, as rendered by the screen's name badge. */
 function nameBeneathAvatar(screen: HTMLElement) {
