@@ -96,11 +96,19 @@ export function adminRoutes(deps: Deps) {
       c.json({ people: listPeople(db, c.req.valid('query')) }),
     )
     .post('/people/:id/disable', valid('param', byId), jsonOnly, valid('json', decisionBody), (c) => {
-      setDisabled(db, deps.pbx, actor(c.var.me), c.req.valid('param').id, true, c.req.valid('json').reason);
+      setDisabled(db, deps.pbx, actor(c.var.me), c.req.valid('param').id, true, c.req.valid('json').reason, deps.now());
       return c.body(null, 204);
     })
     .post('/people/:id/enable', valid('param', byId), jsonOnly, valid('json', decisionBody), (c) => {
-      setDisabled(db, deps.pbx, actor(c.var.me), c.req.valid('param').id, false, c.req.valid('json').reason);
+      setDisabled(
+        db,
+        deps.pbx,
+        actor(c.var.me),
+        c.req.valid('param').id,
+        false,
+        c.req.valid('json').reason,
+        deps.now(),
+      );
       return c.body(null, 204);
     })
     .get('/audit', valid('query', auditFilter), (c) => c.json({ entries: listAudit(db, c.req.valid('query')) }));

@@ -5,9 +5,10 @@
  */
 import { and, desc, eq, like, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/open';
-import { sessions, sipAccounts, users, verifications, type Role, type VerificationStatus } from '../../../db/schema';
+import { sipAccounts, users, verifications, type Role, type VerificationStatus } from '../../../db/schema';
 import { conflict, notFound } from '../errors';
 import { recordAudit, type Actor } from './audit';
+import { endSessions } from './people';
 import type { Pbx } from './pbx';
 
 /** A person as the admin list shows them: never a legal name. */
@@ -79,7 +80,15 @@ export function listPeople(
 }
 
 /** Disables or enables a person; audited. Admins cannot disable themselves. */
-export function setDisabled(db: Db, pbx: Pbx, admin: Actor, userId: number, disabled: boolean, reason: string): void {
+export function setDisabled(
+  db: Db,
+  pbx: Pbx,
+  admin: Actor,
+  userId: number,
+  disabled: boolean,
+  reason: string,
+  now = Date.now(),
+): void {
   if (disabled && userId === admin.id) throw conflict('cannot_disable_self', 'You cannot disable your own account.');
   db.transaction((tx) => {
     const person = tx
@@ -93,11 +102,8 @@ export function setDisabled(db: Db, pbx: Pbx, admin: Actor, userId: number, disa
       throw conflict('no_change', disabled ? 'This person is already disabled.' : 'This person is already enabled.');
     }
     tx.update(users).set({ disabled }).where(eq(users.id, userId)).run();
-    if (disabled)
-      tx.update(sessions)
-        .set({ endedAt: new Date(), endedReason: 'disabled' })
-        .where(and(eq(sessions.userId, userId), sql`${sessions.endedAt} IS NULL`))
-        .run();
+    // Every open page is then told why it was signed out (401 session_ended, reason disabled).
+    if (disabled) endSessions(tx, userId, 'disabled', now);
     recordAudit(tx, admin, {
       action: disabled ? 'user.disable' : 'user.enable',
       targetType: 'user',

@@ -6,9 +6,10 @@
  */
 import { html, type TemplateResult } from 'lit';
 import type { AuditEntry, ImportRow } from '../../api/client';
-import { locale, t } from '../../i18n/i18n';
+import { t } from '../../i18n/i18n';
 import { MESSAGES, type MessageKey } from '../../i18n/messages';
 import { problemText } from '../../i18n/problems';
+import { dateTime } from '../../i18n/format';
 
 type Part = string | TemplateResult;
 
@@ -42,19 +43,6 @@ export const person = (p: { nickname: string; extension: string }) =>
 /** The same as plain text, for attributes. */
 export const personText = (p: { nickname: string; extension: string }) =>
   t('admin.personLabel', { nickname: p.nickname, extension: p.extension });
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-/** Date and time in the page's language (never the browser's default). */
-export function dateTime(iso: string): string {
-  const key = locale();
-  let f = formats.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(key, { dateStyle: 'medium', timeStyle: 'short' });
-    formats.set(key, f);
-  }
-  return f.format(new Date(iso));
-}
 
 /** A `<time>` in the page's language. */
 export const time = (iso: string) => html`<time datetime=${iso}>${dateTime(iso)}</time>`;
