@@ -84,6 +84,10 @@ describe('one document, one person', () => {
     const ok = await approve(second, { revokeOther: true, reason: 'the document holder came in person' });
     expect(ok.status).toBe(200);
     expect(ok.body.verification.status).toBe('verified');
+    // The reason is about the other person: never shown to the one approved, on their own page or the admin's row.
+    expect(ok.body.verification.reason).toBeNull();
+    const mine = await call(t, 'GET', '/api/me/verification', { cookie: real.cookie });
+    expect(mine.body.verification).toMatchObject({ status: 'verified', reason: null });
     const old = await call(t, 'GET', `/api/admin/verifications/${first}`, { cookie: admin.cookie });
     expect(old.body.verification).toMatchObject({
       status: 'revoked',

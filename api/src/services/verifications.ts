@@ -364,9 +364,12 @@ export function decideVerification(
         });
       }
     }
+    // With `revokeOther` the reason is why the other person's verification was revoked: it is theirs to
+    // read, never this person's (their own page shows their record's reason).
+    const ownReason = options.revokeOther ? null : reason;
     const changed = tx
       .update(verifications)
-      .set({ status: next, reason, decidedAt: new Date(now), decidedBy: admin.id })
+      .set({ status: next, reason: ownReason, decidedAt: new Date(now), decidedBy: admin.id })
       .where(and(eq(verifications.id, id), eq(verifications.status, row.status)))
       .run().changes;
     if (changed !== 1)
@@ -380,7 +383,7 @@ export function decideVerification(
       targetUserId: row.userId,
       beforeStatus: row.status,
       afterStatus: next,
-      reason,
+      reason: ownReason,
     });
   });
   return getVerification(db, id);
