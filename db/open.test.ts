@@ -129,4 +129,41 @@ describe('openDatabase', () => {
     expect(() => sql.prepare("UPDATE verifications SET status = 'verified' WHERE user_id = 2").run()).toThrow(/UNIQUE/);
     sql.close();
   });
+
+  it('migrates same-document revocations from before 0005: whom the document was approved for, the reason as written', () => {
+    const old = join(dir, 'old-migrations');
+    cpSync(join(import.meta.dirname, 'migrations'), old, { recursive: true });
+    const journalFile = join(old, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
+    journal.entries = journal.entries.filter((e) => e.tag < '0005');
+    writeFileSync(journalFile, JSON.stringify(journal));
+    const path = join(dir, 'realcall.db');
+    const sqlite = new Database(path);
+    migrate(drizzle(sqlite), { migrationsFolder: old });
+    const insertUser = sqlite.prepare('INSERT INTO users (id, login, password_hash, nickname) VALUES (?, ?, ?, ?)');
+    insertUser.run(1, 'first@example.test', 'x', 'First');
+    insertUser.run(2, 'second@example.test', 'x', 'Second');
+    sqlite
+      .prepare(
+        "INSERT INTO verifications (id, user_id, legal_name, id_hash, id_last4, status) VALUES (12, 2, '张三丰', 'h', '5678', 'verified')",
+      )
+      .run();
+    const audit = sqlite.prepare(
+      "INSERT INTO audit_log (actor_login, action, target_type, target_id, target_user_id, reason) VALUES ('a@example.test', ?, 'verification', 11, 1, ?)",
+    );
+    // As 0.1 wrote them: the admin's reason (which may itself hold brackets), then the note.
+    audit.run('verification.revoke.same_document', 'Borrowed (says 3) (the document was approved for verification 12)');
+    // A note naming a verification that is gone, and entries of other kinds, are left alone.
+    audit.run('verification.revoke.same_document', 'Gone (the document was approved for verification 99)');
+    audit.run('verification.revoke', 'Stolen (the document was approved for verification 12)');
+    sqlite.close();
+
+    const sql = openDatabase(path).$client;
+    expect(sql.prepare('SELECT related_user_id, reason FROM audit_log ORDER BY id').all()).toEqual([
+      { related_user_id: 2, reason: 'Borrowed (says 3) (the document was approved for verification 12)' },
+      { related_user_id: null, reason: 'Gone (the document was approved for verification 99)' },
+      { related_user_id: null, reason: 'Stolen (the document was approved for verification 12)' },
+    ]);
+    sql.close();
+  });
 });

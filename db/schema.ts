@@ -180,6 +180,11 @@ export const auditLog = sqliteTable('audit_log', {
   targetType: text('target_type').notNull(),
   targetId: integer('target_id').notNull(),
   targetUserId: integer('target_user_id'),
+  /**
+   * Another person the change concerns, when there is one: for a
+   * same-document revocation, whom the document was approved for.
+   */
+  relatedUserId: integer('related_user_id'),
   beforeStatus: text('before_status'),
   afterStatus: text('after_status'),
   reason: text('reason'),

@@ -183,6 +183,39 @@ describe('verification queue', () => {
     expect(again.status).toBe(201);
   });
 
+  it('a same-document revocation keeps the admin’s reason as typed and names whom the document was approved for', async () => {
+    const first = await submitted('张三丰', 'S12345678');
+    const second = await submitted('张三丰', 'S12345678');
+    await call(t, 'POST', `/api/admin/verifications/${first.id}/approve`, { cookie: admin.cookie, body: {} });
+    const approved = await call(t, 'POST', `/api/admin/verifications/${second.id}/approve`, {
+      cookie: admin.cookie,
+      body: { reason: 'Borrowed (the holder came in)', revokeOther: true },
+    });
+    expect(approved.status).toBe(200);
+    const entries = (
+      await call(t, 'GET', '/api/admin/audit?action=verification.revoke.same_document', { cookie: admin.cookie })
+    ).body.entries;
+    expect(entries).toEqual([
+      expect.objectContaining({
+        targetId: first.id,
+        targetUserId: first.person.me.id,
+        reason: 'Borrowed (the holder came in)',
+        person: { id: first.person.me.id, nickname: first.person.me.nickname, extension: first.person.me.extension },
+        relatedUserId: second.person.me.id,
+        related: {
+          id: second.person.me.id,
+          nickname: second.person.me.nickname,
+          extension: second.person.me.extension,
+        },
+      }),
+    ]);
+    // Entries about one person only have no other person.
+    const approvals = (await call(t, 'GET', '/api/admin/audit?action=verification.approve', { cookie: admin.cookie }))
+      .body.entries;
+    expect(approvals.map((e: { related: unknown }) => e.related)).toEqual([null, null]);
+    expect(JSON.stringify(entries)).not.toMatch(/张三丰|S12345678/);
+  });
+
   it('rejects with a reason the person then sees', async () => {
     const { id, person } = await submitted();
     const res = await call(t, 'POST', `/api/admin/verifications/${id}/reject`, {

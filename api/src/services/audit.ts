@@ -3,6 +3,7 @@
  * Written in the same transaction as the change it describes.
  */
 import { and, desc, eq, getTableColumns, lt } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db, Tx } from '../../../db/open';
 import { auditLog, sipAccounts, users, type AuditEntry } from '../../../db/schema';
 
@@ -13,6 +14,8 @@ export type AuditRecord = {
   targetType: 'verification' | 'user';
   targetId: number;
   targetUserId: number | null;
+  /** Another person the change concerns (a same-document revocation: whom the document was approved for). */
+  relatedUserId?: number | null;
   beforeStatus: string | null;
   afterStatus: string | null;
   reason: string | null;
@@ -24,8 +27,21 @@ export function recordAudit(tx: Tx | Db, actor: Actor, entry: AuditRecord): void
     .run();
 }
 
-/** An entry with the person it was about, as admins know them: nickname and extension, never a legal name. */
-export type AuditListEntry = AuditEntry & { person: { id: number; nickname: string; extension: string } | null };
+/** A person as the audit log names them: nickname and extension, never a legal name. */
+export type AuditPerson = { id: number; nickname: string; extension: string };
+
+/**
+ * An entry with the person it was about and, when it has one, the other
+ * person it concerns (`related`), as admins know them; null when that person is gone.
+ */
+export type AuditListEntry = AuditEntry & { person: AuditPerson | null; related: AuditPerson | null };
+
+const relatedUsers = alias(users, 'related_users');
+const relatedSip = alias(sipAccounts, 'related_sip');
+
+/** A person's row fields as an AuditPerson, or null when they are gone. */
+const audited = (id: number | null, nickname: string | null, extension: string | null): AuditPerson | null =>
+  id !== null && nickname !== null ? { id, nickname, extension: extension ?? '' } : null;
 
 export type AuditQuery = {
   limit: number;
@@ -37,7 +53,7 @@ export type AuditQuery = {
   action?: string | undefined;
 };
 
-/** Newest first; `before` pages back by id; `person` and `action` filter. */
+/** Newest first; `before` pages back by id; `person` and `action` filter. One query, whoever the entries name. */
 export function listAudit(db: Db, query: AuditQuery): AuditListEntry[] {
   const rows = db
     .select({
@@ -45,10 +61,15 @@ export function listAudit(db: Db, query: AuditQuery): AuditListEntry[] {
       personId: users.id,
       nickname: users.nickname,
       extension: sipAccounts.extension,
+      relatedId: relatedUsers.id,
+      relatedNickname: relatedUsers.nickname,
+      relatedExtension: relatedSip.extension,
     })
     .from(auditLog)
     .leftJoin(users, eq(users.id, auditLog.targetUserId))
     .leftJoin(sipAccounts, eq(sipAccounts.userId, auditLog.targetUserId))
+    .leftJoin(relatedUsers, eq(relatedUsers.id, auditLog.relatedUserId))
+    .leftJoin(relatedSip, eq(relatedSip.userId, auditLog.relatedUserId))
     .where(
       and(
         query.before === undefined ? undefined : lt(auditLog.id, query.before),
@@ -59,9 +80,10 @@ export function listAudit(db: Db, query: AuditQuery): AuditListEntry[] {
     .orderBy(desc(auditLog.id))
     .limit(query.limit)
     .all();
-  return rows.map(({ personId, nickname, extension, ...entry }) => ({
+  return rows.map(({ personId, nickname, extension, relatedId, relatedNickname, relatedExtension, ...entry }) => ({
     ...entry,
     // A deleted person leaves their entries, without a name to give.
-    person: personId !== null && nickname !== null ? { id: personId, nickname, extension: extension ?? '' } : null,
+    person: audited(personId, nickname, extension),
+    related: audited(relatedId, relatedNickname, relatedExtension),
   }));
 }

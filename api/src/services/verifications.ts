@@ -358,9 +358,11 @@ export function decideVerification(
           targetType: 'verification',
           targetId: other.id,
           targetUserId: other.userId,
+          // Whom the document was approved for: the page names them, in its own language.
+          relatedUserId: row.userId,
           beforeStatus: 'verified',
           afterStatus: 'revoked',
-          reason: `${reason} (the document was approved for verification ${id})`,
+          reason,
         });
       }
     }
