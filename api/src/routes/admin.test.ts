@@ -706,7 +706,7 @@ describe('people', () => {
     expect(of(once.person.me.id).verification).toEqual({ id: once.id, status: 'pending' });
     expect(of(twice.person.me.id).verification).toEqual({ id: again.body.verification.id, status: 'pending' });
     expect(Object.keys(of(none.me.id)).sort()).toEqual(
-      ['createdAt', 'disabled', 'extension', 'id', 'login', 'nickname', 'role', 'verification'].sort(),
+      ['createdAt', 'disabled', 'extension', 'id', 'login', 'loginProven', 'nickname', 'role', 'verification'].sort(),
     );
     expect(JSON.stringify(people)).not.toMatch(/张三丰|李小龙/);
     // One query's answer, also when searching and paging.
@@ -715,6 +715,44 @@ describe('people', () => {
     expect(found).toEqual([
       expect.objectContaining({ id: once.person.me.id, verification: { id: once.id, status: 'pending' } }),
     ]);
+  });
+
+  it('says whether each person has proven their login (what approval and CSV import need)', async () => {
+    const proven = await signUp(t, { nickname: 'Proven One' });
+    const unproven = await signUp(t, { nickname: 'Unproven One', proven: false });
+    const { people } = (await call(t, 'GET', '/api/admin/people', { cookie: admin.cookie })).body;
+    const of = (id: number) => people.find((p: { id: number }) => p.id === id);
+    expect(of(proven.me.id).loginProven).toBe(true);
+    expect(of(unproven.me.id).loginProven).toBe(false);
+  });
+
+  it('finds a phone login however the number is spaced or prefixed, and still by part of it as typed', async () => {
+    const phone = await signUp(t, { login: '+8613800138000', nickname: 'Phone Person' });
+    await signUp(t, { login: '+8613900139000', nickname: 'Other Phone' });
+    const find = async (q: string, app = t, cookie = admin.cookie) => {
+      const res = await call(app, 'GET', `/api/admin/people?q=${encodeURIComponent(q)}`, { cookie });
+      expect(res.status, q).toBe(200);
+      return res.body.people.map((p: { login: string }) => p.login);
+    };
+    for (const q of ['+86 138 0013 8000', '+86-138-0013-8000', '0086 138 0013 8000', '13800138000', '+8613800138000']) {
+      expect(await find(q), q).toEqual([phone.login]);
+    }
+    // Part of a number is found as typed; a number that is nobody's finds nobody.
+    expect(await find('0013 8000')).toEqual([]);
+    expect(await find('138001')).toEqual([phone.login]);
+    expect(await find('+86 137 0013 8000')).toEqual([]);
+
+    // Without a country code the number is read in the server's default country, when one is configured.
+    const cn = createTestApp({ REALCALL_PHONE_COUNTRY: 'CN' });
+    try {
+      const cnAdmin = await signUp(cn, { login: 'admin@realcall.test' });
+      makeAdmin(cn.db, cnAdmin.me.id);
+      await signUp(cn, { login: '+8613800138000' });
+      expect(await find('138 0013 8000', cn, cnAdmin.cookie)).toEqual(['+8613800138000']);
+      expect(await find('138 0013 8000')).toEqual([]);
+    } finally {
+      cn.close();
+    }
   });
 
   it('disables a person: signed out, PBX told to forget and hang up, audited; then enables', async () => {

@@ -93,7 +93,7 @@ export function adminRoutes(deps: Deps) {
       );
     })
     .get('/people', valid('query', page.extend({ q: searchQuery.optional() })), (c) =>
-      c.json({ people: listPeople(db, c.req.valid('query')) }),
+      c.json({ people: listPeople(db, c.req.valid('query'), deps.config.logins) }),
     )
     .post('/people/:id/disable', valid('param', byId), jsonOnly, valid('json', decisionBody), (c) => {
       setDisabled(db, deps.pbx, actor(c.var.me), c.req.valid('param').id, true, c.req.valid('json').reason, deps.now());

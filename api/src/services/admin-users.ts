@@ -3,11 +3,12 @@
  * signs the person out everywhere, removes their realtime rows (so the next
  * REGISTER fails) and asks the PBX to forget them and hang up their calls.
  */
-import { and, desc, eq, like, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/open';
 import { sipAccounts, users, verifications, type Role, type VerificationStatus } from '../../../db/schema';
 import { conflict, notFound } from '../errors';
 import { recordAudit, type Actor } from './audit';
+import { normaliseLogin, type LoginRules } from './logins';
 import { endSessions } from './people';
 import type { Pbx } from './pbx';
 
@@ -20,6 +21,8 @@ export type PersonSummary = {
   extension: string;
   disabled: boolean;
   createdAt: string;
+  /** Whether they proved they own their login (only such people can be approved, or matched by a CSV import). */
+  loginProven: boolean;
   /** Their latest verification (what can be revoked), or null when they never submitted one. */
   verification: { id: number; status: VerificationStatus } | null;
 };
@@ -27,15 +30,42 @@ export type PersonSummary = {
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * Newest first; `q` finds a nickname, login or extension; `before` pages
- * back by id. One query: each person's latest verification is joined by its
- * id (the highest of theirs, read through the per-person index).
+ * The canonical login `q` stands for when it reads as a phone number under
+ * `rules` (`+86 138 0013 8000` → `+8613800138000`), as sign-in reads it; else
+ * undefined (an e-mail address is found as typed: LIKE ignores ASCII case).
+ */
+function phoneLogin(q: string, rules: LoginRules): string | undefined {
+  try {
+    const read = normaliseLogin(q, rules);
+    return read.kind === 'phone' && read.login !== q ? read.login : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whom `q` finds: part of a login, a nickname or an extension as typed, or the phone number it spells. */
+function matching(q: string, rules: LoginRules): SQL | undefined {
+  const pattern = `%${escapeLike(q)}%`;
+  const phone = phoneLogin(q, rules);
+  return or(
+    sql`${users.login} LIKE ${pattern} ESCAPE '\\'`,
+    sql`${users.nickname} LIKE ${pattern} ESCAPE '\\'`,
+    like(sipAccounts.extension, pattern),
+    phone === undefined ? undefined : eq(users.login, phone),
+  );
+}
+
+/**
+ * Newest first; `q` finds a nickname, login or extension, and a phone number
+ * however it is spaced or prefixed (read under the server's login `rules`);
+ * `before` pages back by id. One query: each person's latest verification is
+ * joined by its id (the highest of theirs, read through the per-person index).
  */
 export function listPeople(
   db: Db,
   filter: { q?: string | undefined; limit: number; before?: number | undefined },
+  rules: LoginRules,
 ): PersonSummary[] {
-  const pattern = filter.q === undefined ? undefined : `%${escapeLike(filter.q)}%`;
   return db
     .select({
       id: users.id,
@@ -45,6 +75,7 @@ export function listPeople(
       extension: sipAccounts.extension,
       disabled: users.disabled,
       createdAt: users.createdAt,
+      provenAt: users.loginProvenAt,
       verificationId: verifications.id,
       verificationStatus: verifications.status,
     })
@@ -57,21 +88,16 @@ export function listPeople(
     .where(
       and(
         filter.before === undefined ? undefined : lt(users.id, filter.before),
-        pattern === undefined
-          ? undefined
-          : or(
-              sql`${users.login} LIKE ${pattern} ESCAPE '\\'`,
-              sql`${users.nickname} LIKE ${pattern} ESCAPE '\\'`,
-              like(sipAccounts.extension, pattern),
-            ),
+        filter.q === undefined ? undefined : matching(filter.q, rules),
       ),
     )
     .orderBy(desc(users.id))
     .limit(filter.limit)
     .all()
-    .map(({ verificationId, verificationStatus, ...p }) => ({
+    .map(({ verificationId, verificationStatus, provenAt, ...p }) => ({
       ...p,
       createdAt: p.createdAt.toISOString(),
+      loginProven: provenAt !== null,
       verification:
         verificationId !== null && verificationStatus !== null
           ? { id: verificationId, status: verificationStatus }
