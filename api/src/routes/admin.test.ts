@@ -334,6 +334,8 @@ describe('CSV import', () => {
           line: 2,
           login: 'new@example.test',
           status: 'verified',
+          legalName: 'Jane Doe',
+          idLast4: '4321',
           outcome: 'imported',
           person: { id: fresh.me.id, nickname: fresh.me.nickname, extension: fresh.me.extension },
         },
@@ -501,13 +503,30 @@ describe('CSV import preview (?dryRun=1)', () => {
     // Nothing written: no verification, no audit entry, no PBX outbox row; nothing asked of the PBX.
     expect(snapshot(t.db)).toEqual(before);
     expect(t.pbxCalls).toHaveLength(calls);
+    // What each row records is answered once read: the legal name, and the document's last 4 only.
+    const records = (legalName: string, idLast4: string) => ({ legalName, idLast4 });
     const expected = [
-      { line: 2, login: pending.person.login, status: 'verified', outcome: 'imported', person: person(pending.person) },
-      { line: 3, login: 'fresh@example.test', status: 'rejected', outcome: 'imported', person: person(fresh) },
+      {
+        line: 2,
+        login: pending.person.login,
+        status: 'verified',
+        ...records('赵敏', '6543'),
+        outcome: 'imported',
+        person: person(pending.person),
+      },
+      {
+        line: 3,
+        login: 'fresh@example.test',
+        status: 'rejected',
+        ...records('Jane Roe', '5555'),
+        outcome: 'imported',
+        person: person(fresh),
+      },
       {
         line: 4,
         login: 'recorded@example.test',
         status: 'verified',
+        ...records('Jane Doe', '4321'),
         outcome: 'unchanged',
         code: 'already_recorded',
         message: expect.stringMatching(/already verified/),
@@ -517,6 +536,7 @@ describe('CSV import preview (?dryRun=1)', () => {
         line: 5,
         login: 'nobody@example.test',
         status: 'verified',
+        ...records('无名', '0001'),
         outcome: 'error',
         code: 'unknown_login',
         message: 'no person signs in as nobody@example.test',
@@ -525,6 +545,7 @@ describe('CSV import preview (?dryRun=1)', () => {
         line: 6,
         login: 'unproven@example.test',
         status: 'verified',
+        ...records('Li Lei', '4567'),
         outcome: 'error',
         code: 'login_unproven',
         message: expect.any(String),
@@ -567,6 +588,7 @@ describe('CSV import preview (?dryRun=1)', () => {
         line: 11,
         login: 'samedoc@example.test',
         status: 'verified',
+        ...records('赵敏', '6543'),
         outcome: 'error',
         code: 'document_in_use',
         message: expect.any(String),
@@ -582,6 +604,9 @@ describe('CSV import preview (?dryRun=1)', () => {
       rows: expected,
     });
     expect(preview.body.errors.map((e: { line: number }) => e.line)).toEqual([5, 6, 7, 8, 9, 10, 11]);
+    for (const number of ['Z9876543', 'X5555555', 'R7654321', 'N0000001', 'U1234567']) {
+      expect(JSON.stringify(preview.body)).not.toContain(number);
+    }
 
     // The real import of the same file, right after: the same outcome on every row, now written.
     const real = await importCsv(csv);

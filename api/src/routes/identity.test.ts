@@ -121,6 +121,8 @@ describe('one document, one person', () => {
           line: 2,
           login: 'other@corp.test',
           status: 'verified',
+          legalName: '张三丰',
+          idLast4: '5555',
           outcome: 'error',
           code: 'document_in_use',
           message: expect.any(String),

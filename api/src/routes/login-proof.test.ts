@@ -176,6 +176,8 @@ describe('nothing trusts an unproven login', () => {
           line: 2,
           login: 'victim@corp.test',
           status: 'verified',
+          legalName: 'Victor Real',
+          idLast4: '5678',
           outcome: 'error',
           code: 'login_unproven',
           message: expect.any(String),

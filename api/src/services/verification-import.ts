@@ -64,6 +64,13 @@ export type ImportRow = {
   login: string;
   /** What the row asks, once it could be read. */
   status?: 'verified' | 'rejected';
+  /**
+   * What the row records, once each could be read: the legal name as it
+   * would be kept, and the document number's last 4 (never the whole number).
+   * Only the admin who sent the file is answered with them.
+   */
+  legalName?: string;
+  idLast4?: string;
   outcome: 'imported' | 'unchanged' | 'error';
   code?: string;
   message?: string;
@@ -233,7 +240,9 @@ function importRows(
       if (seen.has(who)) throw new RowError('duplicate_row', `${who} appears more than once in this file`);
       seen.add(who);
       const name = field(legalName, rawName, 'legal_name');
+      out.legalName = name;
       const id = field(idNumber, rawId, 'id_number');
+      out.idLast4 = id.slice(-4);
       const status = rawStatus?.trim();
       if (status !== 'verified' && status !== 'rejected') {
         throw new RowError('invalid_field', 'status: must be verified or rejected', {
