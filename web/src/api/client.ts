@@ -79,6 +79,12 @@ export class Api {
    * answer (`session_ended` and its `reason`), so the page can say why.
    */
   onSessionEnded: ((err: ApiError) => void) | undefined;
+  /**
+   * Told whether the API answered: false when a request got no answer (or a
+   * gateway's 502–504 in its place), true on the next answer — so the page
+   * can say the service is away, and reload what it shows once it is back.
+   */
+  onReachable: ((reachable: boolean) => void) | undefined;
   constructor(private readonly base = '') {}
 
   /** One request to the API; the typed methods below (and `admin`) are built on it. */
@@ -92,12 +98,20 @@ export class Api {
         body: body !== undefined ? JSON.stringify(body) : raw?.data,
       });
     } catch {
+      this.onReachable?.(false);
       throw new ApiError(0, 'network', 'network');
     }
-    if (res.status === 204) return undefined as T;
+    if (res.status === 204) {
+      this.onReachable?.(true);
+      return undefined as T;
+    }
     const data = (await res.json().catch(() => ({}))) as {
       error?: { code: string; message: string; [k: string]: unknown };
     };
+    // A proxy in front of a stopped API answers for it, without the API's error shape.
+    const gateway = res.status >= 502 && res.status <= 504 && !data.error;
+    this.onReachable?.(!gateway);
+    if (gateway) throw new ApiError(0, 'network', 'network');
     if (!res.ok) {
       const { code = 'unknown', message = res.statusText, ...details } = data.error ?? {};
       const retryAfter = Number(res.headers.get('retry-after') ?? NaN);

@@ -158,7 +158,7 @@ const en = {
   'privacy.full': 'Show my real name in full',
   'privacy.masked': 'Show my real name partly hidden',
   'privacy.hidden': 'Hide my real name (show my nickname)',
-  'privacy.preview': 'A callee sees',
+  'privacy.preview': 'A callee sees:',
   'privacy.saved': 'Saved.',
   'privacy.notVerified.none':
     'You are not verified yet, so callees see your nickname marked as unverified whatever you choose.',
@@ -184,7 +184,7 @@ const en = {
   'verify.reason': 'Reason: {reason}',
   'verify.legalName': 'Legal name, as on your identity document',
   'verify.idNumber': 'Identity document number',
-  'verify.idNote': 'Only a keyed fingerprint and the last 4 characters are kept.',
+  'verify.idNote': 'The number itself is never kept: only a one-way fingerprint of it and its last 4 characters.',
   'verify.submit': 'Submit for verification',
   'verify.submitted': 'Submitted. An admin will review it.',
 
@@ -274,6 +274,8 @@ const en = {
     'Its service is not answering. Nothing is lost: if you were signed in, you still are. This page tries again by itself.',
   'service.nextTry': 'Next try in {seconds} s.',
   'service.tryNow': 'Try now',
+  'service.away':
+    "RealCall's service is not answering: what you see may be out of date, and changes cannot be saved until it is back.",
 
   'auth.intro1': 'RealCall is for voice calls in your browser where people can trust who is calling.',
   'auth.intro2':
@@ -314,12 +316,13 @@ const en = {
   'verify.saveCorrection': 'Save the correction',
   'verify.corrected': 'Corrected. It waits for review as before.',
   'verify.pendingEdit': 'While it waits for review you can correct it or withdraw it.',
-  'verify.approvedNext': 'Callees now see your verified real name — partly hidden unless you choose otherwise.',
+  'verify.approvedNext': 'Callees now see your verified real name, shown as you chose in your privacy settings.',
+  'verify.retypeId': 'Type the document number again: it is never kept, so it cannot be filled in.',
   'verify.toPrivacy': 'Choose how your name is shown',
 
-  'privacy.afterApproval': 'After approval',
+  'privacy.afterApproval': 'After approval:',
   'privacy.pendingPreview': 'Once an admin approves your verification, callees will see:',
-  'privacy.now': 'Now',
+  'privacy.now': 'A callee sees now:',
 
   'home.callWhy': 'Why calls are unavailable',
 
@@ -478,7 +481,7 @@ const zh: Record<MessageKey, string> = {
   'privacy.full': '显示完整的真实姓名',
   'privacy.masked': '显示部分隐藏的真实姓名',
   'privacy.hidden': '隐藏真实姓名（显示昵称）',
-  'privacy.preview': '对方看到',
+  'privacy.preview': '对方看到：',
   'privacy.saved': '已保存。',
   'privacy.notVerified.none': '你还没有实名认证，无论怎么选，对方都会看到你的昵称并标为未认证。',
   'privacy.notVerified.pending': '你的实名认证正在等待管理员审核。批准之前，对方会看到你的昵称并标为未认证。',
@@ -501,7 +504,7 @@ const zh: Record<MessageKey, string> = {
   'verify.reason': '原因：{reason}',
   'verify.legalName': '真实姓名（与证件一致）',
   'verify.idNumber': '证件号码',
-  'verify.idNote': '只保存加密指纹和最后 4 位。',
+  'verify.idNote': '号码本身从不保存：只保存它的单向指纹和最后 4 位。',
   'verify.submit': '提交认证',
   'verify.submitted': '已提交，等待管理员审核。',
 
@@ -580,6 +583,7 @@ const zh: Record<MessageKey, string> = {
   'service.unreachableBody': '服务没有响应。不会丢失任何内容：如果你已登录，仍保持登录。此页面会自动重试。',
   'service.nextTry': '{seconds} 秒后重试。',
   'service.tryNow': '立即重试',
+  'service.away': 'RealCall 服务没有响应：你看到的内容可能不是最新的，恢复之前无法保存更改。',
 
   'auth.intro1': 'RealCall 是在浏览器中拨打的语音电话，让人能够信任来电的是谁。',
   'auth.intro2': '被叫方会在你的头像下方看到你经过认证的真实姓名——完整显示、部分隐藏或不显示，由你选择。',
@@ -617,12 +621,13 @@ const zh: Record<MessageKey, string> = {
   'verify.saveCorrection': '保存更正',
   'verify.corrected': '已更正，仍在等待审核。',
   'verify.pendingEdit': '等待审核期间，你可以更正或撤回。',
-  'verify.approvedNext': '被叫方现在会看到你经过认证的真实姓名——除非你另行选择，否则部分隐藏。',
+  'verify.approvedNext': '被叫方现在会看到你经过认证的真实姓名，按你在隐私设置中的选择显示。',
+  'verify.retypeId': '请重新输入证件号码：号码本身从不保存，因此无法自动填写。',
   'verify.toPrivacy': '选择姓名的显示方式',
 
-  'privacy.afterApproval': '通过审核后',
+  'privacy.afterApproval': '通过审核后：',
   'privacy.pendingPreview': '管理员通过你的认证后，被叫方将看到：',
-  'privacy.now': '现在',
+  'privacy.now': '对方现在看到：',
 
   'home.callWhy': '为什么暂时无法通话',
 

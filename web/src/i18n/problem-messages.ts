@@ -5,7 +5,9 @@
  */
 export const problemEn = {
   'problem.required': 'This is required.',
-  'problem.empty': 'This must not be empty.',
+  'problem.empty': 'This is required: it cannot be only spaces.',
+  'problem.too_common':
+    'This password is too easy to guess (a common one, a repeated character or a run of digits). A few unrelated words work well.',
   'problem.wrong_type': 'This is not the kind of value expected here.',
   'problem.too_short': 'Use at least {minimum} characters.',
   'problem.too_long': 'Use at most {maximum} characters.',
@@ -50,7 +52,7 @@ export const problemEn = {
   'apiError.forbidden': 'You may not do this.',
   'apiError.not_found': 'This no longer exists. Reload the page.',
   'apiError.network':
-    'Cannot reach RealCall: the service is not answering. Check your connection; nothing was changed.',
+    'Cannot reach RealCall: the service is not answering. Check your connection, or try again in a moment.',
   'apiError.too_large': 'This is too large.',
   'apiError.invalid_image': 'This file is not a picture RealCall can read (PNG, JPEG or WebP).',
   'apiError.already_verified': 'You are already verified.',
@@ -68,7 +70,8 @@ export const problemEn = {
 
 export const problemZh: Record<keyof typeof problemEn, string> = {
   'problem.required': '此项必填。',
-  'problem.empty': '此项不能为空。',
+  'problem.empty': '此项必填，不能只有空格。',
+  'problem.too_common': '此密码太容易被猜到（常见密码、重复的字符或连续的数字）。几个互不相关的词语效果很好。',
   'problem.wrong_type': '此处的值类型不对。',
   'problem.too_short': '至少需要 {minimum} 个字符。',
   'problem.too_long': '最多 {maximum} 个字符。',
@@ -108,7 +111,7 @@ export const problemZh: Record<keyof typeof problemEn, string> = {
   'apiError.unauthorized': '你已退出登录。请重新登录。',
   'apiError.forbidden': '你无权进行此操作。',
   'apiError.not_found': '该内容已不存在。请刷新页面。',
-  'apiError.network': '无法连接 RealCall：服务没有响应。请检查网络；没有做任何更改。',
+  'apiError.network': '无法连接 RealCall：服务没有响应。请检查网络，或稍后再试。',
   'apiError.too_large': '内容过大。',
   'apiError.invalid_image': '此文件不是 RealCall 能读取的图片（PNG、JPEG 或 WebP）。',
   'apiError.already_verified': '你已通过实名认证。',

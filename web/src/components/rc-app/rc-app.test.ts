@@ -46,6 +46,35 @@ describe('rc-app, the API not answering', () => {
   });
 });
 
+describe('rc-app, the API going away while signed in', () => {
+  test('the page stays, says the service is not answering (in words), and loads afresh once it is back', async () => {
+    const person = await signUp();
+    const api = new Api();
+    const el = await mount('rc-app', { api });
+    const s = within(el);
+    await expect.element(s.getByText(`Your extension: ${person.me.extension}`)).toBeVisible();
+    // The API's address goes dead under the page (a real refused connection, not a stand-in).
+    Object.assign(api, { base: 'http://127.0.0.1:9' });
+    await s.getByRole('link', { name: 'Verification', exact: true }).click();
+    await expect.element(s.getByText(/RealCall's service is not answering/)).toBeVisible();
+    await expect.element(s.getByRole('alert')).toHaveTextContent(/Cannot reach RealCall/);
+    expect(el.shadowRoot!.textContent).not.toMatch(/\bnetwork\b/);
+    // Still signed in, on the same page.
+    await expect
+      .element(s.getByRole('link', { name: 'Verification', exact: true }))
+      .toHaveAttribute('aria-current', 'page');
+
+    Object.assign(api, { base: '' });
+    await s
+      .getByRole('status')
+      .filter({ hasText: "RealCall's service is not answering" })
+      .getByRole('button', { name: 'Try now' })
+      .click();
+    await expect.element(s.getByText('Status: not submitted')).toBeVisible();
+    expect(s.getByText(/RealCall's service is not answering/).query()).toBeNull();
+  });
+});
+
 describe('rc-app, a session cut short', () => {
   test('another device changes the password: this page goes to sign-in and says why, in its language', async () => {
     const person = await signUp();

@@ -6,6 +6,7 @@
  */
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
 import { Api, ApiError, type Me } from '../../api/client';
 import { LocaleController, locale, setLocale, t } from '../../i18n/i18n';
 import { LOCALES, type Locale, type MessageKey } from '../../i18n/messages';
@@ -24,6 +25,14 @@ import { base } from '../shared/styles';
 
 export const ROUTES = ['phone', 'privacy', 'verification', 'profile', 'admin'] as const;
 export type Route = (typeof ROUTES)[number];
+
+/** Why a session that answered 401 was ended, as the sign-in form says it ('' for no session at all). */
+function endedNotice(err: ApiError): MessageKey | '' {
+  if (err.code !== 'session_ended') return '';
+  const reason = typeof err.details.reason === 'string' ? err.details.reason : '';
+  const known = ['disabled', 'password_changed', 'signed_out_everywhere', 'expired'];
+  return `session.ended.${known.includes(reason) ? (reason as 'disabled') : 'other'}`;
+}
 
 const routeFromHash = (hash: string): Route => {
   const name = hash.replace(/^#\/?/, '');
@@ -99,6 +108,20 @@ export class RcApp extends LitElement {
         box-shadow: 0 16px 48px rgb(0 0 0 / 0.35);
         border-radius: 16px;
       }
+      .away {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem 1rem;
+        align-items: center;
+        margin-bottom: 1rem;
+        padding: 0.5rem 0.9rem;
+        background: #fff8c5;
+        border: 1px solid var(--rc-warn);
+        border-radius: var(--rc-radius);
+      }
+      .away p {
+        margin: 0;
+      }
       .unreachable {
         max-width: 30rem;
         margin: 2rem auto;
@@ -144,6 +167,10 @@ export class RcApp extends LitElement {
     if (navigator.onLine && this.unreachable) void this.restore();
   };
   private restoreAttempts = 0;
+  /** A check of who is signed in is under way (its own answer must not start another). */
+  private checking = false;
+  /** Bumped when the API is back after an absence: the page on show is made afresh, so it loads again. */
+  @state() private pageGeneration = 0;
   private restoreTimer: ReturnType<typeof setTimeout> | undefined;
   private tick: ReturnType<typeof setInterval> | undefined;
   private lastRegistration = '';
@@ -168,38 +195,63 @@ export class RcApp extends LitElement {
   }
 
   /**
-   * Who is signed in, asked of the API. A 401 means nobody (or a session that
-   * ended: `sessionEnded` says why); no answer at all means the service is
-   * unreachable — said in words and tried again on a bounded back-off
-   * (2, 4, 8, then every 15 s), never shown as the sign-in form.
+   * Who is signed in, asked of the API — at start, and again while the API is
+   * away. A 401 means nobody (or a session that ended: said why); no answer
+   * at all means the service is unreachable: said in words (instead of the
+   * sign-in form, or above the page a signed-in person is on) and asked again
+   * on a bounded back-off (2, 4, 8, then every 15 s). When it answers again,
+   * the page on show is loaded afresh; the phone is left alone.
    */
   private async restore(): Promise<void> {
     clearTimeout(this.restoreTimer);
     this.api.onSessionEnded = (err) => void this.sessionEnded(err);
+    this.api.onReachable = (reachable) => {
+      if (!reachable) this.away();
+      else if (this.unreachable && !this.checking) void this.restore();
+    };
+    this.checking = true;
     try {
       const me = await this.api.me();
+      const wasAway = this.unreachable;
       this.serviceBack();
-      await this.signedIn(me);
+      if (!this.me) await this.signedIn(me);
+      else if (wasAway) this.pageGeneration += 1;
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) {
         this.serviceBack();
+        // A reload after the session was cut elsewhere still says why.
+        if (!this.me) this.signedOutNotice = endedNotice(err);
       } else {
         this.unreachable = true;
-        const wait = Math.min(15_000, 2000 * 2 ** this.restoreAttempts);
-        this.restoreAttempts += 1;
-        this.nextTryAt = Date.now() + wait;
-        this.now = Date.now();
-        this.tick ??= setInterval(() => (this.now = Date.now()), 1000);
-        this.restoreTimer = setTimeout(() => void this.restore(), wait);
+        this.scheduleCheck();
       }
     } finally {
+      this.checking = false;
       this.loading = false;
     }
+  }
+
+  /** A request got no answer: say so, and start asking again (once). */
+  private away(): void {
+    if (this.unreachable) return;
+    this.unreachable = true;
+    if (!this.checking) this.scheduleCheck();
+  }
+
+  private scheduleCheck(): void {
+    clearTimeout(this.restoreTimer);
+    const wait = Math.min(15_000, 2000 * 2 ** this.restoreAttempts);
+    this.restoreAttempts += 1;
+    this.nextTryAt = Date.now() + wait;
+    this.now = Date.now();
+    this.tick ??= setInterval(() => (this.now = Date.now()), 1000);
+    this.restoreTimer = setTimeout(() => void this.restore(), wait);
   }
 
   private serviceBack(): void {
     this.unreachable = false;
     this.restoreAttempts = 0;
+    clearTimeout(this.restoreTimer);
     clearInterval(this.tick);
     this.tick = undefined;
   }
@@ -207,9 +259,7 @@ export class RcApp extends LitElement {
   /** The session is gone (ended elsewhere, disabled, expired): back to the sign-in form, saying why. */
   private async sessionEnded(err: ApiError): Promise<void> {
     if (!this.me) return;
-    const reason = typeof err.details.reason === 'string' ? err.details.reason : '';
-    const known = ['disabled', 'password_changed', 'signed_out_everywhere', 'expired'];
-    this.signedOutNotice = `session.ended.${known.includes(reason) ? (reason as 'disabled') : 'other'}`;
+    this.signedOutNotice = endedNotice(err) || 'session.ended.other';
     await this.session.stop();
     this.me = null;
   }
@@ -280,9 +330,10 @@ export class RcApp extends LitElement {
       <main ?inert=${modal}>
         ${this.session.refusal ? html`<p class="error" role="alert">${this.session.refusal}</p>` : nothing}
         ${this.session.lastError ? html`<p class="error" role="alert">${t('error.generic', { message: this.session.lastError })}</p>` : nothing}
+        ${this.me && this.unreachable ? this.renderAway() : nothing}
         ${
           this.me
-            ? this.renderRoute(this.me)
+            ? keyed(this.pageGeneration, this.renderRoute(this.me))
             : this.unreachable
               ? this.renderUnreachable()
               : html`<rc-sign-in
@@ -304,6 +355,15 @@ export class RcApp extends LitElement {
       <p class="hint">${t('service.nextTry', { seconds })}</p>
       <button class="primary" @click=${() => void this.restore()}>${t('service.tryNow')}</button>
     </section>`;
+  }
+
+  /** The API is away while a person is signed in: their page stays, with a word on what is going on. */
+  private renderAway() {
+    const seconds = Math.max(0, Math.ceil((this.nextTryAt - this.now) / 1000));
+    return html`<div class="away" role="status">
+      <p><strong>${t('service.away')}</strong> ${t('service.nextTry', { seconds })}</p>
+      <button @click=${() => void this.restore()}>${t('service.tryNow')}</button>
+    </div>`;
   }
 
   private renderNav(me: Me) {
@@ -328,6 +388,7 @@ export class RcApp extends LitElement {
       case 'verification':
         return html`<rc-verification
           .api=${this.api}
+          @rc-verification-changed=${() => void this.session.refreshPresentation()}
           @rc-me-changed=${(e: CustomEvent<{ me: Me }>) => (this.me = e.detail.me)}
         ></rc-verification>`;
       case 'profile':

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { userEvent } from 'vitest/browser';
+import { page, userEvent } from 'vitest/browser';
 import type { NamePrivacy, PrivacyPreview } from '../../api/client';
 import { setLocale } from '../../i18n/i18n';
 import { expectKeyboardReachable, seriousViolations } from '../../test-support/a11y';
@@ -131,6 +131,23 @@ describe('rc-privacy-settings (against the real API)', () => {
     await expect
       .element(s.getByRole('radio', { name: 'Show my real name partly hidden' }))
       .toHaveAccessibleDescription(/After approval/);
+
+    // On a 390 px phone, in both languages: nothing scrolls sideways, and no status is squeezed to a letter a line.
+    try {
+      await page.viewport(390, 844);
+      for (const locale of ['en', 'zh-CN'] as const) {
+        setLocale(locale);
+        await el.updateComplete;
+        expect(document.documentElement.scrollWidth, locale).toBeLessThanOrEqual(document.documentElement.clientWidth);
+        for (const badge of el.shadowRoot!.querySelectorAll('rc-name-badge')) {
+          const mark = badge.shadowRoot!.querySelector<HTMLElement>('[data-status]')!;
+          const lineHeight = Number.parseFloat(getComputedStyle(mark).lineHeight) || 20;
+          expect(mark.getBoundingClientRect().height, `${locale}: ${mark.textContent}`).toBeLessThan(lineHeight * 2.5);
+        }
+      }
+    } finally {
+      await page.viewport(414, 896);
+    }
   });
 
   test('in Chinese', async () => {

@@ -55,18 +55,25 @@ export class RcPrivacySettings extends LitElement {
       }
       .preview {
         grid-column: 2;
-        display: flex;
-        align-items: center;
-        gap: 0.8rem;
+        display: grid;
+        gap: 0.4rem;
+        min-width: 0;
         color: var(--rc-muted);
         font-size: 0.9rem;
+      }
+      /* A label and the badge it names: side by side where they fit, the badge below where they do not. */
+      .pair {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.2rem 0.8rem;
+        min-width: 0;
       }
       .pending-note {
         font-weight: 600;
       }
       .after {
         font-weight: 600;
-        margin-top: 0.3rem;
       }
       rc-name-badge {
         --rc-name-size: 1.15rem;
@@ -135,17 +142,21 @@ export class RcPrivacySettings extends LitElement {
                   />
                   <label for="privacy-${choice}">${t(`privacy.${choice}`)}</label>
                   <div class="preview" id="preview-${choice}" data-choice=${choice}>
-                    <span>${t('privacy.preview')}${p.pending ? html` (${t('privacy.now')})` : nothing}:</span>
-                    <rc-name-badge name=${shown.name} .status=${shown.status} number=${shown.num}></rc-name-badge>
+                    <div class="pair">
+                      <span>${p.pending ? t('privacy.now') : t('privacy.preview')}</span>
+                      <rc-name-badge name=${shown.name} .status=${shown.status} number=${shown.num}></rc-name-badge>
+                    </div>
                     ${
                       p.pending
-                        ? html`<span class="after">${t('privacy.afterApproval')}:</span>
+                        ? html`<div class="pair">
+                            <span class="after">${t('privacy.afterApproval')}</span>
                             <rc-name-badge
                               data-after
                               name=${p.pending[choice].name}
                               .status=${p.pending[choice].status}
                               number=${p.pending[choice].num}
-                            ></rc-name-badge>`
+                            ></rc-name-badge>
+                          </div>`
                         : nothing
                     }
                   </div>

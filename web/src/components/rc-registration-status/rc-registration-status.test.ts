@@ -68,7 +68,25 @@ describe('rc-registration-status', () => {
     expect(await seriousViolations(el)).toEqual([]);
   });
 
-  test('no button while registered or connecting', async () => {
+  test('Try now keeps its place (and the focus) while the try it started runs', async () => {
+    const el = await mount('rc-registration-status', {
+      registration: 'reconnecting',
+      cause: 'pbx-unreachable',
+      retryAt: Date.now() + 5_000,
+    });
+    const events = recordEvents(el, 'rc-retry');
+    const button = el.shadowRoot!.querySelector('button')!;
+    button.focus();
+    await update(el, { registration: 'connecting', retryAt: null });
+    expect(el.shadowRoot!.querySelector('button')).toBe(button);
+    expect(el.shadowRoot!.activeElement).toBe(button);
+    await expect.element(within(el).getByRole('button', { name: 'Try now' })).toHaveAttribute('aria-disabled', 'true');
+    button.click();
+    expect(events).toHaveLength(0);
+    await expect.element(within(el).getByRole('status')).toHaveTextContent(/Calls unavailable · trying…/);
+  });
+
+  test('no button while registered or first connecting', async () => {
     for (const registration of ['registered', 'connecting'] as const) {
       const el = await mount('rc-registration-status', { registration });
       expect(within(el).getByRole('button').query()).toBeNull();

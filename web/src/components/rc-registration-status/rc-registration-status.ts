@@ -61,6 +61,12 @@ export class RcRegistrationStatus extends LitElement {
       }
       .when {
         color: var(--rc-muted);
+        /* The countdown does not move the row each second. */
+        font-variant-numeric: tabular-nums;
+      }
+      button[aria-disabled='true'] {
+        opacity: 0.6;
+        cursor: progress;
       }
       button {
         min-height: 2em;
@@ -108,10 +114,14 @@ export class RcRegistrationStatus extends LitElement {
       <span class="dot ${registration}" aria-hidden="true"></span><span>${text}</span>
       ${when ? html`<span class="when">· ${when}</span>` : nothing}
       ${
-        registration === 'reconnecting' || registration === 'failed' || registration === 'offline'
-          ? html`<button
+        registration === 'reconnecting' || registration === 'failed' || registration === 'offline' || retrying
+          ? // Kept (not removed, not disabled) while the try it started runs, so focus stays where it was.
+            html`<button
               aria-describedby="why"
-              @click=${() => this.dispatchEvent(new CustomEvent('rc-retry', { bubbles: true, composed: true }))}
+              aria-disabled=${retrying ? 'true' : 'false'}
+              @click=${() => {
+                if (!retrying) this.dispatchEvent(new CustomEvent('rc-retry', { bubbles: true, composed: true }));
+              }}
             >
               ${t('reg.retry')}
             </button>`

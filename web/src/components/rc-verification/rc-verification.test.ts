@@ -67,6 +67,9 @@ describe('rc-verification: proving the login first (against the real API and a r
     await field.fill(wrongCode(code));
     await s.getByRole('button', { name: 'Confirm' }).click();
     await expect.element(s.getByRole('alert')).toHaveTextContent('That code is wrong; 4 tries left.');
+    // Said beside the code field, which takes the focus so it is read out with it.
+    await expect.element(s.getByLabelText('Code from the message')).toHaveAccessibleDescription(/That code is wrong/);
+    expect(el.shadowRoot!.activeElement?.id).toBe('login-code');
     await expect.element(field).toHaveAttribute('aria-invalid', 'true');
     expect((await me()).loginProven).toBe(false);
 
@@ -189,12 +192,16 @@ describe('rc-verification: submitting, once the login is proven (against the rea
     const idField = s.getByLabelText('Identity document number');
     await expect
       .element(idField)
-      .toHaveAccessibleDescription('Only a keyed fingerprint and the last 4 characters are kept.');
+      .toHaveAccessibleDescription(
+        'The number itself is never kept: only a one-way fingerprint of it and its last 4 characters.',
+      );
     await idField.fill(id);
     await s.getByRole('button', { name: 'Submit for verification' }).click();
 
     await expect.element(s.getByText('Status: waiting for review')).toBeVisible();
     await expect.element(s.getByText('Submitted. An admin will review it.')).toBeVisible();
+    // Focus moves to the status the form led to, not to the page's body.
+    expect(el.shadowRoot!.activeElement?.classList.contains('status')).toBe(true);
     await expect.element(s.getByText(new RegExp(`张三丰 · \\*{4}${id.slice(-4)} ·`))).toBeVisible();
     expect(s.getByRole('button', { name: 'Submit for verification' }).query()).toBeNull();
     expect(events).toHaveLength(1);
@@ -239,6 +246,8 @@ describe('rc-verification: submitting, once the login is proven (against the rea
     const s = within(el);
     await s.getByRole('button', { name: 'Withdraw' }).click();
     await expect.element(s.getByRole('group')).toHaveTextContent(/legal name and document number are deleted/);
+    // The safe answer has the focus.
+    expect(el.shadowRoot!.activeElement?.textContent?.trim()).toBe('No, keep it');
     await s.getByRole('button', { name: 'No, keep it' }).click();
     expect(await myVerification()).toMatchObject({ status: 'pending' });
     await s.getByRole('button', { name: 'Withdraw' }).click();
@@ -262,6 +271,9 @@ describe('rc-verification: submitting, once the login is proven (against the rea
     expect(await myVerification()).toEqual({ status: 'none' });
 
     // An invisible character is named by its kind, not refused as "letters only".
+    // Typing again takes the old reason away until the next try.
+    await name.fill('Ada Lovelace');
+    await expect.element(name).toHaveAttribute('aria-invalid', 'false');
     await name.fill('张\u202e三');
     await s.getByRole('button', { name: 'Submit for verification' }).click();
     await expect.element(name).toHaveAccessibleDescription(/a text-direction control \(U\+202E\)/);

@@ -98,6 +98,8 @@ export class RcVerification extends LitElement {
   @state() private now = Date.now();
   /** The last refusal of the verification form, worded at render time. */
   @state() private formRefusal: unknown = null;
+  /** Fields changed since that refusal: their old reason no longer applies, so it is no longer shown. */
+  @state() private edited: ReadonlySet<string> = new Set();
   /** The document number as typed, to show how it will be read. */
   @state() private idTyped = '';
   /** Correcting a pending submission: the form is shown again, filled in. */
@@ -114,7 +116,7 @@ export class RcVerification extends LitElement {
         this.me = me;
         this.verification = v;
       },
-      (err: Error) => (this.error = () => err.message),
+      (err: unknown) => (this.error = () => errorText(err)),
     );
   }
 
@@ -133,10 +135,15 @@ export class RcVerification extends LitElement {
       <h1>${t('verify.title')}</h1>
       ${
         v
-          ? html`<p class="status" role="status" data-status=${v.status}>
+          ? html`<p class="status" role="status" data-status=${v.status} tabindex="-1">
                 ${t('verify.status', { status: t(`verify.${v.status}`) })}
               </p>
-              ${'reason' in v && v.reason ? html`<p>${t('verify.reason', { reason: v.reason })}</p>` : nothing}
+              ${
+                // Why it was refused or revoked is the person's to read; an approval carries no reason for them.
+                (v.status === 'rejected' || v.status === 'revoked') && v.reason
+                  ? html`<p>${t('verify.reason', { reason: v.reason })}</p>`
+                  : nothing
+              }
               ${
                 'legalName' in v
                   ? html`<p>
@@ -154,7 +161,7 @@ export class RcVerification extends LitElement {
           : nothing
       }
       <p class="note" role="status" aria-live="polite">${this.note?.() ?? ''}</p>
-      ${this.error ? html`<p class="error" role="alert">${this.error()}</p>` : nothing}
+      ${this.error && !this.codeInvalid ? html`<p class="error" role="alert">${this.error()}</p>` : nothing}
       ${me && !me.loginProven ? this.renderProof(me) : nothing}
       ${me?.loginProven && canSubmit ? this.renderForm() : nothing}
     `;
@@ -168,6 +175,7 @@ export class RcVerification extends LitElement {
         <div class="send">
           <button class="danger" @click=${this.withdraw}>${t('verify.withdrawYes')}</button>
           <button
+            id="keep"
             @click=${async () => {
               this.confirmingWithdraw = false;
               await this.focusField('#withdraw');
@@ -194,8 +202,8 @@ export class RcVerification extends LitElement {
           id="withdraw"
           @click=${async () => {
             this.confirmingWithdraw = true;
-            await this.updateComplete;
-            this.renderRoot.querySelector<HTMLElement>('.confirm button')?.focus();
+            // The safe answer takes the focus: Enter must not withdraw by accident.
+            await this.focusField('#keep');
           }}
         >
           ${t('verify.withdraw')}
@@ -204,7 +212,11 @@ export class RcVerification extends LitElement {
   }
 
   private renderForm() {
-    const { byField, rest } = formProblems(this.formRefusal, ['legalName', 'idNumber']);
+    const { byField: refused, rest } = formProblems(this.formRefusal, ['legalName', 'idNumber']);
+    const byField = Object.fromEntries(Object.entries(refused).filter(([path]) => !this.edited.has(path)));
+    const touched = (path: string) => () => {
+      if (!this.edited.has(path)) this.edited = new Set([...this.edited, path]);
+    };
     const v = this.verification;
     const readAs = normaliseIdNumber(this.idTyped);
     const showReadAs = this.idTyped.trim() !== '' && readAs !== this.idTyped;
@@ -216,6 +228,7 @@ export class RcVerification extends LitElement {
         autocomplete="name"
         required
         .value=${this.correcting && v && 'legalName' in v ? v.legalName : ''}
+        @input=${touched('legalName')}
         aria-invalid=${invalid(byField.legalName)}
         aria-describedby=${describedBy('legal-name', byField.legalName, 'legal-name-hint')}
       />
@@ -227,10 +240,20 @@ export class RcVerification extends LitElement {
         name="idNumber"
         autocomplete="off"
         required
-        @input=${(e: InputEvent) => (this.idTyped = (e.target as HTMLInputElement).value)}
+        @input=${(e: InputEvent) => {
+          this.idTyped = (e.target as HTMLInputElement).value;
+          touched('idNumber')();
+        }}
         aria-invalid=${invalid(byField.idNumber)}
-        aria-describedby=${describedBy('id-number', byField.idNumber, 'id-note', ...(showReadAs ? ['id-read-as'] : []))}
+        aria-describedby=${describedBy(
+          'id-number',
+          byField.idNumber,
+          ...(this.correcting ? ['id-retype'] : []),
+          'id-note',
+          ...(showReadAs ? ['id-read-as'] : []),
+        )}
       />
+      ${this.correcting ? html`<span class="hint" id="id-retype">${t('verify.retypeId')}</span>` : nothing}
       ${showReadAs ? html`<span class="read-as" id="id-read-as">${t('verify.readAs', { value: readAs })}</span>` : nothing}
       <span class="hint" id="id-note">${t('verify.idNote')}</span>
       ${fieldError('id-number', byField.idNumber)}
@@ -290,11 +313,18 @@ export class RcVerification extends LitElement {
                 name="code"
                 inputmode="numeric"
                 autocomplete="one-time-code"
-                aria-describedby="code-hint"
+                aria-describedby=${this.codeInvalid && this.error ? 'code-hint login-code-error' : 'code-hint'}
                 aria-invalid=${this.codeInvalid ? 'true' : 'false'}
                 required
               />
               <span class="hint" id="code-hint">${t('proof.codeHint')}</span>
+              ${
+                this.codeInvalid && this.error
+                  ? html`<p class="field-error" id="login-code-error" role="alert">
+                      <span aria-hidden="true">⚠ </span>${this.error()}
+                    </p>`
+                  : nothing
+              }
               <button class="primary" type="submit">${t('proof.confirm')}</button>
             </form>`
       }
@@ -305,6 +335,7 @@ export class RcVerification extends LitElement {
     if (this.busy || !this.me) return;
     this.busy = true;
     this.error = null;
+    this.codeInvalid = false;
     this.note = () => t('proof.sending');
     try {
       const sent = await this.api.requestLoginCode();
@@ -331,6 +362,7 @@ export class RcVerification extends LitElement {
     if (!/^[0-9]{6}$/.test(code)) {
       this.codeInvalid = true;
       this.error = () => t('proof.format');
+      await this.focusField('#login-code');
       return;
     }
     this.busy = true;
@@ -340,6 +372,8 @@ export class RcVerification extends LitElement {
     } catch (err) {
       this.note = null;
       await this.proofFailed(err);
+      // The reason is said beside the code: the field takes the focus, so it is read out with it.
+      if (this.codeInvalid) await this.focusField('#login-code');
     } finally {
       this.busy = false;
     }
@@ -348,7 +382,7 @@ export class RcVerification extends LitElement {
   /** What each refusal of the proof means, in words; the code stays where it was typed. */
   private async proofFailed(err: unknown): Promise<void> {
     if (!(err instanceof ApiError)) {
-      this.error = () => String(err);
+      this.error = () => errorText(err);
       return;
     }
     const kind = this.me?.loginKind;
@@ -387,11 +421,8 @@ export class RcVerification extends LitElement {
         this.unavailable = true;
         this.error = () => t(kind === 'phone' ? 'proof.unavailablePhone' : 'proof.unavailableEmail');
         return;
-      case 'network':
-        this.error = () => t('error.network');
-        return;
       default:
-        this.error = () => t('error.generic', { message: err.message });
+        this.error = () => errorText(err);
     }
   }
 
@@ -434,6 +465,7 @@ export class RcVerification extends LitElement {
     const correcting = this.correcting;
     this.error = null;
     this.formRefusal = null;
+    this.edited = new Set();
     try {
       const legalName = formText(form, 'legalName');
       const idNumber = formText(form, 'idNumber');
@@ -444,6 +476,8 @@ export class RcVerification extends LitElement {
       this.idTyped = '';
       this.note = () => t(correcting ? 'verify.corrected' : 'verify.submitted');
       this.dispatchEvent(new CustomEvent('rc-verification-changed', { bubbles: true, composed: true }));
+      // The form is gone with the button that had focus: the status it led to takes it.
+      await this.focusField('.status');
     } catch (err) {
       if (err instanceof ApiError && err.code === 'login_unproven' && this.me) {
         // Proof lost meanwhile (an operator reset it): back to the proof step.
@@ -471,6 +505,7 @@ export class RcVerification extends LitElement {
       this.verification = await this.api.myVerification();
       this.note = () => t('verify.withdrawn');
       this.dispatchEvent(new CustomEvent('rc-verification-changed', { bubbles: true, composed: true }));
+      await this.focusField('.status');
     } catch (err) {
       this.confirmingWithdraw = false;
       if (err instanceof ApiError && err.code === 'not_pending') {
