@@ -100,7 +100,9 @@ export class RcAccount extends LitElement {
           <span class="hint" id="new-password-hint">${t('auth.passwordRules')}</span>
           ${fieldError('new-password', pw.byField.newPassword)}
           ${pw.rest.length ? html`<p class="error" role="alert">${pw.rest.join(' ')}</p>` : nothing}
-          <button class="primary" type="submit" ?disabled=${this.working}>${t('account.changePassword')}</button>
+          <button class="primary" type="submit" aria-disabled=${this.working ? 'true' : 'false'}>
+            ${t('account.changePassword')}
+          </button>
           <p role="status" aria-live="polite">${this.passwordChanged ? t('account.passwordChanged') : ''}</p>
         </form>
       </section>
@@ -109,7 +111,11 @@ export class RcAccount extends LitElement {
         <h3 id="everywhere-title">${t('account.everywhereTitle')}</h3>
         <p class="hint" id="everywhere-hint">${t('account.everywhereHint')}</p>
         ${this.refusal?.form === 'everywhere' ? html`<p class="error" role="alert">${formProblems(this.refusal.err, []).rest.join(' ')}</p>` : nothing}
-        <button aria-describedby="everywhere-hint" ?disabled=${this.working} @click=${this.signOutEverywhere}>
+        <button
+          aria-describedby="everywhere-hint"
+          aria-disabled=${this.working ? 'true' : 'false'}
+          @click=${this.signOutEverywhere}
+        >
           ${t('account.everywhere')}
         </button>
       </section>
@@ -138,7 +144,9 @@ export class RcAccount extends LitElement {
       ${fieldError('delete-password', del.byField.password)}
       ${del.rest.length ? html`<p class="error" role="alert">${del.rest.join(' ')}</p>` : nothing}
       <div class="row">
-        <button class="danger" type="submit" ?disabled=${this.working}>${t('account.deleteButton')}</button>
+        <button class="danger" type="submit" aria-disabled=${this.working ? 'true' : 'false'}>
+          ${t('account.deleteButton')}
+        </button>
         <button type="button" @click=${this.cancelDelete}>${t('account.cancel')}</button>
       </div>
     </form>`;

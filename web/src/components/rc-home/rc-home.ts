@@ -8,6 +8,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Api, type DirectoryEntry, type Presentation, type PrivacyPreview } from '../../api/client';
 import { dateTime } from '../../i18n/format';
 import { LocaleController, t } from '../../i18n/i18n';
+import { errorText } from '../../i18n/problems';
 import type { RecentCall } from '../../state/recents';
 import { formatDuration } from '../shared/duration';
 import '../rc-avatar/rc-avatar';
@@ -136,7 +137,8 @@ export class RcHome extends LitElement {
   @state() private number = '';
   @state() private query = '';
   @state() private results: DirectoryEntry[] | null = null;
-  @state() private searchError = '';
+  /** The last refusal of a search, worded at render time. */
+  @state() private searchError: unknown = null;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly locale = new LocaleController(this);
 
@@ -168,7 +170,7 @@ export class RcHome extends LitElement {
         ></rc-dialpad>
         <button
           class="primary call"
-          ?disabled=${!this.canCall || this.number.length < 3}
+          aria-disabled=${!this.canCall || this.number.length < 3 ? 'true' : 'false'}
           aria-describedby=${this.why()}
           @click=${() => this.dial(this.number)}
         >
@@ -181,7 +183,7 @@ export class RcHome extends LitElement {
         <h2 id="search-title">${t('home.search')}</h2>
         <label class="visually-hidden" for="q">${t('home.searchLabel')}</label>
         <input id="q" type="search" placeholder=${t('home.searchLabel')} .value=${this.query} @input=${this.onSearch} />
-        ${this.searchError ? html`<p class="error" role="alert">${this.searchError}</p>` : nothing}
+        ${this.searchError ? html`<p class="error" role="alert">${errorText(this.searchError)}</p>` : nothing}
         ${
           this.results === null
             ? nothing
@@ -205,7 +207,7 @@ export class RcHome extends LitElement {
                             ></span
                           >
                           <button
-                            ?disabled=${!this.canCall}
+                            aria-disabled=${this.canCall ? 'false' : 'true'}
                             aria-describedby=${this.why()}
                             aria-label=${t('embed.call', { name: `${p.nickname} (${p.extension})` })}
                             @click=${() => this.dial(p.extension)}
@@ -248,7 +250,7 @@ export class RcHome extends LitElement {
                           >
                         </span>
                         <button
-                          ?disabled=${!this.canCall}
+                          aria-disabled=${this.canCall ? 'false' : 'true'}
                           aria-describedby=${this.why()}
                           aria-label=${t('embed.call', { name: r.name || r.number })}
                           @click=${() => this.dial(r.number)}
@@ -317,10 +319,10 @@ export class RcHome extends LitElement {
         (people) => {
           if (this.query.trim() === q) {
             this.results = people;
-            this.searchError = '';
+            this.searchError = null;
           }
         },
-        (err: Error) => (this.searchError = t('error.generic', { message: err.message })),
+        (err: unknown) => (this.searchError = err),
       );
     }, 200);
   }

@@ -109,6 +109,21 @@ describe('rc-sign-in (against the real API)', () => {
       .toHaveAccessibleDescription(/a text-direction control \(U\+202E\)/);
   });
 
+  test('a login someone already has is said beside the login field', async () => {
+    const existing = await signUp();
+    await signOut();
+    const form = await mount('rc-sign-in', { mode: 'sign-up' });
+    const s = within(form);
+    await s.getByLabelText('E-mail or phone number').fill(existing.login);
+    await s.getByLabelText('Password').fill('correct horse battery');
+    await s.getByLabelText('Nickname').fill('Ada');
+    await s.getByRole('button', { name: 'Create account', exact: true }).click();
+    await expect
+      .element(s.getByLabelText('E-mail or phone number'))
+      .toHaveAccessibleDescription(/An account with this login already exists/);
+    expect(s.getByRole('alert').query()).toBeNull();
+  });
+
   test('says why the person is here, and what RealCall is', async () => {
     const form = await mount('rc-sign-in', { notice: 'You were signed out on every device, as asked.' });
     const s = within(form);

@@ -9,7 +9,7 @@
  */
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { Api, type Me } from '../../api/client';
+import { Api, ApiError, type Me } from '../../api/client';
 import { LocaleController, t } from '../../i18n/i18n';
 import { formProblems } from '../../i18n/problems';
 import { describedBy, fieldError, invalid } from '../shared/field';
@@ -71,6 +71,9 @@ export class RcSignIn extends LitElement {
     void this.locale;
     const signUp = this.mode === 'sign-up';
     const { byField, rest } = formProblems(this.refusal, signUp ? FIELDS : FIELDS.slice(0, 2));
+    // A login someone already has is about the login field: said there, not above the button.
+    const taken = rest.length === 1 && this.refusal instanceof ApiError && this.refusal.code === 'login_taken';
+    if (taken) byField.login = rest.pop();
     return html`
       ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
       <div class="intro">
@@ -119,7 +122,7 @@ export class RcSignIn extends LitElement {
             : nothing
         }
         ${rest.length ? html`<p class="error" role="alert">${rest.join(' ')}</p>` : nothing}
-        <button class="primary" type="submit" ?disabled=${this.working}>
+        <button class="primary" type="submit" aria-disabled=${this.working ? 'true' : 'false'}>
           ${this.working ? t('auth.working') : signUp ? t('auth.signUp') : t('auth.signIn')}
         </button>
       </form>
@@ -134,6 +137,8 @@ export class RcSignIn extends LitElement {
 
   private async submit(e: SubmitEvent): Promise<void> {
     e.preventDefault();
+    // Not `disabled` while working: a disabled button drops the focus to the page's body.
+    if (this.working) return;
     const form = new FormData(e.target as HTMLFormElement);
     const value = (k: string) => formText(form, k);
     this.working = true;

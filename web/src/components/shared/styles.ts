@@ -58,7 +58,9 @@ export const base = css`
     background: #ddf4ff;
     border-color: var(--rc-accent);
   }
-  button:disabled {
+  button:disabled,
+  /* Greyed but still focusable, so its description (why) can be reached and focus is never dropped. */
+  button[aria-disabled='true'] {
     opacity: 0.55;
     cursor: not-allowed;
   }
