@@ -57,10 +57,64 @@ export const loginSchema = (rules: LoginRules) =>
       }
     });
 
+/** Passwords long enough for the length rule that every guessing list tries first. */
+const COMMON_PASSWORDS = new Set([
+  'password12',
+  'password123',
+  'password1234',
+  'passw0rd12',
+  'passw0rd123',
+  'iloveyou12',
+  'iloveyou123',
+  '1q2w3e4r5t',
+  '1q2w3e4r5t6y',
+  '1qaz2wsx3edc',
+  'zaq12wsxcde3',
+  '123qweasdzxc',
+  'qwerty1234',
+  'qwerty12345',
+  'qwerty123456',
+  'abc1234567',
+  'abcd123456',
+  '123456789a',
+  'a123456789',
+  'admin12345',
+  'admin123456',
+  'welcome123',
+  'letmein123',
+  'changeme12',
+  'changeme123',
+  'football12',
+  'baseball12',
+  'sunshine12',
+  'princess12',
+  'woaini1314',
+  'woaini520',
+]);
+/** Rows of a keyboard and runs of letters and digits: what a person types without thinking. */
+const RUNS = ['1234567890', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm', 'abcdefghijklmnopqrstuvwxyz', '0987654321'];
+
+/**
+ * Whether a password is one that guessing lists try first: a common one, one
+ * character or a short group repeated, or a run of a keyboard row, the
+ * alphabet or the digits (forwards or backwards, possibly repeated).
+ */
+export function tooCommon(candidate: string): boolean {
+  const v = candidate.toLowerCase();
+  if (COMMON_PASSWORDS.has(v)) return true;
+  if (/^(.{1,4})\1+.{0,3}$/su.test(v)) return true;
+  const runs = RUNS.flatMap((r) => [r, [...r].reverse().join('')]).map((r) => r.repeat(3));
+  return runs.some((r) => r.includes(v));
+}
+
 export const password = z
   .string({ error: 'password is required' })
   .min(10, 'password must be at least 10 characters')
-  .max(200, 'password must be at most 200 characters');
+  .max(200, 'password must be at most 200 characters')
+  .refine(
+    (v) => !tooCommon(v),
+    says('password is too easy to guess: it is a common one, a repeat or a run of keys', 'too_common'),
+  );
 
 /** Code points one user-perceived character may hold: a letter and a few marks (Vietnamese needs two). */
 const MAX_POINTS_PER_GRAPHEME = 4;

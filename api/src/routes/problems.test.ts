@@ -94,6 +94,32 @@ describe('error.problems: field, stable problem name and its values', () => {
     expect(problems(res.body)).toEqual([expect.objectContaining({ path: 'login', problem })]);
   });
 
+  it.each(['password12', '1234567890', 'aaaaaaaaaa', 'QWERTYUIOP', '0987654321', 'abcabcabcabc', '1212121212'])(
+    'refuses %s as too easy to guess, at sign-up and as a new password, and writes nothing',
+    async (guessable) => {
+      const before = snapshot(t.db);
+      const res = await call(t, 'POST', '/api/auth/sign-up', {
+        body: { login: 'guess@example.test', password: guessable, nickname: 'Mei' },
+      });
+      expect(res.status).toBe(400);
+      expect(problems(res.body)).toEqual([expect.objectContaining({ path: 'password', problem: 'too_common' })]);
+      expect(snapshot(t.db)).toEqual(before);
+      const p = await signUp(t);
+      const change = await call(t, 'POST', '/api/me/password', {
+        cookie: p.cookie,
+        body: { currentPassword: p.password, newPassword: guessable },
+      });
+      expect(problems(change.body)).toEqual([expect.objectContaining({ path: 'newPassword', problem: 'too_common' })]);
+    },
+  );
+
+  it('accepts a few unrelated words', async () => {
+    const res = await call(t, 'POST', '/api/auth/sign-up', {
+      body: { login: 'words@example.test', password: 'violet tram 1984 kettle', nickname: 'Mei' },
+    });
+    expect(res.status).toBe(201);
+  });
+
   it('points a decision without a reason at the reason field', async () => {
     const p = await signUp(t);
     await call(t, 'POST', '/api/me/verification', {
