@@ -28,8 +28,12 @@ const ENDED_VISIBLE_MS = 4000;
 /** Relay credentials are renewed when this share of their life has passed; a failed renewal is tried again after RETRY. */
 const ICE_RENEW_AT = 0.8;
 const ICE_RENEW_RETRY_MS = 30_000;
-/** How often the person's own presentation is read again while the page is visible (an admin may have changed it). */
-const PRESENTATION_REFRESH_MS = 60_000;
+/**
+ * How often the person's own presentation is read again while the page is
+ * visible: an admin may have changed it, and a session cut on another device
+ * (signed out everywhere, a new password) is found out within this time.
+ */
+const PRESENTATION_REFRESH_MS = 15_000;
 
 export class PhoneSession implements ReactiveController {
   readonly controller: PhoneController;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, inject, test } from 'vitest';
-import { commands } from 'vitest/browser';
+import { commands, page } from 'vitest/browser';
 import { Api } from '../../api/client';
 import { setLocale } from '../../i18n/i18n';
 import { expectKeyboardReachable, seriousViolations } from '../../test-support/a11y';
@@ -110,6 +110,29 @@ describe('rc-app, a session cut short', () => {
   });
 });
 
+describe('rc-app on a 390 px phone', () => {
+  test('the header is three short rows (name, language, sign out; whether calls can be made; the pages) and nothing scrolls sideways', async () => {
+    await signInAsAdmin();
+    try {
+      await page.viewport(390, 844);
+      for (const locale of ['en', 'zh-CN'] as const) {
+        setLocale(locale);
+        const el = await mount('rc-app');
+        await expect.element(within(el).getByRole('navigation')).toBeVisible();
+        const header = el.shadowRoot!.querySelector('header')!;
+        await expect.poll(() => el.shadowRoot!.querySelector('rc-registration-status')).not.toBeNull();
+        expect(header.getBoundingClientRect().height, locale).toBeLessThan(150);
+        expect(document.documentElement.scrollWidth, locale).toBeLessThanOrEqual(390);
+        const status = el.shadowRoot!.querySelector('rc-registration-status')!.getBoundingClientRect();
+        expect(status.right, locale).toBeLessThanOrEqual(390);
+        unmountAll();
+      }
+    } finally {
+      await page.viewport(414, 896);
+    }
+  });
+});
+
 describe('rc-app, signed out', () => {
   test('shows sign-in; the language can be switched', async () => {
     await signOut();
@@ -136,6 +159,8 @@ describe('rc-app, signed out', () => {
     await s.getByRole('button', { name: 'Create account', exact: true }).click();
 
     await expect.element(s.getByRole('navigation', { name: 'Main' })).toBeVisible();
+    // The form is gone with the button that had focus: the page takes it, not <body>.
+    expect(el.shadowRoot!.activeElement?.localName).toBe('main');
     await expect.element(s.getByRole('heading', { name: 'Dial' })).toBeVisible();
     await expect.element(s.getByText(/^Your extension: [0-9]{3,10}$/)).toBeVisible();
   });

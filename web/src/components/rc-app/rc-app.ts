@@ -89,10 +89,62 @@ export class RcApp extends LitElement {
         min-height: 2.2em;
         padding: 0.2em 0.4em;
       }
+      main:focus {
+        outline: none;
+      }
       main {
         padding: 1.25rem;
         max-width: 72rem;
         margin: 0 auto;
+      }
+      /*
+       * A phone: three short rows — the name with the language and Sign out, whether calls can be made,
+       * then the pages (scrolling sideways rather than wrapping) — instead of five wrapped ones.
+       */
+      @media (max-width: 40rem) {
+        header {
+          display: grid;
+          grid-template-columns: 1fr auto auto;
+          grid-template-areas:
+            'title lang out'
+            'status status status'
+            'nav nav nav';
+          gap: 0.4rem 0.5rem;
+          padding: 0.5rem 0.75rem;
+        }
+        header h1 {
+          grid-area: title;
+          font-size: 1.05rem;
+        }
+        header nav {
+          grid-area: nav;
+          min-width: 0;
+          overflow-x: auto;
+        }
+        header nav ul {
+          flex-wrap: nowrap;
+        }
+        header nav a {
+          white-space: nowrap;
+          padding: 0.3rem 0.55rem;
+        }
+        header rc-registration-status {
+          grid-area: status;
+        }
+        header .lang {
+          grid-area: lang;
+        }
+        header .out {
+          grid-area: out;
+          min-height: 2.2em;
+          padding: 0.2em 0.6em;
+        }
+        .spacer {
+          display: none;
+        }
+        main {
+          padding: 0.75rem;
+        }
       }
       .call-layer {
         position: fixed;
@@ -274,6 +326,14 @@ export class RcApp extends LitElement {
     }
   }
 
+  /** Signed in with the form on this page: the form is gone with the focus it held, so the page takes it. */
+  private async signedInHere(me: Me): Promise<void> {
+    const started = this.signedIn(me);
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('main')?.focus();
+    await started;
+  }
+
   private async signedIn(me: Me): Promise<void> {
     this.me = me;
     this.signedOutNotice = '';
@@ -322,12 +382,16 @@ export class RcApp extends LitElement {
             : nothing
         }
         <label class="visually-hidden" for="lang">${t('app.language')}</label>
-        <select id="lang" @change=${(e: Event) => setLocale((e.target as HTMLSelectElement).value as Locale)}>
+        <select
+          id="lang"
+          class="lang"
+          @change=${(e: Event) => setLocale((e.target as HTMLSelectElement).value as Locale)}
+        >
           ${LOCALES.map((l) => html`<option value=${l} ?selected=${l === locale()}>${l === 'en' ? 'English' : '简体中文'}</option>`)}
         </select>
-        ${this.me ? html`<button @click=${() => void this.signOut()}>${t('app.signOut')}</button>` : nothing}
+        ${this.me ? html`<button class="out" @click=${() => void this.signOut()}>${t('app.signOut')}</button>` : nothing}
       </header>
-      <main ?inert=${modal}>
+      <main ?inert=${modal} tabindex="-1">
         ${this.session.refusal ? html`<p class="error" role="alert">${this.session.refusal}</p>` : nothing}
         ${this.session.lastError ? html`<p class="error" role="alert">${t('error.generic', { message: this.session.lastError })}</p>` : nothing}
         ${this.me && this.unreachable ? this.renderAway() : nothing}
@@ -339,7 +403,7 @@ export class RcApp extends LitElement {
               : html`<rc-sign-in
                   .api=${this.api}
                   notice=${this.signedOutNotice ? t(this.signedOutNotice) : ''}
-                  @rc-signed-in=${(e: CustomEvent<{ me: Me }>) => void this.signedIn(e.detail.me)}
+                  @rc-signed-in=${(e: CustomEvent<{ me: Me }>) => void this.signedInHere(e.detail.me)}
                 ></rc-sign-in>`
         }
       </main>
