@@ -125,9 +125,10 @@ export class AdminApi {
   /** Newest first; `before` pages back by id; `person` and `action` filter. */
   audit = async (filter: AuditFilter = {}) =>
     (await this.api.request<{ entries: AuditEntry[] }>('GET', `/api/admin/audit${query(filter)}`)).entries;
-  /** People, newest first; `q` finds a nickname, extension or login. */
-  people = async (q?: string, before?: number) =>
-    (await this.api.request<{ people: PersonSummary[] }>('GET', `/api/admin/people${query({ q, before })}`)).people;
+  /** People, newest first, `limit` at a time (the API's 50 unless said); `q` finds a nickname, extension or login. */
+  people = async (q?: string, before?: number, limit?: number) =>
+    (await this.api.request<{ people: PersonSummary[] }>('GET', `/api/admin/people${query({ q, before, limit })}`))
+      .people;
   /** Disables (signed out everywhere, calls hung up) or enables a person; a reason is required. */
   setDisabled = (id: number, disabled: boolean, reason: string) =>
     this.api.request<void>('POST', `/api/admin/people/${id}/${disabled ? 'disable' : 'enable'}`, { reason });

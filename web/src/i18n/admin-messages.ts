@@ -11,6 +11,11 @@ export const adminEn = {
   'admin.empty': 'Nothing here.',
   'admin.loadFailed': 'Could not load this list: {why}',
   'admin.deletedPerson': 'a deleted account',
+  'admin.sections': 'Sections of this page',
+  'admin.nav.queue': 'Queue',
+  'admin.nav.people': 'People',
+  'admin.nav.import': 'CSV import',
+  'admin.nav.audit': 'Audit log',
 
   // The verification queue.
   'admin.title': 'Verification queue',
@@ -178,6 +183,11 @@ export const adminZh: Record<keyof typeof adminEn, string> = {
   'admin.empty': '暂无记录。',
   'admin.loadFailed': '无法加载此列表：{why}',
   'admin.deletedPerson': '已删除的账户',
+  'admin.sections': '本页各部分',
+  'admin.nav.queue': '审核队列',
+  'admin.nav.people': '用户',
+  'admin.nav.import': 'CSV 导入',
+  'admin.nav.audit': '审计日志',
 
   'admin.title': '认证审核队列',
   'admin.filter': '显示',

@@ -18,6 +18,9 @@ export const section = <K extends SectionTag>(el: HTMLElement, tag: K): HTMLElem
 export const rowIn = (el: HTMLElement, tag: SectionTag, text: string): Locator =>
   within(section(el, tag)).getByRole('row').filter({ hasText: text });
 
+/** What section `tag` said it did: its polite live region, under its heading. */
+export const saidIn = (el: HTMLElement, tag: SectionTag): Locator => within(section(el, tag)).getByRole('status');
+
 /** A person as the console names them in English: nickname and extension. */
 export const label = (who: Person): string => `${who.nickname} (${who.me.extension})`;
 

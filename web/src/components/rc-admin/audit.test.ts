@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { setLocale } from '../../i18n/i18n';
+import { deepActiveElement } from '../../test-support/a11y';
 import { api, signInAsAdmin, signUpProven, unique, type Person } from '../../test-support/api';
 import { mount, unmountAll, within } from '../../test-support/dom';
 import { label, section } from './admin.test-support';
@@ -56,6 +57,9 @@ describe('rc-admin audit log (against the real API, signed in as an admin)', () 
     expect(rows()[51]!.textContent).toContain('Reason: round 0');
     await expect.element(s.getByText('No older entries.')).toBeVisible();
     expect(s.getByRole('button', { name: 'Older entries' }).query()).toBeNull();
+    // The button is gone: focus is on the first entry it showed, not dropped to the page.
+    expect(deepActiveElement()).toBe(rows()[50]);
+    expect(rows()[50]!.textContent).toContain('Reason: back 0');
   });
 
   test('filters by action, and by person from any entry’s name', async () => {

@@ -2,7 +2,7 @@
  * `<rc-admin-audit>`: the audit log in words — who did what about whom
  * (nickname and extension, never a legal name), why, and the status before
  * and after — newest first, filtered by action and by person, with older
- * entries a page at a time.
+ * entries a page at a time (focus then goes to the first of them).
  */
 import { html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
@@ -10,6 +10,7 @@ import { Api, type AuditEntry, type PersonRef } from '../../api/client';
 import { LocaleController, t } from '../../i18n/i18n';
 import { errorText } from '../../i18n/problems';
 import { base } from '../shared/styles';
+import { goToHeading } from './section';
 import { sectionStyles } from './styles';
 import { actionName, auditReason, auditSentence, person, personText, statusWord, time, words } from './words';
 
@@ -57,9 +58,24 @@ export class RcAdminAudit extends LitElement {
     this.person = person;
     await this.reload();
     await this.updateComplete;
-    const heading = this.renderRoot.querySelector<HTMLElement>('h2');
-    heading?.scrollIntoView({ block: 'start' });
-    heading?.focus();
+    goToHeading(this.renderRoot);
+  }
+
+  /** Brings the heading into view, with focus. */
+  override focus(): void {
+    goToHeading(this.renderRoot);
+  }
+
+  /**
+   * The next older page. Focus goes to the first entry it shows, so the
+   * keyboard reads on from there (the button is gone after the last page).
+   */
+  private async older(): Promise<void> {
+    const first = this.entries.length;
+    await this.load(this.entries.at(-1)?.id);
+    await this.updateComplete;
+    const shown = this.entries[first];
+    if (shown) this.renderRoot.querySelector<HTMLElement>(`tr[data-id="${shown.id}"]`)?.focus();
   }
 
   private async load(before?: number): Promise<void> {
@@ -132,7 +148,7 @@ export class RcAdminAudit extends LitElement {
       }
       ${
         this.more
-          ? html`<button @click=${() => this.load(this.entries.at(-1)?.id)}>${t('admin.audit.older')}</button>`
+          ? html`<button @click=${this.older}>${t('admin.audit.older')}</button>`
           : this.entries.length > 0
             ? html`<p class="hint">${t('admin.audit.noOlder')}</p>`
             : nothing
@@ -155,7 +171,7 @@ export class RcAdminAudit extends LitElement {
             ${person(who)}
           </button>`;
     const reason = auditReason(e);
-    return html`<tr data-id=${e.id}>
+    return html`<tr data-id=${e.id} tabindex="-1">
       <td class="narrow" data-label=${t('admin.when')}>${time(e.at)}</td>
       <td data-label=${t('admin.what')}>
         ${auditSentence(e, about)}${reason.length ? html`<br /><span class="hint">${reason}</span>` : nothing}

@@ -14,7 +14,7 @@ import {
   type Person,
 } from '../../test-support/api';
 import { mount, unmountAll, within } from '../../test-support/dom';
-import { label, section } from './admin.test-support';
+import { label, saidIn, section } from './admin.test-support';
 import './rc-admin';
 
 let fresh: Person;
@@ -88,7 +88,7 @@ describe('rc-admin CSV import (against the real API, signed in as an admin)', ()
 
     await s.getByRole('button', { name: 'Import', exact: true }).click();
     await expect
-      .element(within(el).getByRole('status'))
+      .element(saidIn(el, 'rc-admin-import'))
       .toHaveTextContent('CSV import finished: 1 imported, 0 already recorded, 3 refused (row by row below).');
     await expect.element(s.getByText('Imported: 1 · already recorded: 0 · errors: 3.', { exact: false })).toBeVisible();
     await expect.element(await line(el, 2)).toHaveTextContent('Verified');

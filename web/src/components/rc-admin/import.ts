@@ -5,14 +5,14 @@
  * row did. A preview where no row would be imported offers no Import; a
  * file or text changed after its preview needs a new one.
  */
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Api, type ImportResult } from '../../api/client';
 import { LocaleController, t } from '../../i18n/i18n';
 import { errorText, problemsOf, problemText } from '../../i18n/problems';
 import { errorId } from '../shared/field';
 import { base } from '../shared/styles';
-import { done } from './section';
+import { done, goToHeading, saidHere } from './section';
 import { sectionStyles } from './styles';
 import { csvProblem, data, importRowOutcome, person, words } from './words';
 
@@ -50,6 +50,8 @@ export class RcAdminImport extends LitElement {
   ];
 
   @property({ attribute: false }) api = new Api();
+  /** What this section just did, said under its heading (the page sets it). */
+  @property({ attribute: false }) said: TemplateResult | null = null;
   @state() private file: File | null = null;
   @state() private text = '';
   /** The answer shown: a preview (`dryRun`) or an import's result. */
@@ -67,13 +69,19 @@ export class RcAdminImport extends LitElement {
   /** Nothing to load: an import starts from a file. */
   async reload(): Promise<void> {}
 
+  /** Brings the heading into view, with focus. */
+  override focus(): void {
+    goToHeading(this.renderRoot);
+  }
+
   override render() {
     void this.locale;
     const why = this.refusal === null ? null : this.refusalWords(this.refusal);
     const described = ['format', why ? errorId('file') : ''].filter(Boolean).join(' ');
     const preview = this.answer?.dryRun ? this.answer : null;
     return html`
-      <h2>${t('admin.import')}</h2>
+      <h2 tabindex="-1">${t('admin.import')}</h2>
+      ${saidHere(this.said)}
       <p class="hint" id="format">
         ${words('admin.import.format', {
           header: html`<code>login,legal_name,id_number,status[,reason]</code>`,

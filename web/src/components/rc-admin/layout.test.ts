@@ -6,13 +6,15 @@ import {
   idNumber,
   signInAsAdmin,
   signUp,
+  signUpProven,
   proveLogin,
   submitVerification,
   unique,
   type Person,
 } from '../../test-support/api';
 import { mount, unmountAll, within } from '../../test-support/dom';
-import { rowIn, section, type SectionTag } from './admin.test-support';
+import { deepActiveElement } from '../../test-support/a11y';
+import { rowIn, saidIn, section, type SectionTag } from './admin.test-support';
 import './rc-admin';
 
 const SECTIONS: SectionTag[] = ['rc-admin-queue', 'rc-admin-people', 'rc-admin-import', 'rc-admin-audit'];
@@ -86,6 +88,28 @@ function overflowing(root: Element): string[] {
   return found;
 }
 
+/** The element a tap at the middle of `el` lands on, through every shadow root. */
+function tapped(el: Element): Element | null {
+  const box = el.getBoundingClientRect();
+  const [x, y] = [box.left + box.width / 2, box.top + box.height / 2];
+  let hit = document.elementFromPoint(x, y);
+  while (hit?.shadowRoot) {
+    const inner: Element | null = hit.shadowRoot.elementFromPoint(x, y);
+    if (!inner || inner === hit) break;
+    hit = inner;
+  }
+  return hit;
+}
+
+/** The queue's buttons a row shows, by their visible name. */
+const queueButtons = (el: HTMLElement, login: string) => {
+  const row = rowIn(el, 'rc-admin-queue', login);
+  return {
+    approve: row.getByRole('button', { name: /^(Approve|通过) / }).element(),
+    reject: row.getByRole('button', { name: /^(Reject|拒绝) / }).element(),
+  };
+};
+
 describe('rc-admin on a phone and on a desktop', () => {
   for (const locale of ['en', 'zh-CN'] as const) {
     test(`at 390 px wide (${locale}) no section is wider than the screen: each list becomes cards`, async () => {
@@ -106,6 +130,81 @@ describe('rc-admin on a phone and on a desktop', () => {
     });
   }
 
+  test('at 390 px what was done is said in the page’s flow, never over the next card’s buttons', async () => {
+    await page.viewport(390, 844);
+    const next = await signUpProven(`Next ${unique()}`);
+    await submitVerification('Grace Hopper', idNumber());
+    await signInAsAdmin();
+    const el = await mount('rc-admin');
+    await rowIn(el, 'rc-admin-queue', person.login)
+      .getByRole('button', { name: `Approve ${person.nickname}` })
+      .click();
+    const said = saidIn(el, 'rc-admin-queue');
+    await expect.element(said).toHaveTextContent(`Approved the verification of ${person.nickname}`);
+    // Still a polite live region, in the flow of the page (not fixed or sticky over it).
+    await expect.element(said).toHaveAttribute('aria-live', 'polite');
+    expect(getComputedStyle(said.element()).position).toBe('static');
+    // Every button of the next cards can be tapped wherever it is on the screen, the bottom edge included.
+    await expect.element(rowIn(el, 'rc-admin-queue', next.login)).toBeVisible();
+    const rows = [...section(el, 'rc-admin-queue').shadowRoot!.querySelectorAll('tbody tr')].slice(0, 3);
+    for (const row of rows) {
+      for (const button of row.querySelectorAll('button')) {
+        for (const block of ['end', 'center', 'start'] as const) {
+          button.scrollIntoView({ block });
+          expect(tapped(button), `${button.textContent?.trim()} at the ${block} of the screen`).toBe(button);
+        }
+      }
+    }
+  });
+
+  for (const locale of ['en', 'zh-CN'] as const) {
+    test(`at 390 px (${locale}) Approve and Reject are thumb-sized and well apart; no card label runs into the next`, async () => {
+      setLocale(locale);
+      await page.viewport(390, 844);
+      const el = await busyConsole();
+      const { approve, reject } = queueButtons(el, person.login);
+      for (const button of [approve, reject]) {
+        const box = button.getBoundingClientRect();
+        expect(box.height, 'a 44 px target').toBeGreaterThanOrEqual(44);
+        expect(box.width, 'a 44 px target').toBeGreaterThanOrEqual(44);
+      }
+      const [a, r] = [approve.getBoundingClientRect(), reject.getBoundingClientRect()];
+      const apart = a.top === r.top ? r.left - a.right : r.top - a.bottom;
+      expect(apart, 'room between Approve and Reject').toBeGreaterThanOrEqual(24);
+      // A card's label ("Document (last 4)" on two lines) stays within its own cell.
+      for (const tag of SECTIONS) {
+        for (const cell of section(el, tag).shadowRoot!.querySelectorAll<HTMLElement>('td[data-label]')) {
+          expect(cell.scrollHeight, `${tag}: ${cell.dataset.label} spills out of its cell`).toBeLessThanOrEqual(
+            cell.clientHeight + 1,
+          );
+        }
+      }
+    });
+  }
+
+  test('the section navigation brings each section’s heading to the top, with focus, without a hash', async () => {
+    await page.viewport(390, 844);
+    const el = await mount('rc-admin');
+    await expect.element(rowIn(el, 'rc-admin-queue', person.login)).toBeVisible();
+    const nav = within(el).getByRole('navigation', { name: 'Sections of this page' });
+    const hash = location.hash;
+    for (const [name, tag, heading] of [
+      ['People', 'rc-admin-people', 'People'],
+      ['CSV import', 'rc-admin-import', 'Import decisions from a CSV file'],
+      ['Queue', 'rc-admin-queue', 'Verification queue'],
+    ] as const) {
+      await nav.getByRole('button', { name }).click();
+      const h2 = within(section(el, tag)).getByRole('heading', { name: heading }).element();
+      await expect.poll(() => deepActiveElement()).toBe(h2);
+      await expect.poll(() => Math.abs(h2.getBoundingClientRect().top)).toBeLessThan(2);
+      expect(location.hash).toBe(hash);
+    }
+    await nav.getByRole('button', { name: 'Audit log' }).click();
+    await expect
+      .poll(() => deepActiveElement())
+      .toBe(within(section(el, 'rc-admin-audit')).getByRole('heading', { name: 'Audit log' }).element());
+  });
+
   test('at 1280 px the lists read as tables, with their column headers', async () => {
     await page.viewport(1280, 900);
     const el = await busyConsole();
@@ -118,6 +217,11 @@ describe('rc-admin on a phone and on a desktop', () => {
       expect(header.getBoundingClientRect().width).toBeGreaterThan(30);
       expect(getComputedStyle(table!.querySelector('tbody tr')!).display).toBe('table-row');
     }
+    // The actions have room: Approve and Reject side by side, well apart.
+    const { approve, reject } = queueButtons(el, person.login);
+    const [a, r] = [approve.getBoundingClientRect(), reject.getBoundingClientRect()];
+    expect(r.top, 'Reject on Approve’s line').toBe(a.top);
+    expect(r.left - a.right).toBeGreaterThanOrEqual(24);
     expect(document.documentElement.scrollWidth).toBeLessThanOrEqual(document.documentElement.clientWidth);
   });
 });

@@ -5,7 +5,7 @@ import { setLocale } from '../../i18n/i18n';
 import { deepActiveElement } from '../../test-support/a11y';
 import { api, me, signIn, signInAsAdmin, signUpProven, unique, verify, type Person } from '../../test-support/api';
 import { mount, unmountAll, within } from '../../test-support/dom';
-import { label, rowIn, section } from './admin.test-support';
+import { label, rowIn, saidIn, section } from './admin.test-support';
 import './rc-admin';
 
 let person: Person;
@@ -79,14 +79,14 @@ describe('rc-admin people (against the real API, signed in as an admin)', () => 
 
     // Confirmed without a reason: the API refuses, and the row says why beside the field.
     await step.getByRole('button', { name: 'Yes, disable' }).click();
-    await expect.element(reason).toHaveAccessibleDescription(/This must not be empty\./);
+    await expect.element(reason).toHaveAccessibleDescription('This is required: it cannot be only spaces.');
     await expect.element(reason).toHaveAttribute('aria-invalid', 'true');
     expect(await canSignIn(person)).toBe(true);
 
     await reason.fill('Fraud report from a caller');
     await step.getByRole('button', { name: 'Yes, disable' }).click();
     await expect
-      .element(within(el).getByRole('status'))
+      .element(saidIn(el, 'rc-admin-people'))
       .toHaveTextContent(`Disabled ${label(person)}: signed out everywhere, calls ended.`);
     await expect.element(row).toHaveTextContent('disabled');
     // Focus stays at the row: on its first control, now Enable.
@@ -98,7 +98,7 @@ describe('rc-admin people (against the real API, signed in as an admin)', () => 
     await enable.click();
     await row.getByLabelText('Reason to enable again').fill('Cleared by the fraud team');
     await userEvent.keyboard('{Enter}');
-    await expect.element(within(el).getByRole('status')).toHaveTextContent(`Enabled ${label(person)} again.`);
+    await expect.element(saidIn(el, 'rc-admin-people')).toHaveTextContent(`Enabled ${label(person)} again.`);
     expect(await canSignIn(person)).toBe(true);
     await expect
       .element(rowIn(el, 'rc-admin-audit', `disabled ${label(person)}`).first())
@@ -130,7 +130,7 @@ describe('rc-admin people (against the real API, signed in as an admin)', () => 
     await step.getByLabelText('Reason to revoke').fill('Document reported stolen');
     await step.getByRole('button', { name: 'Yes, revoke' }).click();
     await expect
-      .element(within(el).getByRole('status'))
+      .element(saidIn(el, 'rc-admin-people'))
       .toHaveTextContent(`Revoked the verification of ${label(person)}.`);
     await expect.element(row).toHaveTextContent('revoked');
     expect(row.getByRole('button', { name: `Revoke ${person.nickname}` }).query()).toBeNull();
@@ -144,7 +144,7 @@ describe('rc-admin people (against the real API, signed in as an admin)', () => 
     await row.getByRole('button', { name: `Disable ${person.nickname}` }).click();
     await row.getByLabelText('Reason to disable').fill('Checking history');
     await userEvent.keyboard('{Enter}');
-    await expect.element(within(el).getByRole('status')).toHaveTextContent(`Disabled ${label(person)}`);
+    await expect.element(saidIn(el, 'rc-admin-people')).toHaveTextContent(`Disabled ${label(person)}`);
 
     await row.getByRole('button', { name: `History of ${label(person)}` }).click();
     const audit = within(section(el, 'rc-admin-audit'));

@@ -4,7 +4,7 @@
  * confirmation at their row that asks why. A row's History shows the audit
  * log about that person. An admin is never offered to disable themselves.
  */
-import { html, LitElement, nothing } from 'lit';
+import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Api, type PersonSummary } from '../../api/client';
 import { LocaleController, t } from '../../i18n/i18n';
@@ -12,19 +12,21 @@ import { formProblems } from '../../i18n/problems';
 import { describedBy, fieldError, invalid } from '../shared/field';
 import { base } from '../shared/styles';
 import './confirm-step';
-import { done, focusRow, showHistory } from './section';
+import { done, focusRow, goToHeading, saidHere, showHistory } from './section';
 import { sectionStyles } from './styles';
 import { data, person, personText, time, words } from './words';
 
 type Step = 'disable' | 'enable' | 'revoke';
-/** The API's page of people. */
-const PAGE = 50;
+/** People shown at a time: a short page, so a phone is not one long list of everyone. */
+const PAGE = 10;
 
 @customElement('rc-admin-people')
 export class RcAdminPeople extends LitElement {
   static override styles = [base, sectionStyles];
 
   @property({ attribute: false }) api = new Api();
+  /** What this section just did, said under its heading (the page sets it). */
+  @property({ attribute: false }) said: TemplateResult | null = null;
   @state() private people: PersonSummary[] = [];
   @state() private more = false;
   @state() private q = '';
@@ -52,9 +54,11 @@ export class RcAdminPeople extends LitElement {
 
   private async load(q: string, before?: number): Promise<void> {
     try {
-      const found = await this.api.admin.people(q || undefined, before);
-      this.people = before === undefined ? found : [...this.people, ...found];
-      this.more = found.length === PAGE;
+      // One more than shown: whether there is another page, without asking for an empty one.
+      const found = await this.api.admin.people(q || undefined, before, PAGE + 1);
+      const page = found.slice(0, PAGE);
+      this.people = before === undefined ? page : [...this.people, ...page];
+      this.more = found.length > PAGE;
       this.q = q;
       this.loadError = null;
     } catch (err) {
@@ -66,12 +70,27 @@ export class RcAdminPeople extends LitElement {
     return this.renderRoot.querySelector<HTMLElement>('h2');
   }
 
+  /** Brings the heading into view, with focus. */
+  override focus(): void {
+    goToHeading(this.renderRoot);
+  }
+
+  /** The next page; focus goes to the first person it shows (the button may be gone). */
+  private async loadMore(): Promise<void> {
+    const first = this.people.length;
+    await this.load(this.q, this.people.at(-1)?.id);
+    await this.updateComplete;
+    const shown = this.people[first];
+    if (shown) focusRow(this.renderRoot, shown.id, null);
+  }
+
   override render() {
     void this.locale;
     const { byField, rest } = this.loadError ? formProblems(this.loadError, ['q']) : { byField: {}, rest: [] };
     const qError = byField.q;
     return html`
       <h2 tabindex="-1">${t('admin.people')}</h2>
+      ${saidHere(this.said)}
       <form
         class="bar"
         role="search"
@@ -120,11 +139,7 @@ export class RcAdminPeople extends LitElement {
               </tbody>
             </table>`
       }
-      ${
-        this.more
-          ? html`<button @click=${() => this.load(this.q, this.people.at(-1)?.id)}>${t('admin.morePeople')}</button>`
-          : nothing
-      }
+      ${this.more ? html`<button @click=${this.loadMore}>${t('admin.morePeople')}</button>` : nothing}
     `;
   }
 

@@ -1,7 +1,7 @@
 /**
- * `<rc-admin-queue>`: the verification queue. Approve at once; reject and
- * revoke after a confirmation at the row that says what will happen and
- * asks why.
+ * `<rc-admin-queue>`: the verification queue. Approve at once (it takes
+ * nothing away, and stands apart from Reject); reject and revoke after a
+ * confirmation at the row that says what will happen and asks why.
  *
  * A record whose document is someone else's too says so, with whose; a
  * person who has not proven their login cannot be approved, and the row says
@@ -17,7 +17,7 @@ import { errorText, formProblems } from '../../i18n/problems';
 import { describedBy, fieldError, invalid } from '../shared/field';
 import { base } from '../shared/styles';
 import './confirm-step';
-import { done, focusRow } from './section';
+import { done, focusRow, goToHeading, saidHere } from './section';
 import { sectionStyles } from './styles';
 import { data, person, time, words } from './words';
 
@@ -29,6 +29,8 @@ export class RcAdminQueue extends LitElement {
   static override styles = [base, sectionStyles];
 
   @property({ attribute: false }) api = new Api();
+  /** What this section just did, said under its heading (the page sets it). */
+  @property({ attribute: false }) said: TemplateResult | null = null;
   @state() private filter: (typeof FILTERS)[number] = 'pending';
   @state() private items: VerificationItem[] = [];
   /** Why the list could not be loaded (worded at render time, as every refusal here). */
@@ -64,10 +66,16 @@ export class RcAdminQueue extends LitElement {
     return this.renderRoot.querySelector<HTMLElement>('h2');
   }
 
+  /** Brings the heading into view, with focus. */
+  override focus(): void {
+    goToHeading(this.renderRoot);
+  }
+
   override render() {
     void this.locale;
     return html`
       <h2 tabindex="-1">${t('admin.title')}</h2>
+      ${saidHere(this.said)}
       <div class="bar">
         <div>
           <label for="filter">${t('admin.filter')}</label>
@@ -156,7 +164,7 @@ export class RcAdminQueue extends LitElement {
         ${
           actions.length
             ? html`<div class="actions">
-                  ${actions.map((a) => {
+                  ${actions.map((a, i) => {
                     const blocked = a === 'approve' && unproven;
                     const described = [
                       blocked ? unprovenId : '',
@@ -164,16 +172,18 @@ export class RcAdminQueue extends LitElement {
                     ]
                       .filter(Boolean)
                       .join(' ');
-                    return html`<button
-                      class=${a === 'approve' ? 'ok' : 'danger'}
-                      aria-label="${t(`admin.${a}`)} ${v.person.nickname}"
-                      aria-describedby=${described || nothing}
-                      aria-expanded=${a === 'approve' ? nothing : String(this.step?.id === v.id && this.step.action === a)}
-                      ?disabled=${blocked}
-                      @click=${() => (a === 'approve' ? this.approve(v) : this.open(v, a))}
-                    >
-                      ${t(`admin.${a}`)}
-                    </button>`;
+                    // Approve, then room, then what takes something away.
+                    const apart = i > 0 && actions[i - 1] === 'approve';
+                    return html`${apart ? html`<span class="apart"></span>` : nothing}<button
+                        class=${a === 'approve' ? 'ok' : 'danger'}
+                        aria-label="${t(`admin.${a}`)} ${v.person.nickname}"
+                        aria-describedby=${described || nothing}
+                        aria-expanded=${a === 'approve' ? nothing : String(this.step?.id === v.id && this.step.action === a)}
+                        ?disabled=${blocked}
+                        @click=${() => (a === 'approve' ? this.approve(v) : this.open(v, a))}
+                      >
+                        ${t(`admin.${a}`)}
+                      </button>`;
                   })}
                 </div>
                 ${

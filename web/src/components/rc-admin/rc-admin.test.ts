@@ -17,7 +17,7 @@ import {
 } from '../../test-support/api';
 import { userEvent } from 'vitest/browser';
 import { mount, unmountAll, within } from '../../test-support/dom';
-import { expectAllReachable, latinOutsideData, rowIn, section } from './admin.test-support';
+import { expectAllReachable, latinOutsideData, rowIn, saidIn, section } from './admin.test-support';
 import './rc-admin';
 
 let person: Person;
@@ -62,7 +62,9 @@ describe('rc-admin (against the real API, signed in as an admin)', () => {
     await expect.element(row).toHaveTextContent('waiting for review');
 
     await row.getByRole('button', { name: `Approve ${person.nickname}` }).click();
-    await expect.element(s.getByRole('status')).toHaveTextContent(`Approved the verification of ${label(person)}.`);
+    await expect
+      .element(saidIn(el, 'rc-admin-queue'))
+      .toHaveTextContent(`Approved the verification of ${label(person)}.`);
     await expect.element(row).not.toBeInTheDocument();
     expect(await theirVerification()).toMatchObject({ status: 'verified', legalName: 'Grace Hopper' });
 
@@ -94,7 +96,7 @@ describe('rc-admin (against the real API, signed in as an admin)', () => {
     await reason.fill('The name does not match the document.');
     await step.getByRole('button', { name: 'Yes, reject' }).click();
     await expect
-      .element(within(el).getByRole('status'))
+      .element(saidIn(el, 'rc-admin-queue'))
       .toHaveTextContent(`Rejected the verification of ${label(person)}.`);
     await expect.element(row).not.toBeInTheDocument();
     expect(await theirVerification()).toMatchObject({
@@ -137,7 +139,7 @@ describe('rc-admin (against the real API, signed in as an admin)', () => {
     await step.getByLabelText('Reason to revoke').fill('Document reported stolen');
     await userEvent.keyboard('{Enter}');
     await expect
-      .element(within(el).getByRole('status'))
+      .element(saidIn(el, 'rc-admin-queue'))
       .toHaveTextContent(`Revoked the verification of ${label(person)}.`);
     await expect.element(row).not.toBeInTheDocument();
     expect(await theirVerification()).toMatchObject({ status: 'revoked', reason: 'Document reported stolen' });

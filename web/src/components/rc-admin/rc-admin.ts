@@ -1,12 +1,15 @@
 /**
  * `<rc-admin>`: the admin console — the verification queue, people, CSV
  * import and the audit log, each a section of its own (queue.ts,
- * people.ts, import.ts, audit.ts). What a section did is said here, in one
- * polite live region, in words naming the person and the action; the other
- * sections then show the change too. Works from a 390 px phone up: each
- * section's list reads as a table with room, as cards without.
+ * people.ts, import.ts, audit.ts), reached from a short navigation at the
+ * top (buttons that bring a section's heading into view and focus it: the
+ * app routes on the hash, so these are not hash links). What a section did
+ * is said under that section's heading, in its polite live region, in words
+ * naming the person and the action; the other sections then show the change
+ * too. Works from a 390 px phone up: each section's list reads as a table
+ * with room, as cards without.
  */
-import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
+import { css, html, LitElement, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Api, type PersonRef } from '../../api/client';
 import { LocaleController, t } from '../../i18n/i18n';
@@ -16,7 +19,14 @@ import './import';
 import './people';
 import './queue';
 
-type Section = HTMLElement & { reload(): Promise<void> };
+/** The sections, in page order, with their name in the navigation. */
+const SECTIONS = [
+  { tag: 'rc-admin-queue', nav: 'admin.nav.queue' },
+  { tag: 'rc-admin-people', nav: 'admin.nav.people' },
+  { tag: 'rc-admin-import', nav: 'admin.nav.import' },
+  { tag: 'rc-admin-audit', nav: 'admin.nav.audit' },
+] as const;
+type SectionTag = (typeof SECTIONS)[number]['tag'];
 
 @customElement('rc-admin')
 export class RcAdmin extends LitElement {
@@ -29,35 +39,31 @@ export class RcAdmin extends LitElement {
       h1 {
         margin-top: 0;
       }
-      /* Stays in view at the bottom of the page while there is something to say. */
-      .said {
-        position: sticky;
-        bottom: 0;
-        z-index: 1;
-        margin: 0;
+      nav ul {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        list-style: none;
+        margin: 0 0 1.25rem;
+        padding: 0;
       }
-      .said.shown {
-        margin: 0 0 1rem;
-        padding: 0.6rem 0.8rem;
-        background: #dafbe1;
-        border: 1px solid var(--rc-ok);
-        border-radius: var(--rc-radius);
-        box-shadow: 0 4px 16px rgb(0 0 0 / 0.12);
-      }
-      bdi {
-        overflow-wrap: break-word;
+      nav button {
+        min-height: 2.75rem;
       }
     `,
   ];
 
   @property({ attribute: false }) api = new Api();
-  @state() private message: TemplateResult | null = null;
+  /** What was done last, and which section did it (it says so under its heading). */
+  @state() private said: { from: string; message: TemplateResult } | null = null;
   private readonly locale = new LocaleController(this);
 
-  private sections(): Section[] {
-    return [
-      ...this.renderRoot.querySelectorAll<Section>('rc-admin-queue, rc-admin-people, rc-admin-import, rc-admin-audit'),
-    ];
+  private section<K extends SectionTag>(tag: K): HTMLElementTagNameMap[K] | null {
+    return this.renderRoot.querySelector(tag);
+  }
+
+  private sections(): HTMLElementTagNameMap[SectionTag][] {
+    return SECTIONS.map((s) => this.section(s.tag)).filter((s) => s !== null);
   }
 
   /** Every section loads its list again. */
@@ -67,24 +73,38 @@ export class RcAdmin extends LitElement {
 
   override render() {
     void this.locale;
+    const said = (tag: SectionTag) => (this.said?.from === tag ? this.said.message : null);
     return html`
       <h1>${t('admin.page')}</h1>
-      <rc-admin-queue .api=${this.api} @rc-admin-done=${this.said}></rc-admin-queue>
-      <rc-admin-people .api=${this.api} @rc-admin-done=${this.said} @rc-admin-history=${this.history}></rc-admin-people>
-      <rc-admin-import .api=${this.api} @rc-admin-done=${this.said}></rc-admin-import>
+      <nav aria-label=${t('admin.sections')}>
+        <ul>
+          ${SECTIONS.map(
+            (s) =>
+              html`<li><button type="button" @click=${() => this.section(s.tag)?.focus()}>${t(s.nav)}</button></li>`,
+          )}
+        </ul>
+      </nav>
+      <rc-admin-queue .api=${this.api} .said=${said('rc-admin-queue')} @rc-admin-done=${this.done}></rc-admin-queue>
+      <rc-admin-people
+        .api=${this.api}
+        .said=${said('rc-admin-people')}
+        @rc-admin-done=${this.done}
+        @rc-admin-history=${this.history}
+      ></rc-admin-people>
+      <rc-admin-import .api=${this.api} .said=${said('rc-admin-import')} @rc-admin-done=${this.done}></rc-admin-import>
       <rc-admin-audit .api=${this.api}></rc-admin-audit>
-      <p class=${this.message ? 'said shown' : 'said'} role="status" aria-live="polite">${this.message ?? nothing}</p>
     `;
   }
 
-  private said(e: CustomEvent<{ message: TemplateResult }>): void {
-    this.message = e.detail.message;
+  private done(e: CustomEvent<{ message: TemplateResult }>): void {
+    const from = e.currentTarget as HTMLElement;
+    this.said = { from: from.localName, message: e.detail.message };
     // The section that did it shows it already; the others catch up.
-    for (const section of this.sections()) if (section !== e.currentTarget) void section.reload();
+    for (const section of this.sections()) if (section !== from) void section.reload();
   }
 
   private history(e: CustomEvent<{ person: PersonRef }>): void {
-    void this.renderRoot.querySelector('rc-admin-audit')?.showPerson(e.detail.person);
+    void this.section('rc-admin-audit')?.showPerson(e.detail.person);
   }
 }
 

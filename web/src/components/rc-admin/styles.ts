@@ -19,6 +19,20 @@ export const sectionStyles = css`
   h2:focus {
     outline: none;
   }
+  /*
+   * What the section just did, under its heading: in the page's flow, so it
+   * never covers a row (it stays until the next thing is done).
+   */
+  .said {
+    margin: 0;
+  }
+  .said.shown {
+    margin: 0 0 0.75rem;
+    padding: 0.6rem 0.8rem;
+    background: #dafbe1;
+    border: 1px solid var(--rc-ok);
+    border-radius: var(--rc-radius);
+  }
   /* A long login or name breaks where it must, without making a table column narrow for everyone. */
   bdi,
   code {
@@ -43,12 +57,22 @@ export const sectionStyles = css`
   .actions {
     display: flex;
     flex-wrap: wrap;
-    gap: 0.4rem;
+    gap: 0.5rem;
     align-items: center;
   }
+  /* Targets a thumb hits (44 px, WCAG 2.5.5), whatever the list's smaller type. */
   .actions button {
-    min-height: 2.2em;
-    padding: 0.25em 0.7em;
+    min-height: 2.75rem;
+    min-width: 2.75rem;
+    padding: 0.4em 0.9em;
+  }
+  /*
+   * Between what does at once (Approve) and what takes something away: at
+   * least 1.5rem more, and all the room the line has, so a thumb meant for
+   * one does not land on the other.
+   */
+  .actions .apart {
+    flex: 1 0 1.5rem;
   }
   .mark {
     display: inline-block;
@@ -118,6 +142,10 @@ export const sectionStyles = css`
   .list td:first-child:not(.narrow) {
     min-width: 13rem;
   }
+  /* The actions keep room for two buttons side by side (Approve, then Reject at a distance). */
+  .list td.wide {
+    min-width: 16rem;
+  }
   /* A name or login longer than its column (one 32-letter word) breaks anywhere rather than widen the page. */
   .list bdi {
     overflow-wrap: anywhere;
@@ -150,24 +178,29 @@ export const sectionStyles = css`
     .list td.narrow {
       white-space: normal;
     }
-    .list td:first-child:not(.narrow) {
+    .list td:first-child:not(.narrow),
+    .list td.wide {
       min-width: 0;
     }
     .list td.wide {
       padding-top: 0.5rem;
     }
-    /* Each cell says what it is at its start; the actions take the whole width. */
+    /*
+     * Each cell says what it is at its start; the actions take the whole
+     * width. The label floats in the cell's start padding and the cell (a
+     * formatting context of its own) grows to hold it: a label of two lines
+     * ("Document (last 4)") pushes the next cell down instead of running into it.
+     */
     .list td[data-label] {
-      position: relative;
+      display: flow-root;
       padding-inline-start: 7.5rem;
-      min-height: 1.8em;
     }
     .list td[data-label]::before {
       content: attr(data-label);
-      position: absolute;
-      inset-inline-start: 0;
-      top: 0.3rem;
+      float: inline-start;
       width: 7rem;
+      margin-inline-start: -7.5rem;
+      padding-top: 0.15rem;
       color: var(--rc-muted);
       font-size: 0.8em;
       font-weight: 600;
