@@ -36,10 +36,10 @@ export const adminEn = {
   'admin.loginUnproven': '{nickname} has not proven their login yet, so they cannot be approved.',
   'admin.documentInUse':
     'This document already verifies {nickname} (ext {extension}). Approving {person} revokes that verification: say why.',
-  'admin.revokeReason': 'Reason to revoke the verification of {nickname}',
+  'admin.revokeReason': 'Reason to revoke the verification of {person}',
   'admin.revokeAndApprove': 'Revoke the other and approve',
   'admin.revokeReasonNeeded': 'A reason is needed to revoke the other verification.',
-  'admin.revokedAndApproved': 'Approved {person}; the verification of {other} was revoked.',
+  'admin.revokedAndApproved': 'Approved the verification of {person}; the verification of {other} was revoked.',
 
   // A destructive action's confirmation, at its row.
   'admin.confirm.reject': 'Reject the verification of {person}? They will see your reason, and may submit again.',
@@ -206,10 +206,10 @@ export const adminZh: Record<keyof typeof adminEn, string> = {
   'admin.unprovenReason': '{nickname} 证明 {login} 属于本人之前，无法通过。',
   'admin.loginUnproven': '{nickname} 还没有证明登录账号属于本人，无法通过。',
   'admin.documentInUse': '此证件已用于认证 {nickname}（分机 {extension}）。通过 {person} 会撤销该认证，请填写原因。',
-  'admin.revokeReason': '撤销 {nickname} 认证的原因',
+  'admin.revokeReason': '撤销 {person} 认证的原因',
   'admin.revokeAndApprove': '撤销对方并通过',
   'admin.revokeReasonNeeded': '撤销对方的认证需要填写原因。',
-  'admin.revokedAndApproved': '已通过 {person}，并撤销了 {other} 的认证。',
+  'admin.revokedAndApproved': '已通过 {person} 的认证，并撤销了 {other} 的认证。',
 
   'admin.confirm.reject': '拒绝 {person} 的认证？对方会看到你填写的原因，并可以重新提交。',
   'admin.confirm.revoke':

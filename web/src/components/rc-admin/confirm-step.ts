@@ -1,13 +1,14 @@
 /**
  * `<rc-admin-confirm>`: the step between pressing a destructive action at a
  * row and doing it, shown at that row: what will happen, in words, the
- * reason field (its refusal right below it), and the action or Cancel.
- * Focus comes to the reason field when it opens (the row brings it back
- * with `focus()` when the reason is refused); Enter confirms, Escape cancels. The row decides what to do with
+ * reason field (its refusal right below it, until the reason is edited), and
+ * the action or Cancel. Focus comes to the reason field when it opens (the
+ * row brings it back with `focus()` when the reason is refused); Enter
+ * confirms, Escape cancels. The row decides what to do with
  * `rc-admin-confirm` (the reason) and `rc-admin-cancel`.
  */
-import { css, html, LitElement, nothing } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import { LocaleController, t } from '../../i18n/i18n';
 import { describedBy, fieldError, invalid } from '../shared/field';
 import { base } from '../shared/styles';
@@ -49,7 +50,8 @@ export class RcAdminConfirm extends LitElement {
 
   /** What will happen, as a question (text or a template). */
   @property({ attribute: false }) question: unknown = '';
-  @property() reasonLabel = '';
+  /** The reason field's label (text or a template, e.g. a name in `<bdi>`). */
+  @property({ attribute: false }) reasonLabel: unknown = '';
   @property() confirmLabel = '';
   /** `calm` for a step that takes nothing away (enable). */
   @property({ reflect: true }) tone: 'danger' | 'calm' = 'danger';
@@ -58,6 +60,8 @@ export class RcAdminConfirm extends LitElement {
   /** A refusal of the whole action, in words. */
   @property() error = '';
   @property({ type: Boolean }) busy = false;
+  /** The reason was edited since it was refused: the refusal no longer applies to what is typed. */
+  @state() private edited = false;
   @query('#reason') private reasonField!: HTMLInputElement;
   private readonly locale = new LocaleController(this);
 
@@ -69,8 +73,13 @@ export class RcAdminConfirm extends LitElement {
     this.focus();
   }
 
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('reasonError')) this.edited = false;
+  }
+
   override render() {
     void this.locale;
+    const reasonError = this.edited ? undefined : this.reasonError;
     return html`<form
       role="group"
       aria-labelledby="question"
@@ -88,10 +97,11 @@ export class RcAdminConfirm extends LitElement {
         id="reason"
         name="reason"
         autocomplete="off"
-        aria-invalid=${invalid(this.reasonError)}
-        aria-describedby=${describedBy('reason', this.reasonError)}
+        aria-invalid=${invalid(reasonError)}
+        aria-describedby=${describedBy('reason', reasonError)}
+        @input=${() => (this.edited = true)}
       />
-      ${fieldError('reason', this.reasonError)}
+      ${fieldError('reason', reasonError)}
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       <div class="actions">
         <button type="submit" class=${this.tone === 'calm' ? 'primary' : 'danger'} ?disabled=${this.busy}>
@@ -105,6 +115,8 @@ export class RcAdminConfirm extends LitElement {
   private confirm(e: Event): void {
     e.preventDefault();
     if (this.busy) return;
+    // A refusal of this reason again is shown again, even in the same words.
+    this.edited = false;
     this.dispatchEvent(
       new CustomEvent('rc-admin-confirm', {
         detail: { reason: this.reasonField.value.trim() },

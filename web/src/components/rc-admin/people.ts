@@ -185,7 +185,7 @@ export class RcAdminPeople extends LitElement {
     const { byField, rest } = this.stepError ? formProblems(this.stepError, ['reason']) : { byField: {}, rest: [] };
     return html`<rc-admin-confirm
       .question=${words(`admin.confirm.${action}`, { person: html`${person(p)}` })}
-      reasonLabel=${t(`admin.stepReason.${action}`)}
+      .reasonLabel=${t(`admin.stepReason.${action}`)}
       confirmLabel=${t(`admin.stepDo.${action}`)}
       tone=${action === 'enable' ? 'calm' : 'danger'}
       .reasonError=${byField.reason}

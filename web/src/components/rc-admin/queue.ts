@@ -7,14 +7,14 @@
  * person who has not proven their login cannot be approved, and the row says
  * why. When approving is refused because the document already verifies
  * someone else (`document_in_use`), the row offers to revoke that
- * verification and approve in one step, with a reason.
+ * verification and approve in one step: a confirmation like the others,
+ * with a reason.
  */
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Api, ApiError, documentInUse, type DocumentInUse, type VerificationItem } from '../../api/client';
 import { LocaleController, t } from '../../i18n/i18n';
 import { errorText, formProblems } from '../../i18n/problems';
-import { describedBy, fieldError, invalid } from '../shared/field';
 import { base } from '../shared/styles';
 import './confirm-step';
 import { done, focusRow, goToHeading, saidHere } from './section';
@@ -43,7 +43,6 @@ export class RcAdminQueue extends LitElement {
   @state() private rowErrors: Record<number, unknown> = {};
   /** Approvals refused because the document verifies someone else, by the record being approved. */
   @state() private conflicts: Record<number, DocumentInUse> = {};
-  @state() private revokeReasons: Record<number, string> = {};
   /** Why the other's revocation was refused: `needed` (no reason typed) or the API's refusal. */
   @state() private revokeErrors: Record<number, unknown> = {};
   private readonly locale = new LocaleController(this);
@@ -209,8 +208,9 @@ export class RcAdminQueue extends LitElement {
     const action = this.step.action;
     const { byField, rest } = this.stepError ? formProblems(this.stepError, ['reason']) : { byField: {}, rest: [] };
     return html`<rc-admin-confirm
+      id="step-${v.id}"
       .question=${words(`admin.confirm.${action}`, { person: html`${person(v.person)}` })}
-      reasonLabel=${t(`admin.stepReason.${action}`)}
+      .reasonLabel=${t(`admin.stepReason.${action}`)}
       confirmLabel=${t(`admin.stepDo.${action}`)}
       .reasonError=${byField.reason}
       .error=${rest.join(' ')}
@@ -220,59 +220,48 @@ export class RcAdminQueue extends LitElement {
     ></rc-admin-confirm>`;
   }
 
-  /** The offer to revoke the other verification of this document and approve this one. */
+  /**
+   * The offer to revoke the other verification of this document and approve
+   * this one: a confirmation step like the others (Enter confirms, Escape
+   * cancels, a refused reason said below the field until it is edited).
+   */
   private renderConflict(v: VerificationItem) {
     const other = this.conflicts[v.id];
     if (!other || v.status !== 'pending') return nothing;
-    const noteId = `conflict-${v.id}`;
-    const inputId = `revoke-reason-${v.id}`;
     const refused = this.revokeErrors[v.id];
-    const error =
+    const reasonError =
       refused === undefined
         ? undefined
         : refused === 'needed'
           ? t('admin.revokeReasonNeeded')
           : formProblems(refused, ['reason']).byField.reason;
-    return html`<div class="conflict" role="group" aria-labelledby=${noteId}>
-      <p class="warn" id=${noteId}>
-        ${words(
-          'admin.documentInUse',
-          { nickname: data(other.nickname), person: data(v.person.nickname) },
-          { extension: other.extension },
-        )}
-      </p>
-      <label for=${inputId}>${words('admin.revokeReason', { nickname: data(other.nickname) })}</label>
-      <input
-        id=${inputId}
-        aria-describedby=${describedBy(inputId, error, noteId)}
-        aria-invalid=${invalid(error)}
-        required
-        .value=${this.revokeReasons[v.id] ?? ''}
-        @input=${(e: InputEvent) =>
-          (this.revokeReasons = { ...this.revokeReasons, [v.id]: (e.target as HTMLInputElement).value })}
-      />
-      ${fieldError(inputId, error)}
-      <div class="actions">
-        <button
-          class="danger"
-          aria-label="${t('admin.revokeAndApprove')} ${v.person.nickname}"
-          @click=${() => this.revokeOtherAndApprove(v, other)}
-        >
-          ${t('admin.revokeAndApprove')}
-        </button>
-        <button
-          @click=${() => {
-            this.dropConflict(v.id);
-            focusRow(this.renderRoot, v.id, this.heading);
-          }}
-        >
-          ${t('admin.cancel')}
-        </button>
-      </div>
-    </div>`;
+    return html`<rc-admin-confirm
+      id="conflict-${v.id}"
+      .question=${words(
+        'admin.documentInUse',
+        { nickname: data(other.nickname), person: data(v.person.nickname) },
+        { extension: other.extension },
+      )}
+      .reasonLabel=${words('admin.revokeReason', { person: html`${person(other)}` })}
+      confirmLabel=${t('admin.revokeAndApprove')}
+      .reasonError=${reasonError}
+      ?busy=${this.busy}
+      @rc-admin-confirm=${(e: CustomEvent<{ reason: string }>) => this.revokeOtherAndApprove(v, other, e.detail.reason)}
+      @rc-admin-cancel=${() => {
+        this.dropConflict(v.id);
+        void this.updateComplete.then(() => focusRow(this.renderRoot, v.id, this.heading));
+      }}
+    ></rc-admin-confirm>`;
+  }
+
+  /** The open confirmation at row `id` (`step` or `conflict`). */
+  private confirmAt(kind: 'step' | 'conflict', id: number) {
+    return this.renderRoot.querySelector<HTMLElement>(`rc-admin-confirm#${kind}-${id}`);
   }
 
   private open(v: VerificationItem, action: Step): void {
+    // One confirmation at a row at a time.
+    this.dropConflict(v.id);
     this.step = { id: v.id, action };
     this.stepError = null;
     this.rowErrors = { ...this.rowErrors, [v.id]: null };
@@ -286,15 +275,15 @@ export class RcAdminQueue extends LitElement {
 
   private async approve(v: VerificationItem): Promise<void> {
     this.rowErrors = { ...this.rowErrors, [v.id]: null };
+    if (this.step?.id === v.id) this.step = null;
     try {
       await this.api.admin.approve(v.id);
       await this.succeeded(v, html`${words('admin.done.approve', { person: html`${person(v.person)}` })}`);
     } catch (err) {
       const other = documentInUse(err);
       if (other) {
+        // The step focuses its reason field as it opens.
         this.conflicts = { ...this.conflicts, [v.id]: other };
-        await this.updateComplete;
-        this.renderRoot.querySelector<HTMLInputElement>(`#revoke-reason-${v.id}`)?.focus();
         return;
       }
       await this.failed(v, err);
@@ -303,6 +292,8 @@ export class RcAdminQueue extends LitElement {
 
   private async decide(v: VerificationItem, action: Step, reason: string): Promise<void> {
     this.busy = true;
+    // A refusal again is a new one (and said again, even in the same words).
+    this.stepError = null;
     try {
       await this.api.admin.decide(v.id, action, reason || undefined);
       this.step = null;
@@ -311,45 +302,47 @@ export class RcAdminQueue extends LitElement {
       this.stepError = err;
       await this.updateComplete;
       // Back to the reason, whose description now says why (or to it still, when the refusal is the whole action's).
-      this.renderRoot.querySelector('rc-admin-confirm')?.focus();
+      this.confirmAt('step', v.id)?.focus();
     } finally {
       this.busy = false;
     }
   }
 
-  private async revokeOtherAndApprove(v: VerificationItem, other: DocumentInUse): Promise<void> {
-    const reason = (this.revokeReasons[v.id] ?? '').trim();
-    const field = () => this.renderRoot.querySelector<HTMLInputElement>(`#revoke-reason-${v.id}`);
-    if (!reason) {
-      this.revokeErrors = { ...this.revokeErrors, [v.id]: 'needed' };
+  private async revokeOtherAndApprove(v: VerificationItem, other: DocumentInUse, reason: string): Promise<void> {
+    const refused = async (why: unknown) => {
+      this.revokeErrors = { ...this.revokeErrors, [v.id]: why };
       await this.updateComplete;
-      field()?.focus();
+      this.confirmAt('conflict', v.id)?.focus();
+    };
+    if (!reason) {
+      await refused('needed');
       return;
     }
+    this.busy = true;
+    const { [v.id]: _said, ...revokeErrors } = this.revokeErrors;
+    this.revokeErrors = revokeErrors;
     try {
       await this.api.admin.approve(v.id, { reason, revokeOther: true });
       this.dropConflict(v.id);
       await this.succeeded(
         v,
-        html`${words('admin.revokedAndApproved', { person: data(v.person.nickname), other: data(other.nickname) })}`,
+        html`${words('admin.revokedAndApproved', {
+          person: html`${person(v.person)}`,
+          other: html`${person(other)}`,
+        })}`,
       );
     } catch (err) {
-      if (formProblems(err, ['reason']).byField.reason) {
-        this.revokeErrors = { ...this.revokeErrors, [v.id]: err };
-        await this.updateComplete;
-        field()?.focus();
-        return;
-      }
-      this.rowErrors = { ...this.rowErrors, [v.id]: err };
+      if (formProblems(err, ['reason']).byField.reason) await refused(err);
+      else this.rowErrors = { ...this.rowErrors, [v.id]: err };
+    } finally {
+      this.busy = false;
     }
   }
 
   private dropConflict(id: number): void {
     const { [id]: _gone, ...conflicts } = this.conflicts;
-    const { [id]: _typed, ...revokeReasons } = this.revokeReasons;
     const { [id]: _said, ...revokeErrors } = this.revokeErrors;
     this.conflicts = conflicts;
-    this.revokeReasons = revokeReasons;
     this.revokeErrors = revokeErrors;
   }
 

@@ -175,37 +175,36 @@ describe('rc-admin (against the real API, signed in as an admin)', () => {
         `This document also belongs to ${other.nickname} (ext ${other.me.extension}), verified.`,
       );
 
-    // Approving is refused by the API; the row offers the way out, and asks why.
+    // Approving is refused by the API; the row offers the way out, and asks why: a step like the others.
     await approve.click();
-    const reason = row.getByLabelText(`Reason to revoke the verification of ${other.nickname}`);
-    await expect.element(reason).toBeVisible();
-    await expect
-      .element(reason)
-      .toHaveAccessibleDescription(
+    const step = row.getByRole('group', {
+      name:
         `This document already verifies ${other.nickname} (ext ${other.me.extension}). ` +
-          `Approving ${person.nickname} revokes that verification: say why.`,
-      );
-    expect(deepActiveElement()).toBe(reason.element());
+        `Approving ${person.nickname} revokes that verification: say why.`,
+    });
+    const reason = step.getByLabelText(`Reason to revoke the verification of ${label(other)}`);
+    await expect.element(reason).toBeVisible();
+    await expect.poll(() => deepActiveElement()).toBe(reason.element());
     expect(await theirVerification()).toMatchObject({ status: 'pending' });
     expect(await seriousViolations(el)).toEqual([]);
 
-    const revokeAndApprove = row.getByRole('button', { name: `Revoke the other and approve ${person.nickname}` });
-    await revokeAndApprove.click();
-    await expect
-      .element(reason)
-      .toHaveAccessibleDescription(
-        `This document already verifies ${other.nickname} (ext ${other.me.extension}). ` +
-          `Approving ${person.nickname} revokes that verification: say why. ` +
-          'A reason is needed to revoke the other verification.',
-      );
+    // Enter with no reason: said below the field, and gone once a reason is typed.
+    await userEvent.keyboard('{Enter}');
+    await expect.element(reason).toHaveAccessibleDescription('A reason is needed to revoke the other verification.');
     await expect.element(reason).toHaveAttribute('aria-invalid', 'true');
+    await expect.poll(() => deepActiveElement()).toBe(reason.element());
     expect(await theirVerification(other)).toMatchObject({ status: 'verified' });
-
     await reason.fill('The document is Grace Hopper’s own; the other account borrowed it.');
-    await revokeAndApprove.click();
+    await expect.element(reason).toHaveAccessibleDescription('');
+    await expect.element(reason).toHaveAttribute('aria-invalid', 'false');
+
+    // Enter confirms, as in every other step; both people are named with their extensions.
+    await userEvent.keyboard('{Enter}');
     await expect
-      .element(within(el).getByRole('status'))
-      .toHaveTextContent(`Approved ${person.nickname}; the verification of ${other.nickname} was revoked.`);
+      .element(saidIn(el, 'rc-admin-queue'))
+      .toHaveTextContent(
+        `Approved the verification of ${label(person)}; the verification of ${label(other)} was revoked.`,
+      );
     await expect.element(row).not.toBeInTheDocument();
     expect(await theirVerification()).toMatchObject({ status: 'verified' });
     expect(await theirVerification(other)).toMatchObject({
@@ -218,7 +217,7 @@ describe('rc-admin (against the real API, signed in as an admin)', () => {
     ).toMatchObject({ beforeStatus: 'verified', afterStatus: 'revoked' });
   });
 
-  test('Cancel puts the offer away and changes nothing', async () => {
+  test('Cancel and Escape put the offer away, change nothing, and go back to the row', async () => {
     const other = await signUpProven(`Other ${unique()}`);
     await submitVerification('Grace Hopper', id);
     await signInAsAdmin();
@@ -226,12 +225,18 @@ describe('rc-admin (against the real API, signed in as an admin)', () => {
     await api('POST', `/api/admin/verifications/${theirs.id}/approve`, {});
     const el = await mount('rc-admin');
     const row = rowOf(el);
-    await row.getByRole('button', { name: `Approve ${person.nickname}` }).click();
-    await expect
-      .element(row.getByRole('button', { name: `Revoke the other and approve ${person.nickname}` }))
-      .toBeVisible();
+    const approve = row.getByRole('button', { name: `Approve ${person.nickname}` });
+    const offer = row.getByRole('button', { name: 'Revoke the other and approve' });
+    await approve.click();
+    await expect.element(offer).toBeVisible();
     await row.getByRole('button', { name: 'Cancel' }).click();
-    expect(row.getByRole('button', { name: `Revoke the other and approve ${person.nickname}` }).query()).toBeNull();
+    await expect.element(offer).not.toBeInTheDocument();
+    await expect.poll(() => deepActiveElement()).toBe(approve.element());
+    await approve.click();
+    await row.getByLabelText(`Reason to revoke the verification of ${label(other)}`).fill('never sent');
+    await userEvent.keyboard('{Escape}');
+    await expect.element(offer).not.toBeInTheDocument();
+    await expect.poll(() => deepActiveElement()).toBe(approve.element());
     expect(await theirVerification()).toMatchObject({ status: 'pending' });
     expect(await theirVerification(other)).toMatchObject({ status: 'verified' });
   });
