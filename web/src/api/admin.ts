@@ -55,6 +55,8 @@ export type PersonSummary = {
   extension: string;
   disabled: boolean;
   createdAt: string;
+  /** Whether they proved they own their login: only then can they be approved, or matched by a CSV import. */
+  loginProven: boolean;
   verification: { id: number; status: Exclude<VerificationStatus, 'none'> } | null;
 };
 /** Whom an import row or audit entry is about, as admins know them. */

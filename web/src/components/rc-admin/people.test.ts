@@ -3,7 +3,18 @@ import { userEvent } from 'vitest/browser';
 import type { MyVerification } from '../../api/client';
 import { setLocale } from '../../i18n/i18n';
 import { deepActiveElement } from '../../test-support/a11y';
-import { api, me, signIn, signInAsAdmin, signUpProven, unique, verify, type Person } from '../../test-support/api';
+import {
+  api,
+  me,
+  phoneNumber,
+  signIn,
+  signInAsAdmin,
+  signUp,
+  signUpProven,
+  unique,
+  verify,
+  type Person,
+} from '../../test-support/api';
 import { mount, unmountAll, within } from '../../test-support/dom';
 import { label, rowIn, saidIn, section } from './admin.test-support';
 import './rc-admin';
@@ -53,6 +64,56 @@ describe('rc-admin people (against the real API, signed in as an admin)', () => 
       await people.getByRole('button', { name: 'Search' }).click();
       await expect.element(rowIn(el, 'rc-admin-people', person.login)).toBeVisible();
     }
+  });
+
+  test('a phone number is found however it is spaced, and each row says whether the login is proven', async () => {
+    const number = phoneNumber();
+    const phone = await signUp(`Phoned ${unique()}`, number);
+    await signInAsAdmin();
+    const el = await mount('rc-admin');
+    const people = within(section(el, 'rc-admin-people'));
+    // +86 138 0013 8000, as people write it.
+    const spaced = `${number.slice(0, 3)} ${number.slice(3, 6)} ${number.slice(6, 10)} ${number.slice(10)}`;
+    await people.getByLabelText('Find people by nickname, extension or login').fill(spaced);
+    await people.getByRole('button', { name: 'Search' }).click();
+    const row = rowIn(el, 'rc-admin-people', number);
+    await expect.element(row).toHaveTextContent(phone.nickname);
+    // Nobody has proven a phone login here (no SMS gateway in tests): marked as such.
+    await expect.element(row).toHaveTextContent('not proven');
+    const { row: proven } = await findPerson();
+    await expect.element(proven).toHaveTextContent('proven');
+    expect(proven.element().textContent).not.toContain('not proven');
+  });
+
+  test('people come a page of 10 at a time; More people shows the next and takes focus to the first of them', async () => {
+    const tag = unique();
+    const many: Person[] = [];
+    for (let i = 0; i < 11; i++) many.push(await signUp(`Many ${tag} ${String(i).padStart(2, '0')}`));
+    await signInAsAdmin();
+    const el = await mount('rc-admin');
+    const people = within(section(el, 'rc-admin-people'));
+    const rows = () => [...section(el, 'rc-admin-people').shadowRoot!.querySelectorAll('tbody tr')];
+    // Everyone, by default: a first page only.
+    await expect.poll(() => rows().length).toBe(10);
+    await people.getByLabelText('Find people by nickname, extension or login').fill(`Many ${tag}`);
+    await people.getByRole('button', { name: 'Search' }).click();
+    // Newest first: the first one signed up is on the next page.
+    await expect
+      .poll(() =>
+        rows()
+          .map((r) => r.textContent)
+          .join(),
+      )
+      .toContain(`Many ${tag} 10`);
+    expect(rows().length).toBe(10);
+    expect(rows().some((r) => r.textContent?.includes(`Many ${tag} 00`))).toBe(false);
+    await people.getByRole('button', { name: 'More people' }).click();
+    await expect.poll(() => rows().length).toBe(11);
+    const oldest = rowIn(el, 'rc-admin-people', many[0]!.login);
+    await expect
+      .poll(() => deepActiveElement())
+      .toBe(oldest.getByRole('button', { name: `Disable ${many[0]!.nickname}` }).element());
+    expect(people.getByRole('button', { name: 'More people' }).query()).toBeNull();
   });
 
   test('a refused search is said beside the search field', async () => {

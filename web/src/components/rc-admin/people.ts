@@ -1,8 +1,11 @@
 /**
- * `<rc-admin-people>`: find people by nickname, extension or login; disable
- * or enable them, and revoke a verified person's verification, each after a
- * confirmation at their row that asks why. A row's History shows the audit
- * log about that person. An admin is never offered to disable themselves.
+ * `<rc-admin-people>`: find people by nickname, extension or login (a phone
+ * number however it is written); disable or enable them, and revoke a
+ * verified person's verification, each after a confirmation at their row
+ * that asks why. Each row says whether the person proved their login (only
+ * then can they be approved, or matched by a CSV import); its History shows
+ * the audit log about them. An admin is never offered to disable themselves.
+ * A page of people at a time, the newest first.
  */
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
@@ -129,6 +132,7 @@ export class RcAdminPeople extends LitElement {
                 <tr>
                   <th scope="col">${t('admin.person')}</th>
                   <th scope="col">${t('admin.account')}</th>
+                  <th scope="col">${t('admin.loginColumn')}</th>
                   <th scope="col">${t('admin.verification')}</th>
                   <th scope="col">${t('admin.since')}</th>
                   <th scope="col">${t('admin.actions')}</th>
@@ -164,6 +168,9 @@ export class RcAdminPeople extends LitElement {
       </td>
       <td class="narrow" data-label=${t('admin.account')}>
         ${p.disabled ? html`<span class="mark">${t('admin.disabledAccount')}</span>` : t('admin.active')}
+      </td>
+      <td class="narrow" data-label=${t('admin.loginColumn')}>
+        ${p.loginProven ? t('admin.login.proven') : html`<span class="mark">${t('admin.login.unproven')}</span>`}
       </td>
       <td class="narrow" data-label=${t('admin.verification')}>${t(`verify.${p.verification?.status ?? 'none'}`)}</td>
       <td class="narrow" data-label=${t('admin.since')}>${time(p.createdAt)}</td>
