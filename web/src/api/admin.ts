@@ -66,6 +66,9 @@ export type ImportRow = {
   line: number;
   login: string;
   status?: 'verified' | 'rejected';
+  /** What the row records, once read: the legal name the admin typed, and the document number's last 4. */
+  legalName?: string;
+  idLast4?: string;
   outcome: 'imported' | 'unchanged' | 'error';
   code?: string;
   message?: string;

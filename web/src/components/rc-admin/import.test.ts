@@ -59,8 +59,9 @@ async function line(el: HTMLElement, n: number) {
 describe('rc-admin CSV import (against the real API, signed in as an admin)', () => {
   test('Preview says what each row would do and writes nothing; Import then does it and says each row’s result', async () => {
     const { el, s } = await console_();
+    const freshId = idNumber();
     const file = csv(
-      `${fresh.login},Grace Hopper,${idNumber()},verified,`,
+      `${fresh.login},Grace Hopper,${freshId},verified,`,
       `${pending.login},Ada Lovelace,${pendingId},rejected,`,
       `nobody-${unique()}@example.test,Nobody,${idNumber()},verified,`,
       `${fresh.login},Grace Hopper,${idNumber()},verified,`,
@@ -77,7 +78,16 @@ describe('rc-admin CSV import (against the real API, signed in as an admin)', ()
     await expect.poll(() => deepActiveElement()?.id).toBe('summary');
     await expect.element(await line(el, 2)).toHaveTextContent(`${label(fresh)}`);
     await expect.element(await line(el, 2)).toHaveTextContent('Would be verified');
+    // What each row would record, as the admin typed it: the legal name and the document's last 4, never the whole number.
+    await expect
+      .element(await line(el, 2))
+      .toHaveTextContent(`Legal name: Grace Hopper · document ****${freshId.slice(-4)}`);
+    await expect
+      .element(await line(el, 3))
+      .toHaveTextContent(`Legal name: Ada Lovelace · document ****${pendingId.slice(-4)}`);
     await expect.element(await line(el, 3)).toHaveTextContent('Refused: Rejecting needs a reason.');
+    expect(section(el, 'rc-admin-import').shadowRoot!.textContent).not.toContain(freshId);
+    expect(section(el, 'rc-admin-import').shadowRoot!.textContent).not.toContain(pendingId);
     await expect.element(await line(el, 4)).toHaveTextContent('Refused: Nobody signs in with this login.');
     await expect
       .element(await line(el, 5))
@@ -93,13 +103,19 @@ describe('rc-admin CSV import (against the real API, signed in as an admin)', ()
     await expect.element(s.getByText('Imported: 1 · already recorded: 0 · errors: 3.', { exact: false })).toBeVisible();
     await expect.element(await line(el, 2)).toHaveTextContent('Verified');
     await expect.element(await line(el, 2)).not.toHaveTextContent('Would be');
+    await expect
+      .element(await line(el, 2))
+      .toHaveTextContent(`Legal name: Grace Hopper · document ****${freshId.slice(-4)}`);
+    expect(section(el, 'rc-admin-import').shadowRoot!.textContent).not.toContain(freshId);
     expect(s.getByRole('button', { name: 'Import', exact: true }).query()).toBeNull();
     expect(await theirVerification(fresh)).toMatchObject({ status: 'verified', legalName: 'Grace Hopper' });
     expect(await theirVerification(pending)).toMatchObject({ status: 'pending' });
 
     // The same file again: every good row is already recorded, so nothing would be imported and no Import is offered.
     await s.getByRole('button', { name: 'Preview' }).click();
-    await expect.element(await line(el, 2)).toHaveTextContent('Unchanged: already recorded so');
+    await expect
+      .element(await line(el, 2))
+      .toHaveTextContent('Unchanged: the same decision is already recorded for this name and document.');
     await expect.element(s.getByText('No row would be imported, so there is nothing to import.')).toBeVisible();
     expect(s.getByRole('button', { name: 'Import', exact: true }).query()).toBeNull();
   });
@@ -149,6 +165,21 @@ describe('rc-admin CSV import (against the real API, signed in as an admin)', ()
       .toHaveAccessibleDescription(/Choose a file or paste its text first\./);
   });
 
+  test('a refused legal name speaks of the person’s document, and what the other fields record is still shown', async () => {
+    const { el, s } = await console_();
+    const id = idNumber();
+    await s.getByLabelText('Or paste the file’s text').fill(csv(`${fresh.login},Grace1,${id},verified,`));
+    await s.getByRole('button', { name: 'Preview' }).click();
+    await expect
+      .element(await line(el, 2))
+      .toHaveTextContent(
+        'Refused: Legal name: Use letters only, as on the person’s document, with single spaces, ·, apostrophes, dots or hyphens between parts (no digits or symbols).',
+      );
+    await expect.element(await line(el, 2)).not.toHaveTextContent('your document');
+    // The name could not be read, so there is nothing to say it would record.
+    await expect.element(await line(el, 2)).not.toHaveTextContent('Legal name: Grace1');
+  });
+
   test('each row’s reason in Chinese', async () => {
     setLocale('zh-CN');
     const { el, s } = await console_();
@@ -163,7 +194,8 @@ describe('rc-admin CSV import (against the real API, signed in as an admin)', ()
         ),
       );
     await s.getByRole('button', { name: '预览' }).click();
-    await expect.element(await line(el, 2)).toHaveTextContent(/未导入：真实姓名：请只使用与证件一致的文字/);
+    // About the person's document, not the admin's own.
+    await expect.element(await line(el, 2)).toHaveTextContent(/未导入：真实姓名：请只使用与此人证件一致的文字/);
     await expect.element(await line(el, 3)).toHaveTextContent('未导入：证件号码与此用户提交的不一致。');
     await expect
       .element(await line(el, 4))

@@ -14,7 +14,7 @@ import { errorId } from '../shared/field';
 import { base } from '../shared/styles';
 import { done, goToHeading, saidHere } from './section';
 import { sectionStyles } from './styles';
-import { csvProblem, data, importRowOutcome, person, words } from './words';
+import { csvProblem, data, importRowOutcome, importRowRecords, person, words } from './words';
 
 @customElement('rc-admin-import')
 export class RcAdminImport extends LitElement {
@@ -164,17 +164,19 @@ export class RcAdminImport extends LitElement {
           </tr>
         </thead>
         <tbody>
-          ${answer.rows.map(
-            (row) =>
-              html`<tr data-line=${row.line} class=${row.outcome === 'error' ? 'error' : ''}>
-                <td class="narrow" data-label=${t('admin.import.line')}>${row.line}</td>
-                <td data-label=${t('admin.import.row')}>
-                  ${row.person ? html`${person(row.person)}<br />` : nothing}
-                  <span class="hint">${data(row.login)}</span>
-                </td>
-                <td data-label=${t('admin.import.outcome')}>${importRowOutcome(row, answer.dryRun)}</td>
-              </tr>`,
-          )}
+          ${answer.rows.map((row) => {
+            // What the row records, as the admin typed it: the legal name and the document's last 4.
+            const records = importRowRecords(row);
+            return html`<tr data-line=${row.line} class=${row.outcome === 'error' ? 'error' : ''}>
+              <td class="narrow" data-label=${t('admin.import.line')}>${row.line}</td>
+              <td data-label=${t('admin.import.row')}>
+                ${row.person ? html`${person(row.person)}<br />` : nothing}
+                <span class="hint">${data(row.login)}</span>
+                ${records.length ? html`<br /><span class="records">${records}</span>` : nothing}
+              </td>
+              <td data-label=${t('admin.import.outcome')}>${importRowOutcome(row, answer.dryRun)}</td>
+            </tr>`;
+          })}
         </tbody>
       </table>
     `;

@@ -117,10 +117,14 @@ export function importRowWhy(row: ImportRow): Part[] {
     case 'invalid_field': {
       const p = row.problem;
       if (!p) break;
+      // Said to the admin about the person's file row: "as on the person's document", not "your".
+      const own = `admin.import.problem.${p.problem}`;
       const problem: Part[] =
         p.path === 'status'
           ? words('admin.import.statusValues', { verified: code('verified'), rejected: code('rejected') })
-          : [problemText(p)];
+          : isKey(own)
+            ? [t(own, p)]
+            : [problemText(p)];
       return words('admin.import.code.invalid_field', { column: column(p.path), problem: html`${problem}` });
     }
     default: {
@@ -129,6 +133,14 @@ export function importRowWhy(row: ImportRow): Part[] {
     }
   }
   return [t('admin.import.code.unknown', { code: row.code ?? '?' })];
+}
+
+/** What an import row records once read, in words: the legal name and the document's last 4 (never more of it). */
+export function importRowRecords(row: ImportRow): Part[] {
+  if (row.legalName === undefined) return [];
+  return row.idLast4 === undefined
+    ? words('admin.import.recordsName', { name: data(row.legalName) })
+    : words('admin.import.records', { name: data(row.legalName), last4: data(row.idLast4) });
 }
 
 /** An import row's outcome, in words: what it did, or in a preview would do. */
