@@ -39,11 +39,15 @@ export type AuditEntry = {
   targetType: string;
   targetId: number;
   targetUserId: number | null;
+  /** Another person the change concerns (a same-document revocation: whom the document was approved for). */
+  relatedUserId: number | null;
   beforeStatus: string | null;
   afterStatus: string | null;
   reason: string | null;
   /** Whom the change was about, as admins know them (never a legal name); null when that person is gone. */
   person: { id: number; nickname: string; extension: string } | null;
+  /** The other person it concerns, as admins know them; null when there is none or they are gone. */
+  related: { id: number; nickname: string; extension: string } | null;
 };
 
 /** A person as the admin list shows them (never a legal name), with their latest verification. */

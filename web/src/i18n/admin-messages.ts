@@ -152,12 +152,13 @@ export const adminEn = {
   'admin.audit.admin': 'Admin {login}',
   'admin.audit.system': 'The system',
   'admin.audit.reason': 'Reason: {reason}',
-  'admin.audit.forVerification': ' (the document was approved for verification {id})',
   'admin.audit.do.verification.approve': '{actor} approved the verification of {person}',
   'admin.audit.do.verification.reject': '{actor} rejected the verification of {person}',
   'admin.audit.do.verification.revoke': '{actor} revoked the verification of {person}',
   'admin.audit.do.verification.revoke.same_document':
     '{actor} revoked the verification of {person}, because their document was approved for someone else',
+  'admin.audit.do.verification.revoke.same_document.for':
+    '{actor} revoked the verification of {person}, because their document was approved for {other}',
   'admin.audit.do.verification.import.approve': '{actor} verified {person} by CSV import',
   'admin.audit.do.verification.import.reject': '{actor} rejected the verification of {person} by CSV import',
   'admin.audit.do.user.disable': '{actor} disabled {person}',
@@ -323,12 +324,13 @@ export const adminZh: Record<keyof typeof adminEn, string> = {
   'admin.audit.admin': '管理员 {login}',
   'admin.audit.system': '系统',
   'admin.audit.reason': '原因：{reason}',
-  'admin.audit.forVerification': '（该证件已用于通过第 {id} 号认证）',
   'admin.audit.do.verification.approve': '{actor} 通过了 {person} 的认证',
   'admin.audit.do.verification.reject': '{actor} 拒绝了 {person} 的认证',
   'admin.audit.do.verification.revoke': '{actor} 撤销了 {person} 的认证',
   'admin.audit.do.verification.revoke.same_document':
     '{actor} 撤销了 {person} 的认证，因为其证件已用于通过另一个人的认证',
+  'admin.audit.do.verification.revoke.same_document.for':
+    '{actor} 撤销了 {person} 的认证，因为其证件已用于通过 {other} 的认证',
   'admin.audit.do.verification.import.approve': '{actor} 通过 CSV 导入认证了 {person}',
   'admin.audit.do.verification.import.reject': '{actor} 通过 CSV 导入拒绝了 {person} 的认证',
   'admin.audit.do.user.disable': '{actor} 停用了 {person}',

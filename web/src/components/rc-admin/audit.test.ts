@@ -1,10 +1,13 @@
+import { html, render } from 'lit';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { AuditEntry } from '../../api/client';
 import { setLocale } from '../../i18n/i18n';
 import { deepActiveElement } from '../../test-support/a11y';
 import { api, signInAsAdmin, signUpProven, unique, type Person } from '../../test-support/api';
 import { mount, unmountAll, within } from '../../test-support/dom';
 import { label, section } from './admin.test-support';
 import './rc-admin';
+import { auditReason, auditSentence } from './words';
 
 let person: Person;
 let admin: string;
@@ -93,8 +96,8 @@ describe('rc-admin audit log (against the real API, signed in as an admin)', () 
     expect(at.textContent).not.toBe(intl(navigator.language, at.dateTime));
   });
 
-  test('a same-document revocation is said in words, its reason without the API’s English note', async () => {
-    // As the API records it: the admin's reason, and which approval took the document.
+  test('a same-document revocation says whom the document was approved for, and the reason as typed', async () => {
+    // As the API records it: the admin's reason, and whom the approval that took the document was for.
     const other = await signUpProven(`Other ${unique()}`);
     const id = `ID${crypto.randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
     await api('POST', '/api/me/verification', { legalName: 'Grace Hopper', idNumber: id });
@@ -119,9 +122,42 @@ describe('rc-admin audit log (against the real API, signed in as an admin)', () 
     await expect.poll(() => rows().length).toBe(2);
     const text = rows()[0]!.textContent?.replace(/\s+/g, ' ') ?? '';
     expect(text).toContain(
-      `撤销了 ${other.nickname}（${other.me.extension}） 的认证，因为其证件已用于通过另一个人的认证`,
+      `撤销了 ${other.nickname}（${other.me.extension}） 的认证，因为其证件已用于通过 ${second.nickname}（${second.me.extension}） 的认证`,
     );
-    expect(text).toContain(`原因：Borrowed document（该证件已用于通过第 ${next.id} 号认证）`);
-    expect(text).not.toContain('the document was approved');
+    expect(text).toContain('原因：Borrowed document');
+    expect(text).not.toContain(String(next.id));
+    setLocale('en');
+    await expect
+      .poll(() => rows()[0]!.textContent?.replace(/\s+/g, ' '))
+      .toContain(
+        `revoked the verification of ${label(other)}, because their document was approved for ${label(second)}`,
+      );
+  });
+
+  test('an entry written before the log named the other person reads without its English note and id', () => {
+    // What the API answers for a same-document revocation recorded before migration 0005 found its person.
+    const old: AuditEntry = {
+      id: 1,
+      at: new Date().toISOString(),
+      actorId: 1,
+      actorLogin: 'admin@example.test',
+      action: 'verification.revoke.same_document',
+      targetType: 'verification',
+      targetId: 3,
+      targetUserId: 2,
+      relatedUserId: null,
+      beforeStatus: 'verified',
+      afterStatus: 'revoked',
+      reason: 'Borrowed (twice) (the document was approved for verification 12)',
+      person: { id: 2, nickname: 'Mei', extension: '1007' },
+      related: null,
+    };
+    const box = document.createElement('div');
+    document.body.append(box);
+    render(html`${auditSentence(old, 'Mei (1007)')}. ${auditReason(old)}`, box);
+    expect(box.textContent?.replace(/\s+/g, ' ')).toBe(
+      'Admin admin@example.test revoked the verification of Mei (1007), because their document was approved for someone else. Reason: Borrowed (twice)',
+    );
+    box.remove();
   });
 });

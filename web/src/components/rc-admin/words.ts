@@ -63,19 +63,23 @@ export const actionName = (action: string): string => {
 };
 
 /**
- * The API appends why a same-document revocation happened to the admin's
- * reason, in English (`… (the document was approved for verification 12)`):
- * the admin's words, and that verification's id, to say in the page's language.
+ * Before migration 0005 the API appended whom a same-document revocation
+ * approved the document for to the admin's reason, as an English note with an
+ * internal id (`… (the document was approved for verification 12)`). The entry
+ * names that person now (`related`); the note is read away from old reasons.
  */
-const SAME_DOCUMENT_NOTE = /^(.*) \(the document was approved for verification (\d+)\)$/s;
+const OLD_SAME_DOCUMENT_NOTE = /^(.*) \(the document was approved for verification \d+\)$/s;
 
-/** An audit entry as one sentence: who did what about whom, with the reason. */
+/** An audit entry as one sentence: who did what about whom (and for whom, when it names another person). */
 export function auditSentence(e: AuditEntry, about: Part | Part[]): Part[] {
   const actor =
     e.actorId === null ? t('admin.audit.system') : words('admin.audit.admin', { login: data(e.actorLogin) });
   const key = `admin.audit.do.${e.action}`;
+  const withOther = `${key}.for`;
   const sentence = isKey(key)
-    ? words(key, { actor: html`${actor}`, person: html`${about}` })
+    ? e.related && isKey(withOther)
+      ? words(withOther, { actor: html`${actor}`, person: html`${about}`, other: html`${person(e.related)}` })
+      : words(key, { actor: html`${actor}`, person: html`${about}` })
     : words('admin.audit.do.other', {
         actor: html`${actor}`,
         person: html`${about}`,
@@ -84,17 +88,11 @@ export function auditSentence(e: AuditEntry, about: Part | Part[]): Part[] {
   return sentence;
 }
 
-/** An audit entry's reason, as parts (nothing when there is none). */
+/** An audit entry's reason as the admin typed it, as parts (nothing when there is none). */
 export function auditReason(e: AuditEntry): Part[] {
   if (!e.reason) return [];
-  const note = e.action === 'verification.revoke.same_document' ? SAME_DOCUMENT_NOTE.exec(e.reason) : null;
-  if (note) {
-    return [
-      ...words('admin.audit.reason', { reason: data(note[1] ?? '') }),
-      t('admin.audit.forVerification', { id: note[2] ?? '' }),
-    ];
-  }
-  return words('admin.audit.reason', { reason: data(e.reason) });
+  const old = e.action === 'verification.revoke.same_document' ? OLD_SAME_DOCUMENT_NOTE.exec(e.reason) : null;
+  return words('admin.audit.reason', { reason: data(old?.[1] ?? e.reason) });
 }
 
 /** A column of the import file, in words. */
