@@ -7,13 +7,15 @@ cd "$(dirname "$0")/.."
 # Debian packages the real-part suites use, installed when missing (nothing is ever downloaded
 # by npm): Chromium for the browser tests, sipp (sip-tester) for the SIP scenarios, iproute2
 # for the network namespaces of the browser-to-browser calls, coturn for the relay, nftables for
-# the NAT and firewall a caller sits behind.
+# the NAT and firewall a caller sits behind, and a Chinese font for Chromium.
 need=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v turnserver >/dev/null 2>&1 || need+=(coturn)
 command -v nft >/dev/null 2>&1 || need+=(nftables)
+# A Chinese font, so the 中文 pages the layout tests measure are drawn as people see them (not as boxes).
+dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need+=(fonts-wqy-microhei)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "[test-all] installing Debian's ${need[*]}"
   sudo_cmd=""
