@@ -266,7 +266,8 @@ export const auditQuery = page.extend({
   person: id.optional(),
   action: z
     .string()
-    .regex(/^[a-z]+(\.[a-z]+){1,3}$/, 'action: an action name such as verification.revoke')
+    // Parts may hold underscores: `verification.revoke.same_document`.
+    .regex(/^[a-z]+(\.[a-z_]+){1,3}$/, 'action: an action name such as verification.revoke')
     .optional(),
 });
 

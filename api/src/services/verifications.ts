@@ -310,15 +310,15 @@ export const documentInUse = (other: { id: number; extension: string; nickname: 
     { other: { verificationId: other.id, extension: other.extension, nickname: other.nickname } },
   );
 
+/** A decision that needs a reason, pointing at the reason field like a validation problem. */
+const reasonRequired = (message: string) =>
+  badRequest('reason_required', message, { problems: [{ path: 'reason', problem: 'required', message }] });
+
 /**
  * Applies an admin's decision and writes the audit entry in one transaction.
  * The update is conditional on the status read, so two admins deciding at
  * once cannot both succeed.
  */
-/** A decision that needs a reason, pointing at the reason field like a validation problem. */
-const reasonRequired = (message: string) =>
-  badRequest('reason_required', message, { problems: [{ path: 'reason', problem: 'required', message }] });
-
 export function decideVerification(
   db: Db,
   pbx: Pbx,
