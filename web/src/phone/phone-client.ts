@@ -84,6 +84,12 @@ export type PhoneSnapshot = {
   calls: CallView[];
 };
 
+/** Nothing amiss with the registration: no cause, no detail, no retry pending. */
+const NO_TROUBLE = { cause: null, reason: null, retryAt: null } as const;
+
+/** A phone that was never started, or was stopped. */
+export const IDLE_PHONE: PhoneSnapshot = { registration: 'offline', ...NO_TROUBLE, call: null, calls: [] };
+
 export type PhoneOptions = {
   /** Extra sip.js options (tests pass a logger level; nothing here changes identity). */
   userAgentOptions?: Partial<UserAgentOptions>;
@@ -122,14 +128,7 @@ export class PhoneError extends Error {
 }
 
 export class PhoneClient {
-  private snapshot: PhoneSnapshot = {
-    registration: 'offline',
-    cause: null,
-    reason: null,
-    retryAt: null,
-    call: null,
-    calls: [],
-  };
+  private snapshot: PhoneSnapshot = IDLE_PHONE;
   private readonly listeners = new Set<(s: PhoneSnapshot) => void>();
   private ua: UserAgent | undefined;
   private registerer: Registerer | undefined;
@@ -228,10 +227,10 @@ export class PhoneClient {
     this.registerer.stateChange.addListener((state) => {
       if (state === RegistererState.Registered) {
         this.attempts = 0;
-        this.update({ registration: 'registered', cause: null, reason: null, retryAt: null });
+        this.update({ registration: 'registered', ...NO_TROUBLE });
       }
     });
-    this.update({ registration: 'connecting', cause: null, reason: null, retryAt: null });
+    this.update({ registration: 'connecting', ...NO_TROUBLE });
     try {
       await ua.start();
     } catch (err) {
@@ -251,7 +250,7 @@ export class PhoneClient {
     }
     this.registerer = undefined;
     await ua?.stop().catch(() => undefined);
-    this.update({ registration: 'offline', cause: null, reason: null, retryAt: null });
+    this.update({ registration: 'offline', ...NO_TROUBLE });
   }
 
   /**
@@ -587,14 +586,14 @@ export class PhoneClient {
   private async onConnected(): Promise<void> {
     clearTimeout(this.reconnectTimer);
     if (this.stopping || !this.registerer) return;
-    this.update({ registration: 'connecting', cause: null, reason: null, retryAt: null });
+    this.update({ registration: 'connecting', ...NO_TROUBLE });
     try {
       await this.registerer.register({
         requestDelegate: {
           // Not the registerer's state change: after a reconnect it is still "Registered" from before.
           onAccept: () => {
             this.attempts = 0;
-            this.update({ registration: 'registered', cause: null, reason: null, retryAt: null });
+            this.update({ registration: 'registered', ...NO_TROUBLE });
           },
           onReject: (response) => {
             const code = response.message.statusCode;

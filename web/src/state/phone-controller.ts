@@ -5,16 +5,7 @@
  * back). Components read `snapshot`; they never see sip.js.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { PhoneClient, PhoneSnapshot } from '../phone/phone-client';
-
-const IDLE: PhoneSnapshot = {
-  registration: 'offline',
-  cause: null,
-  reason: null,
-  retryAt: null,
-  call: null,
-  calls: [],
-};
+import { IDLE_PHONE as IDLE, type PhoneClient, type PhoneSnapshot } from '../phone/phone-client';
 
 export class PhoneController implements ReactiveController {
   snapshot: PhoneSnapshot = IDLE;
