@@ -5,12 +5,13 @@
  * row did. A preview where no row would be imported offers no Import; a
  * file or text changed after its preview needs a new one.
  */
-import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
+import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Api, type ImportResult } from '../../api/client';
 import { LocaleController, t } from '../../i18n/i18n';
 import { errorText, problemsOf, problemText } from '../../i18n/problems';
 import { errorId } from '../shared/field';
+import { fileChoiceStyles } from '../shared/file-choice';
 import { base } from '../shared/styles';
 import { done, goToHeading, saidHere } from './section';
 import { sectionStyles } from './styles';
@@ -18,36 +19,7 @@ import { csvProblem, data, importRowOutcome, importRowRecords, person, words } f
 
 @customElement('rc-admin-import')
 export class RcAdminImport extends LitElement {
-  static override styles = [
-    base,
-    sectionStyles,
-    css`
-      .file {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.4rem 0.75rem;
-        align-items: center;
-      }
-      label.choose {
-        display: inline-block;
-        margin: 0;
-        font-weight: normal;
-        border: 1px solid var(--rc-line);
-        background: #f6f8fa;
-        border-radius: var(--rc-radius);
-        padding: 0.5em 0.9em;
-        cursor: pointer;
-      }
-      #file:focus-visible + label.choose {
-        outline: 3px solid #f2a900;
-        outline-offset: 2px;
-      }
-      #file[aria-invalid='true'] + label.choose {
-        border-color: var(--rc-danger);
-        border-width: 2px;
-      }
-    `,
-  ];
+  static override styles = [base, sectionStyles, fileChoiceStyles];
 
   @property({ attribute: false }) api = new Api();
   /** What this section just did, said under its heading (the page sets it). */
@@ -91,7 +63,7 @@ export class RcAdminImport extends LitElement {
       </p>
       <form @submit=${this.preview}>
         <label for="file">${t('admin.import.file')}</label>
-        <div class="file">
+        <div class="file-choice">
           <!-- The browser's own file button speaks the browser's language: this one speaks the page's. -->
           <input
             id="file"

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { userEvent } from 'vitest/browser';
 import type { Me } from '../../api/client';
-import { expectKeyboardReachable, seriousViolations } from '../../test-support/a11y';
+import { setLocale } from '../../i18n/i18n';
+import { deepActiveElement, expectKeyboardReachable, seriousViolations, tabOrder } from '../../test-support/a11y';
 import { me, signUp, type Person } from '../../test-support/api';
 import { mount, recordEvents, unmountAll, within } from '../../test-support/dom';
 import './rc-profile';
@@ -9,7 +11,10 @@ let person: Person;
 beforeEach(async () => {
   person = await signUp();
 });
-afterEach(unmountAll);
+afterEach(() => {
+  unmountAll();
+  setLocale('en');
+});
 
 /** A PNG drawn by the browser itself (small unless asked). */
 async function png(width = 8, height = 8): Promise<File> {
@@ -58,14 +63,18 @@ describe('rc-profile (against the real API)', () => {
     const face = () => el.shadowRoot!.querySelector('rc-avatar')!.shadowRoot!;
     expect(face().querySelector('img')).toBeNull();
 
-    await s.getByLabelText('Upload a picture (PNG, JPEG or WebP, up to 256 KiB)').upload(await png());
+    const picture = s.getByLabelText('Upload a picture (PNG, JPEG or WebP, up to 256 KiB)');
+    await expect.element(picture).toHaveAccessibleDescription('No picture chosen.');
+    await picture.upload(await png());
     await expect.element(s.getByText('Saved.', { exact: true })).toBeVisible();
     await expect.poll(() => face().querySelector('img')?.naturalWidth ?? 0).toBe(8);
+    await expect.element(picture).toHaveAccessibleDescription('me.png');
     expect((await me()).hasAvatar).toBe(true);
 
     await s.getByRole('button', { name: 'Remove picture' }).click();
     await expect.poll(() => face().querySelector('img')).toBeNull();
     expect((await me()).hasAvatar).toBe(false);
+    await expect.element(picture).toHaveAccessibleDescription('No picture chosen.');
   });
 
   test('a nickname that claims a status is refused with the API’s reason', async () => {
@@ -94,8 +103,42 @@ describe('rc-profile (against the real API)', () => {
     await s.getByLabelText('Upload a picture (PNG, JPEG or WebP, up to 256 KiB)').upload(fake);
     await expect
       .element(s.getByLabelText('Upload a picture (PNG, JPEG or WebP, up to 256 KiB)'))
-      .toHaveAccessibleDescription('This file is not a picture RealCall can read (PNG, JPEG or WebP).');
+      .toHaveAccessibleDescription('me.png This file is not a picture RealCall can read (PNG, JPEG or WebP).');
     expect((await me()).hasAvatar).toBe(false);
+  });
+
+  test('on a 中文 page the picture control reads in Chinese, is one Tab stop, and still uploads', async () => {
+    setLocale('zh-CN');
+    const el = await mount('rc-profile', { me: person.me });
+    const s = within(el);
+    const picture = s.getByLabelText('上传头像（PNG、JPEG 或 WebP，最大 256 KiB）');
+    // Named by both its labels: what it is for, then the words on its button.
+    await expect.element(picture).toHaveAccessibleName(/^上传头像（PNG、JPEG 或 WebP，最大 256 KiB）\s*选择图片…$/);
+    await expect.element(picture).toHaveAccessibleDescription('未选择图片。');
+    await expect.element(s.getByText('选择图片…', { exact: true })).toBeVisible();
+    await expect.element(s.getByText('未选择图片。', { exact: true })).toBeVisible();
+    // The browser's own button ("Choose File / No file chosen", in the browser's language) is clipped away.
+    expect(getComputedStyle(picture.element()).clip).toBe('rect(0px, 0px, 0px, 0px)');
+
+    // One Tab stop for the control: the input itself, then straight on to the nickname.
+    const order = await tabOrder(el);
+    expect(order.slice(0, 2).map((o) => o.id)).toEqual(['avatar', 'nickname']);
+    // Reached by keyboard, its button shows the focus ring.
+    (s.getByLabelText('昵称').element() as HTMLElement).focus();
+    await userEvent.tab({ shift: true });
+    expect(deepActiveElement()).toBe(picture.element());
+    const button = el.shadowRoot!.querySelector('label.choose')!;
+    expect(getComputedStyle(button).outlineStyle).toBe('solid');
+
+    await picture.upload(await png());
+    await expect.element(s.getByText('已保存。', { exact: true })).toBeVisible();
+    await expect.element(s.getByText('me.png', { exact: true })).toBeVisible();
+    await expect.element(picture).toHaveAccessibleDescription('me.png');
+    expect((await me()).hasAvatar).toBe(true);
+    await expect.element(s.getByRole('button', { name: '删除头像' })).toBeVisible();
+
+    await expectKeyboardReachable(el);
+    expect(await seriousViolations(el)).toEqual([]);
   });
 
   test('the account controls are on the page', async () => {

@@ -13,6 +13,7 @@ import { errorText, formProblems } from '../../i18n/problems';
 import '../rc-account/rc-account';
 import '../rc-avatar/rc-avatar';
 import { describedBy, fieldError, invalid } from '../shared/field';
+import { fileChoiceStyles } from '../shared/file-choice';
 import { formText } from '../shared/form';
 import { base } from '../shared/styles';
 
@@ -20,6 +21,7 @@ import { base } from '../shared/styles';
 export class RcProfile extends LitElement {
   static override styles = [
     base,
+    fileChoiceStyles,
     css`
       :host {
         display: block;
@@ -45,6 +47,8 @@ export class RcProfile extends LitElement {
   /** What was saved, worded at render time. */
   @state() private saved: { width: number; height: number } | 'saved' | null = null;
   @state() private avatarVersion = 0;
+  /** The name of the picture file last chosen, shown beside the button. */
+  @state() private chosen: string | null = null;
   private readonly locale = new LocaleController(this);
 
   override render() {
@@ -62,14 +66,22 @@ export class RcProfile extends LitElement {
         <rc-avatar extension=${me.extension} name=${me.nickname} src=${src}></rc-avatar>
         <div>
           <label for="avatar">${t('profile.upload')}</label>
-          <input
-            id="avatar"
-            type="file"
-            accept="image/png,image/jpeg,image/webp"
-            aria-invalid=${invalid(avatarError)}
-            aria-describedby=${describedBy('avatar', avatarError)}
-            @change=${this.upload}
-          />
+          <div class="file-choice">
+            <!-- The browser's own file button speaks the browser's language: this one speaks the page's. -->
+            <input
+              id="avatar"
+              class="visually-hidden"
+              type="file"
+              accept="image/png,image/jpeg,image/webp"
+              aria-invalid=${invalid(avatarError)}
+              aria-describedby=${describedBy('avatar', avatarError, 'avatar-name')}
+              @change=${this.upload}
+            />
+            <label for="avatar" class="choose">${t('profile.choose')}</label>
+            <span class="hint" id="avatar-name">
+              ${this.chosen === null ? t('profile.noFile') : html`<bdi>${this.chosen}</bdi>`}
+            </span>
+          </div>
           ${fieldError('avatar', avatarError)}
           ${me.hasAvatar ? html`<button @click=${this.removeAvatar}>${t('profile.remove')}</button>` : nothing}
         </div>
@@ -105,6 +117,7 @@ export class RcProfile extends LitElement {
 
   private async upload(e: Event): Promise<void> {
     const file = (e.target as HTMLInputElement).files?.[0];
+    this.chosen = file?.name ?? null;
     if (!file || !this.me) return;
     this.refusal = null;
     this.saved = null;
@@ -128,6 +141,10 @@ export class RcProfile extends LitElement {
     try {
       await this.api.removeAvatar();
       this.changed({ ...this.me, hasAvatar: false });
+      // Nothing is chosen any more, and choosing the same file again must upload it again.
+      this.chosen = null;
+      const input = this.renderRoot.querySelector<HTMLInputElement>('#avatar');
+      if (input) input.value = '';
     } catch (err) {
       this.refusal = { of: 'avatar', err };
     }
