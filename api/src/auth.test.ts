@@ -35,6 +35,7 @@ const WRITES: [string, string, unknown][] = [
   ['PUT', '/api/me/verification', { legalName: '张三', idNumber: 'X1234567' }],
   ['DELETE', '/api/me/verification', undefined],
   ['PUT', '/api/me/privacy', { namePrivacy: 'full' }],
+  ['POST', '/api/me/connection', { state: 'reconnecting' }],
   ['DELETE', '/api/me/avatar', undefined],
   ['POST', '/api/admin/verifications/1/approve', {}],
   ['POST', '/api/admin/people/2/disable', { reason: 'x' }],

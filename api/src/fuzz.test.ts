@@ -41,6 +41,7 @@ const ROUTES: Route[] = [
   { method: 'PUT', path: () => '/api/me/privacy', body: 'json' },
   { method: 'GET', path: () => '/api/me/privacy/preview' },
   { method: 'PUT', path: () => '/api/me/avatar', body: 'raw' },
+  { method: 'POST', path: () => '/api/me/connection', body: 'json' },
   { method: 'GET', path: (p) => `/api/directory?q=${p}` },
   { method: 'GET', path: (p) => `/api/people/${p}` },
   { method: 'GET', path: (p) => `/api/people/${p}/avatar` },

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { NAME_PRIVACY, VERIFICATION_STATUSES } from '../../db/schema';
 import { MAX_BYTES } from './services/display-name';
 import { LoginError, normaliseLogin, type LoginRules } from './services/logins';
+import { PEER_CONNECTION_STATES } from './services/pbx';
 
 const graphemeCount = (s: string) =>
   Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)).length;
@@ -318,6 +319,10 @@ export const loginCodeBody = z.strictObject({
 });
 export const verificationBody = z.strictObject({ legalName, idNumber });
 export const privacyBody = z.strictObject({ namePrivacy });
+/** One of two words, and nothing else: it is all the other side of a call is told (services/call-notices.ts). */
+export const connectionNoticeBody = z.strictObject({
+  state: z.enum(PEER_CONNECTION_STATES, { error: `state must be one of ${PEER_CONNECTION_STATES.join(', ')}` }),
+});
 export const approveBody = z.strictObject({
   reason: reason.optional(),
   /** Approve although the document verifies someone else: that verification is revoked, with the reason. */

@@ -12,7 +12,7 @@ import { openDatabase, type Db } from '../../db/open';
 import { createApp } from './app';
 import { loadConfig, type Config } from './config';
 import { promoteToAdmin } from './services/admin-users';
-import type { Pbx } from './services/pbx';
+import type { PeerConnectionState, Pbx } from './services/pbx';
 
 export type TestApp = ReturnType<typeof createApp> & {
   db: Db;
@@ -21,6 +21,8 @@ export type TestApp = ReturnType<typeof createApp> & {
   clock: { now: number };
   /** Calls the PBX was asked to make. */
   pbxCalls: { extension: string; hangUp: boolean; retell?: boolean }[];
+  /** The connection notices the app asked the PBX to pass on (`Pbx.tellOthers`). */
+  pbxNotices: { extension: string; state: PeerConnectionState }[];
   close: () => void;
 };
 
@@ -45,9 +47,15 @@ export function createTestApp(extraEnv: Record<string, string> = {}): TestApp {
   const db = openDatabase(config.dbPath);
   const clock = { now: Date.parse('2026-11-25T08:00:00Z') };
   const pbxCalls: TestApp['pbxCalls'] = [];
+  const pbxNotices: TestApp['pbxNotices'] = [];
   // The PBX is an edge we do not own; recording what was asked of it is the honest test of this side.
   const pbx: Pbx = {
     forget: (extension, { hangUp, retell }) => void pbxCalls.push({ extension, hangUp, ...(retell ? { retell } : {}) }),
+    // No PBX here, so no call to pass a notice into: nobody was told.
+    tellOthers: (extension, state) => {
+      pbxNotices.push({ extension, state });
+      return Promise.resolve(0);
+    },
   };
   const app = createApp({ db, config, pbx, now: () => clock.now, log: () => {} });
   return {
@@ -57,6 +65,7 @@ export function createTestApp(extraEnv: Record<string, string> = {}): TestApp {
     dir,
     clock,
     pbxCalls,
+    pbxNotices,
     close: () => {
       db.$client.close();
       rmSync(dir, { recursive: true, force: true });

@@ -389,4 +389,39 @@ describe.skipIf(!bin)('calls through a real Asterisk', () => {
       await bob.stop();
     }
   }, 40_000);
+  it('tells the other side of a call, and nobody else, that one side is reconnecting, in one of two words', async () => {
+    const caller = await person('Moving caller');
+    const bystander = await person('Bystander');
+    const { account } = await accountFromApi(stack.api.publicUrl, caller.login, caller.password);
+    const bob = await withDevices('Still callee', { answer: 'accept', holdMs: 6000 });
+    const notices = (callId: string) =>
+      bob.agents[0]!.requests.filter((r) => r.method === 'NOTIFY' && r.callId === callId).map((r) => [
+        r.headers.event?.[0],
+        r.headers['x-realcall-peer-connection']?.[0],
+      ]);
+    try {
+      const placed = placeCall(account, bob.person.extension, { timeoutMs: 10_000, hangupAfterMs: 3000 });
+      const call = await bob.agents[0]!.nextCall(5000);
+      await sleep(500);
+      const tell = (who: Person, state: string) =>
+        http(stack, 'POST', '/api/me/connection', { state }, who.cookie).then((r) => [r.status, r.body]);
+      // Someone in no call tells nobody; the caller tells the callee, and the callee the caller.
+      expect(await tell(bystander, 'reconnecting')).toEqual([200, { told: 0 }]);
+      expect(await tell(caller, 'reconnecting')).toEqual([200, { told: 1 }]);
+      expect(await tell(caller, 'connected')).toEqual([200, { told: 1 }]);
+      expect(await tell(bob.person, 'reconnecting')).toEqual([200, { told: 1 }]);
+      // Anything but the two words goes nowhere.
+      expect((await tell(caller, 'Your Bank'))[0]).toBe(400);
+      await vi.waitFor(() => expect(notices(call.callId)).toHaveLength(2));
+      expect(notices(call.callId)).toEqual([
+        ['x-realcall-peer-connection', 'reconnecting'],
+        ['x-realcall-peer-connection', 'connected'],
+      ]);
+      // The name the callee sees is the PBX's from the INVITE, untouched by any of it.
+      expect([call.displayName, call.nameStatus]).toEqual(['Moving caller', 'unverified']);
+      expect((await placed).outcome).toBe('answered');
+    } finally {
+      await bob.stop();
+    }
+  }, 40_000);
 });

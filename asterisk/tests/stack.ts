@@ -76,7 +76,12 @@ async function startApiProcess(env: Record<string, string>, publicPort: number, 
   const config = loadConfig(childEnv);
   const child = await spawnApiServer(childEnv);
   const db = openDatabase(config.dbPath);
-  const pbx: AmiPbx = { forget: () => {}, flush: async () => {}, close: () => {} };
+  const pbx: AmiPbx = {
+    forget: () => {},
+    tellOthers: () => Promise.resolve(0),
+    flush: async () => {},
+    close: () => {},
+  };
   return {
     config,
     db,

@@ -28,6 +28,7 @@ describe('/api/me', () => {
       ['GET', '/api/me/privacy/preview'],
       ['PUT', '/api/me/avatar'],
       ['DELETE', '/api/me/avatar'],
+      ['POST', '/api/me/connection'],
     ] as const) {
       const res = await call(t, method, path, { cookie: 'rc_session=' + 'x'.repeat(43) });
       expect(res.status, `${method} ${path}`).toBe(401);
@@ -732,5 +733,53 @@ describe('DELETE /api/me', () => {
     t.clock.now += 16 * 60 * 1000;
     const later = await call(t, 'DELETE', '/api/me', { cookie: p.cookie, body: { password: p.password } });
     expect(later.status).toBe(204);
+  });
+});
+
+describe('/api/me/connection', () => {
+  it('passes one of two words on to the other side of the person’s calls, through the PBX', async () => {
+    const p = await signUp(t);
+    for (const state of ['reconnecting', 'connected'] as const) {
+      const res = await call(t, 'POST', '/api/me/connection', { cookie: p.cookie, body: { state } });
+      expect(res.status).toBe(200);
+      // No PBX in these tests: nobody is in a call to be told (asterisk/tests/calls.test.ts tells a real one).
+      expect(res.body).toEqual({ told: 0 });
+    }
+    expect(t.pbxNotices).toEqual([
+      { extension: p.me.extension, state: 'reconnecting' },
+      { extension: p.me.extension, state: 'connected' },
+    ]);
+  });
+
+  it('refuses anything but the two words, so a caller cannot send the other side a name or a text', async () => {
+    const p = await signUp(t);
+    const before = snapshot(t.db);
+    for (const body of [
+      { state: 'reconnecting', name: 'Your Bank' },
+      { state: 'Your Bank' },
+      { state: 'connected', extension: '1000' },
+      { state: ['reconnecting'] },
+      {},
+    ]) {
+      const res = await call(t, 'POST', '/api/me/connection', { cookie: p.cookie, body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.error.code).toBe('invalid_input');
+    }
+    expect(t.pbxNotices).toEqual([]);
+    expect(snapshot(t.db)).toEqual(before);
+  });
+
+  it('is bounded: after 60 notices in a minute the next waits', async () => {
+    const p = await signUp(t);
+    for (let i = 0; i < 60; i++) {
+      const ok = await call(t, 'POST', '/api/me/connection', { cookie: p.cookie, body: { state: 'reconnecting' } });
+      expect(ok.status).toBe(200);
+    }
+    const locked = await call(t, 'POST', '/api/me/connection', { cookie: p.cookie, body: { state: 'connected' } });
+    expect(locked.status).toBe(429);
+    expect(t.pbxNotices).toHaveLength(60);
+    t.clock.now += 61 * 1000;
+    const later = await call(t, 'POST', '/api/me/connection', { cookie: p.cookie, body: { state: 'connected' } });
+    expect(later.status).toBe(200);
   });
 });

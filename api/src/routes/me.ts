@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { Deps, PublicEnv } from '../deps';
 import { AppError } from '../errors';
 import {
+  connectionNoticeBody,
   deleteAccountBody,
   loginCodeBody,
   passwordChangeBody,
@@ -10,6 +11,7 @@ import {
   profileBody,
   verificationBody,
 } from '../schemas';
+import { tellOtherParties } from '../services/call-notices';
 import { confirmLoginCode, requestLoginCode } from '../services/login-proof';
 import { MAX_AVATAR_BYTES, removeAvatar, setAvatar } from '../services/avatars';
 import { changePassword, deleteOwnAccount, describeMe, setNickname } from '../services/people';
@@ -84,6 +86,10 @@ export function meRoutes(deps: Deps) {
         c.header('Cache-Control', 'no-store');
         return c.json(iceSettings(deps.config.sip, c.var.me.id, deps.now()));
       })
+      // This device's connection, told to the other side of its calls under way.
+      .post('/connection', jsonOnly, valid('json', connectionNoticeBody), async (c) =>
+        c.json(await tellOtherParties(db, deps.pbx, c.var.me.id, c.req.valid('json').state, deps.now())),
+      )
       .get('/verification', (c) => c.json({ verification: myVerification(db, c.var.me.id) }))
       .post('/verification', jsonOnly, valid('json', verificationBody), (c) =>
         c.json({ verification: submitVerification(db, deps.keys, c.var.me.id, c.req.valid('json')) }, 201),

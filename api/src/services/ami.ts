@@ -27,7 +27,7 @@ import type { Db } from '../../../db/open';
 import { pbxOutbox } from '../../../db/schema';
 import type { Config } from '../config';
 import { callerName, type Presentation } from './caller-name';
-import type { Pbx } from './pbx';
+import type { Pbx, PeerConnectionState } from './pbx';
 
 export type AmiMessage = Record<string, string>;
 
@@ -176,6 +176,31 @@ export async function calleeLegs(
     .filter((leg) => /^[0-9]+$/.test(leg.callee));
 }
 
+/** The Event package of the NOTIFY that tells one side of a call how the other's connection is (web/src/phone/peer-connection.ts). */
+export const PEER_CONNECTION_EVENT = 'x-realcall-peer-connection';
+
+/**
+ * The other parties' legs of every call `extension` is in now, as caller or
+ * callee: channels sharing the linked id of one of theirs, not theirs, and
+ * up (an early dialog cannot take a NOTIFY).
+ */
+export async function otherLegs(conn: AmiConnection, extension: string): Promise<string[]> {
+  const list = await conn.action({ Action: 'CoreShowChannels' });
+  const channels = list.filter((m) => m.Event === 'CoreShowChannel');
+  const own = (c: AmiMessage) => c.Channel?.startsWith(`PJSIP/${extension}-`) ?? false;
+  const calls = new Set(channels.filter(own).map((c) => c.Linkedid));
+  return channels.filter((c) => !own(c) && calls.has(c.Linkedid) && c.ChannelState === '6').map((c) => c.Channel!);
+}
+
+/** The PJSIPNotify for one leg: only the state, one of PEER_CONNECTION_STATES; nothing of the sender's choosing. */
+export function peerConnectionNotify(channel: string, state: PeerConnectionState): Record<string, string | string[]> {
+  return {
+    Action: 'PJSIPNotify',
+    Channel: channel,
+    Variable: [`Event=${PEER_CONNECTION_EVENT}`, `X-RealCall-Peer-Connection=${state}`],
+  };
+}
+
 /** The PJSIPNotify for one callee leg: the presentation as headers, the name percent-encoded (UTF-8 on an ASCII line). */
 export function presentationNotify(channel: string, p: Presentation): Record<string, string | string[]> {
   return {
@@ -221,6 +246,15 @@ export async function forgetOnPbx(conn: AmiConnection, extension: string, hangUp
 
 const MAX_BACKOFF_MS = 30_000;
 
+/** An AMI session, signed in, that asks for no events. */
+async function signIn(ami: NonNullable<Config['ami']>): Promise<AmiConnection> {
+  const conn = await AmiConnection.open(ami.host, ami.port);
+  const [login] = await conn.action({ Action: 'Login', Username: ami.user, Secret: ami.secret, Events: 'off' });
+  if (login?.Response === 'Success') return conn;
+  conn.close();
+  throw new Error(`AMI login refused: ${login?.Message ?? 'no answer'}`);
+}
+
 export type AmiPbx = Pbx & {
   /** Carries out everything due now; resolves when the outbox has nothing due. */
   flush(): Promise<void>;
@@ -264,9 +298,7 @@ export function createAmiPbx(
     if (!row) return;
     let conn: AmiConnection | undefined;
     try {
-      conn = await AmiConnection.open(ami.host, ami.port);
-      const [login] = await conn.action({ Action: 'Login', Username: ami.user, Secret: ami.secret, Events: 'off' });
-      if (login?.Response !== 'Success') throw new Error(`AMI login refused: ${login?.Message ?? 'no answer'}`);
+      conn = await signIn(ami);
       while (row && !closed) {
         const done = row;
         await forgetOnPbx(conn, done.extension, done.hangUp);
@@ -335,6 +367,22 @@ export function createAmiPbx(
         .run();
       // After the caller's transaction commits: a rolled-back change leaves no row to act on.
       setImmediate(() => void run());
+    },
+    async tellOthers(extension, state) {
+      if (!/^[0-9]+$/.test(extension)) throw new Error(`not an extension: ${extension}`);
+      const conn = await signIn(ami);
+      try {
+        let told = 0;
+        for (const channel of await otherLegs(conn, extension)) {
+          const [reply] = await conn.action(peerConnectionNotify(channel, state));
+          // A call that ended since the list was read has nobody left to tell.
+          if (reply?.Response === 'Success') told += 1;
+        }
+        await conn.action({ Action: 'Logoff' }).catch(() => undefined);
+        return told;
+      } finally {
+        conn.close();
+      }
     },
     async flush() {
       // Until nothing is due: a change saved while a run was finishing needs a run of its own.

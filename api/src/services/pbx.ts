@@ -16,7 +16,18 @@ export interface Pbx {
    * an implementation may write to the database, and retries until done.
    */
   forget(extension: string, options: ForgetOptions): void;
+  /**
+   * Tells the other party of each call `extension` is in now that its
+   * connection is `state` (an in-dialog NOTIFY from the PBX), at once and
+   * once: a notice of a moment is not worth keeping for later. Resolves how
+   * many were told.
+   */
+  tellOthers(extension: string, state: PeerConnectionState): Promise<number>;
 }
+
+/** What one side of a call can say of its own connection (web/src/phone/peer-connection.ts reads it). */
+export const PEER_CONNECTION_STATES = ['reconnecting', 'connected'] as const;
+export type PeerConnectionState = (typeof PEER_CONNECTION_STATES)[number];
 
 export type ForgetOptions = {
   /** Hang up the person's live calls (disable, deletion). */
@@ -30,7 +41,7 @@ export type ForgetOptions = {
   retell?: boolean;
 };
 
-export const noPbx: Pbx = { forget: () => {} };
+export const noPbx: Pbx = { forget: () => {}, tellOthers: () => Promise.resolve(0) };
 
 /**
  * After a change to what callees see of a person (inside its transaction):

@@ -4,11 +4,12 @@
  * `windowMs` the key is locked for `lockMs`, whether the attempts came one
  * by one or all at once. Keys say what they count:
  *
- * | key                   | policy       | guards                                         |
- * | --------------------- | ------------ | ---------------------------------------------- |
- * | `<login>`             | SIGN_IN      | sign-in with that login                        |
- * | `password:<user id>`  | PASSWORD     | a signed-in person's password re-checks        |
- * | `rotate:<user id>`    | SIP_ROTATION | new SIP secrets (each one is PBX work)         |
+ * | key                   | policy             | guards                                        |
+ * | --------------------- | ------------------ | --------------------------------------------- |
+ * | `<login>`             | SIGN_IN            | sign-in with that login                       |
+ * | `password:<user id>`  | PASSWORD           | a signed-in person's password re-checks       |
+ * | `rotate:<user id>`    | SIP_ROTATION       | new SIP secrets (each one is PBX work)        |
+ * | `notice:<user id>`    | CONNECTION_NOTICES | notices to the other side of calls (ditto)    |
  *
  * A success clears the key where the policy says so (a right password).
  */
