@@ -64,19 +64,17 @@ describe.skipIf(gate.skip)('calls across a NAT and a firewall, through the relay
       expect(r.path.relayProtocol).toBe('tcp');
     }
     // A new network mid-call (Wi-Fi off, mobile on): the same call (the PBX's two channels, the callee's timer),
-    // audio back by itself well within the PBX's 8 s rtp_timeout (the issue's goal is 3 s: see docs/performance.md
-    // for what it measures), and each screen that went without sound said so meanwhile.
+    // audio back both ways by itself within 3 s, and both screens said "reconnecting" meanwhile: the caller of
+    // its own connection, the callee because the caller's page told it through the API and the PBX.
     const moved = result.moved;
     expect(moved.stalled).toBe(true);
     expect(moved.resumedMs).not.toBeNull();
-    expect(moved.resumedMs).toBeLessThan(6000);
+    expect(moved.resumedMs).toBeLessThan(3000);
     expect(moved.after.channels).toBe(moved.channelsBefore);
     expect(moved.after.timerStill).toBe(1);
     expect(moved.after.newSockets).toBeGreaterThanOrEqual(1);
     expect(moved.said.caller.join(' ')).toMatch(/Reconnecting/);
-    // The callee's side only goes quiet for as long as the PBX has nothing to forward; a gap of a second or more
-    // is told ("No sound is arriving from …: … reconnecting, or they muted").
-    if (moved.gaps.callee >= 1000) expect(moved.said.callee.join(' ')).toMatch(/reconnecting/);
+    expect(moved.said.callee.join(' ')).toMatch(/Behind NAT is reconnecting/);
     expect(moved.after.banners).toEqual({ caller: '', callee: '' });
     expect(moved.flowingAfter.callerReceived).toBeGreaterThan(20);
     expect(moved.flowingAfter.calleeReceived).toBeGreaterThan(20);

@@ -146,6 +146,25 @@ export class Api {
   sip = () => this.request<SipAccount>('GET', '/api/me/sip');
   /** Fresh relay credentials (they expire; the phone asks again before they do). */
   ice = () => this.request<IceSettings>('GET', '/api/me/ice');
+  /**
+   * Tells the other side of this person's calls how this device's connection
+   * is. Quiet: it is sent while the network changes, so a failure here says
+   * nothing of the service being away (no `onReachable`).
+   */
+  tellConnection = async (state: 'reconnecting' | 'connected'): Promise<'told' | 'refused' | 'unreachable'> => {
+    try {
+      const res = await fetch(`${this.base}/api/me/connection`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ state }),
+      });
+      if (res.ok) return 'told';
+      return res.status >= 500 ? 'unreachable' : 'refused';
+    } catch {
+      return 'unreachable';
+    }
+  };
   preview = async () => (await this.request<{ preview: PrivacyPreview }>('GET', '/api/me/privacy/preview')).preview;
   setPrivacy = async (namePrivacy: NamePrivacy) =>
     (await this.request<{ preview: PrivacyPreview }>('PUT', '/api/me/privacy', { namePrivacy })).preview;

@@ -10,6 +10,7 @@ import { type Connection, ConnectionMonitor, NO_CONNECTION } from './connection'
 import { type EndReason, reasonForBye, reasonForCancel, reasonForResponse } from './end-reasons';
 import { offerHolds } from './hold';
 import { NAME_HEADER, type NameStatus, NAME_STATUS_HEADER, readPresentationUpdate } from './name-status';
+import { PEER_CONNECTION_HEADER, PEER_RECONNECTING_FOR_MS, readPeerConnection } from './peer-connection';
 import { type CallState, nextCall } from './states';
 
 export type CallView = {
@@ -26,6 +27,8 @@ export type CallView = {
   peerChangedAt: number | null;
   /** The other party put this call on hold (the PBX's re-INVITE said so). */
   remoteHeld: boolean;
+  /** The other party's network changed and it is finding a new path: it may not hear us meanwhile (peer-connection.ts). */
+  peerReconnecting: boolean;
   startedAt: number;
   answeredAt: number | null;
   endedAt: number | null;
@@ -61,12 +64,22 @@ export class CallLine {
   private monitor: ConnectionMonitor | undefined;
   /** An ICE restart loop is running (one at a time). */
   private restarting = false;
+  /** Ends a "reconnecting" the other side never took back. */
+  private peerTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly session: Session,
     view: Omit<
       CallView,
-      'peerChangedAt' | 'remoteHeld' | 'answeredAt' | 'endedAt' | 'endReason' | 'muted' | 'remoteStream' | 'connection'
+      | 'peerChangedAt'
+      | 'remoteHeld'
+      | 'peerReconnecting'
+      | 'answeredAt'
+      | 'endedAt'
+      | 'endReason'
+      | 'muted'
+      | 'remoteStream'
+      | 'connection'
     >,
     private readonly events: LineEvents,
     private readonly now: () => number,
@@ -75,6 +88,7 @@ export class CallLine {
       ...view,
       peerChangedAt: null,
       remoteHeld: false,
+      peerReconnecting: false,
       answeredAt: null,
       endedAt: null,
       endReason: null,
@@ -88,10 +102,13 @@ export class CallLine {
       onBye: (bye) => {
         this.endReason = reasonForBye(bye.request.getHeader('reason'));
       },
-      // Only the PBX is in this dialog; its NOTIFY carries the API's new presentation of the caller.
+      // Only the PBX is in this dialog. Its NOTIFY says how the other side's connection is, or
+      // (to a callee) carries the API's new presentation of the caller.
       onNotify: (notification) => {
         const request = notification.request;
         void notification.accept();
+        const reconnecting = readPeerConnection(request.getHeader('event'), request.getHeader(PEER_CONNECTION_HEADER));
+        if (reconnecting !== undefined) return this.peerReconnecting(reconnecting);
         if (this.view.direction !== 'incoming') return;
         const updated = readPresentationUpdate(
           request.getHeader('event'),
@@ -206,6 +223,14 @@ export class CallLine {
     this.monitor?.networkChanged();
   }
 
+  /** The other side said it is reconnecting (believed for PEER_RECONNECTING_FOR_MS at most), or connected again. */
+  private peerReconnecting(reconnecting: boolean): void {
+    clearTimeout(this.peerTimer);
+    if (!this.live) return;
+    if (reconnecting) this.peerTimer = setTimeout(() => this.peerReconnecting(false), PEER_RECONNECTING_FOR_MS);
+    if (this.view.peerReconnecting !== reconnecting) this.patch({ peerReconnecting: reconnecting });
+  }
+
   /** Resolves true once ICE is connected again, or false after `ms`. */
   private connectedWithin(ms: number): Promise<boolean> {
     const pc = this.media.peerConnection;
@@ -268,6 +293,7 @@ export class CallLine {
 
   private terminated(): void {
     this.monitor?.stop();
+    clearTimeout(this.peerTimer);
     this.media.release();
     // Answered, and no media ever got through before the screen said so: that is why it ended,
     // whoever hung up (not "hung up" or "connection lost").
@@ -299,6 +325,7 @@ export class CallLine {
         remoteStream: null,
         muted: false,
         remoteHeld: false,
+        peerReconnecting: false,
       });
       this.events.ended(this);
     });

@@ -67,8 +67,13 @@ export type IceSettings = {
 const SIGNALLING_PROBE_MS = 1000;
 /** A WebSocket opened this recently for a network change is not replaced again for the next events of the same change. */
 const FRESH_SOCKET_MS = 3000;
-/** How soon a lost WebSocket is tried again while a call is under way. */
-const IN_CALL_RETRY_MS = 400;
+/**
+ * How soon a lost WebSocket is tried again while a call is under way: at
+ * once, then at most every 400 ms. Right after a network switch the first
+ * try often fails only because the new route is a few milliseconds behind
+ * the new link; the PBX's rtp_timeout (8 s) leaves no room for backing off.
+ */
+const IN_CALL_BACKOFF: Backoff = { initialMs: 50, maxMs: 400 };
 
 export type PhoneSnapshot = {
   registration: RegistrationState;
@@ -149,6 +154,14 @@ export class PhoneClient {
 
   /** Told of each caller turned away busy because both lines were taken (for recent calls). */
   onBusyHere: ((peer: CallView['peer']) => void) | undefined;
+  /**
+   * Told when this phone's own connection starts reconnecting under a call,
+   * and when it is connected again: the page tells the other side of its
+   * calls through the API (it may not hear us meanwhile).
+   */
+  onOwnConnection: ((state: 'reconnecting' | 'connected') => void) | undefined;
+  /** Whether `onOwnConnection` last said "reconnecting". */
+  private saidReconnecting = false;
 
   constructor(
     private readonly account: SipAccount,
@@ -581,6 +594,12 @@ export class PhoneClient {
 
   private publish(): void {
     this.update({ call: this.focused?.view ?? null, calls: this.lines.map((l) => l.view) });
+    const answered = this.live().filter((l) => l.view.answeredAt !== null);
+    const reconnecting = answered.some((l) => l.view.connection.state === 'reconnecting');
+    if (reconnecting === this.saidReconnecting) return;
+    this.saidReconnecting = reconnecting;
+    // A call that ended while reconnecting leaves nobody to tell.
+    if (reconnecting || answered.length > 0) this.onOwnConnection?.(reconnecting ? 'reconnecting' : 'connected');
   }
 
   private async onConnected(): Promise<void> {
@@ -634,7 +653,7 @@ export class PhoneClient {
     clearTimeout(this.reconnectTimer);
     // A call under way has the PBX's rtp_timeout (8 s) to get its new path: no backing off then.
     const inCall = this.live().some((l) => l.view.state === 'active' || l.view.state === 'held');
-    const delay = inCall ? IN_CALL_RETRY_MS : reconnectDelay(this.attempts, this.backoff);
+    const delay = reconnectDelay(this.attempts, inCall ? IN_CALL_BACKOFF : this.backoff);
     this.attempts += 1;
     this.update({ retryAt: this.now() + delay });
     this.reconnectTimer = setTimeout(() => void this.reconnect(), delay);

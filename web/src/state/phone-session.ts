@@ -34,6 +34,8 @@ const ICE_RENEW_RETRY_MS = 30_000;
  * (signed out everywhere, a new password) is found out within this time.
  */
 const PRESENTATION_REFRESH_MS = 15_000;
+/** A connection notice that could not be sent (the network is still changing) is tried again after these waits. */
+const NOTICE_RETRIES_MS = [100, 200, 400, 800, 1600, 3200];
 
 export class PhoneSession implements ReactiveController {
   readonly controller: PhoneController;
@@ -51,6 +53,8 @@ export class PhoneSession implements ReactiveController {
   /** Where the person's own verification stands, read with the presentation. */
   ownVerification: PrivacyPreview['verification'] | '' = '';
   lastError = '';
+  /** Counts connection notices: only the newest is tried again. */
+  private connectionNotice = 0;
   /** Why the phone just refused what the person asked (in their language), e.g. calling their own number. */
   refusal = '';
   readonly ringback = new Ringback();
@@ -100,6 +104,7 @@ export class PhoneSession implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    this.connectionNotice += 1;
     this.unsubscribeDevices?.();
     for (const c of this.snapshot.calls) this.alerts.stop(c.id);
     document.removeEventListener('visibilitychange', this.onVisible);
@@ -120,6 +125,7 @@ export class PhoneSession implements ReactiveController {
     const account = await this.api.sip();
     const phone = this.phoneFactory(account, { microphone: () => this.devices.microphoneConstraints() });
     // A caller turned away busy while this person was in a call is still theirs to know about.
+    phone.onOwnConnection = (state) => this.tellConnection(state);
     phone.onBusyHere = (peer) => {
       if (this.me) this.recents = rememberBusyHere(this.me.extension, peer, Date.now());
       this.host.requestUpdate();
@@ -128,6 +134,21 @@ export class PhoneSession implements ReactiveController {
     this.host.requestUpdate();
     this.renewIceLater(phone);
     await phone.start();
+  }
+
+  /**
+   * Tells the other side of this person's calls that this device is
+   * reconnecting, or connected again, trying again while the network
+   * settles; a newer state replaces one still being tried.
+   */
+  private tellConnection(state: 'reconnecting' | 'connected'): void {
+    const notice = ++this.connectionNotice;
+    const attempt = async (n: number): Promise<void> => {
+      if (notice !== this.connectionNotice) return;
+      if ((await this.api.tellConnection(state)) !== 'unreachable' || n >= NOTICE_RETRIES_MS.length) return;
+      setTimeout(() => void attempt(n + 1), NOTICE_RETRIES_MS[n]);
+    };
+    void attempt(0);
   }
 
   /** Asks the API for fresh relay credentials before the phone's expire, for as long as this phone runs. */

@@ -14,6 +14,7 @@ export function callView(overrides: Partial<CallView> = {}, peer: Partial<CallVi
     peer: { number: '1002', name: '张三丰', status: 'verified', ...peer },
     peerChangedAt: null,
     remoteHeld: false,
+    peerReconnecting: false,
     startedAt: Date.now(),
     answeredAt: null,
     endedAt: null,

@@ -1,7 +1,8 @@
 /**
  * What the call screen says about the call's connection (phone/connection.ts):
  * a banner while audio is connecting, reconnecting, or cannot get through at
- * all, a note when sound from the other side stopped arriving, and a small
+ * all, a note when sound from the other side stopped arriving or the other
+ * side said it is reconnecting (phone/peer-connection.ts), and a small
  * quality line (path, round trip, loss, jitter) while it flows.
  */
 import { html, nothing } from 'lit';
@@ -47,9 +48,13 @@ export function connectionStatus(call: CallView, name: string, now: number) {
   ].filter(Boolean);
   return html`
     ${
-      c.silent && call.state === 'active'
-        ? html`<p class="net-banner" role="status">${t('call.silent', { name: name || call.peer.number })}</p>`
-        : nothing
+      call.peerReconnecting && call.state === 'active'
+        ? html`<p class="net-banner" role="status">
+            ${t('call.peerReconnecting', { name: name || call.peer.number })}
+          </p>`
+        : c.silent && call.state === 'active'
+          ? html`<p class="net-banner" role="status">${t('call.silent', { name: name || call.peer.number })}</p>`
+          : nothing
     }
     ${
       grade

@@ -469,6 +469,21 @@ describe('the connection, as the call screen tells it', () => {
     expect(visibleText(screen)).not.toContain('No sound');
   });
 
+  test('the other side said it is reconnecting: named, in either language, and gone once it is connected again', async () => {
+    const screen = await mount('rc-call-screen', {
+      call: active({ peerReconnecting: true, connection: connection({ path: 'direct' }) }),
+    });
+    await expect
+      .element(within(screen).getByRole('status').filter({ hasText: 'reconnecting' }))
+      .toHaveTextContent('张三丰 is reconnecting: their network changed, and they may not hear you for a moment.');
+    setLocale('zh-CN');
+    await screen.updateComplete;
+    expect(visibleText(screen)).toContain('张三丰 正在重新连接');
+    setLocale('en');
+    await update(screen, { call: active({ peerReconnecting: false, connection: connection({ path: 'direct' }) }) });
+    expect(visibleText(screen)).not.toContain('reconnecting');
+  });
+
   test('a call that ended with no audio ever getting through says why', async () => {
     const screen = await mount('rc-call-screen', {
       call: callView({ state: 'ended', answeredAt: Date.now() - 9000, endedAt: Date.now(), endReason: 'no-media' }),
