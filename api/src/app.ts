@@ -1,7 +1,8 @@
 /**
  * Builds RealCall's two HTTP apps from their dependencies; never listens.
  * - `public`: the JSON API under /api (and the web build);
- * - `internal`: /internal/asterisk, for the PBX only, behind a shared secret.
+ * - `internal`: /internal/asterisk, for the PBX only, and /internal/metrics,
+ *   for the operator's Prometheus, behind a shared secret.
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -15,11 +16,13 @@ import { adminRoutes } from './routes/admin';
 import { asteriskRoutes } from './routes/asterisk';
 import { authRoutes } from './routes/auth';
 import { meRoutes } from './routes/me';
+import { countRequests, metricsRoutes } from './routes/metrics';
 import { peopleRoutes } from './routes/people';
 import { internalSecret, sameOriginWrites } from './routes/guards';
 import { webRoutes } from './routes/web';
 import { MAX_AVATAR_BYTES } from './services/avatars';
 import { sendersFromConfig, type CodeSenders } from './services/code-senders';
+import { createMetrics } from './services/metrics';
 import { createPasswordGate, type PasswordGateLimits } from './services/password-gate';
 import { noPbx, type Pbx } from './services/pbx';
 import { deriveKeys } from './services/secrets';
@@ -53,9 +56,12 @@ export function createApp(options: CreateAppOptions): { public: Hono<PublicEnv>;
     senders: options.senders ?? sendersFromConfig(options.config, log),
     gate: createPasswordGate(options.gateLimits, options.now),
     now: options.now ?? Date.now,
+    metrics: createMetrics(options.db, options.config.dbPath),
   };
 
   const pub = new Hono<PublicEnv>();
+  // First, so it counts what every other middleware and onError answered.
+  pub.use(countRequests(deps.metrics, 'public'));
   // Registered before secureHeaders, so it has the last word on the way out: a route that sets a
   // stricter policy of its own (an uploaded image: `sandbox`) keeps it.
   pub.use(async (c, next) => {
@@ -108,11 +114,13 @@ export function createApp(options: CreateAppOptions): { public: Hono<PublicEnv>;
   finish(pub, log);
 
   const internal = new Hono();
+  internal.use(countRequests(deps.metrics, 'internal'));
   // No body-limit middleware here: the realtime routes read their (small) bodies with a limit of
   // their own, straight from Node's request stream (see routes/body.ts): this is the per-REGISTER path.
   internal.use('*', internalSecret(deps.config));
   internal.get('/internal/health', (c) => c.json({ ok: true }));
   internal.route('/internal/asterisk', asteriskRoutes(deps));
+  internal.route('/internal/metrics', metricsRoutes(deps));
   finish(internal, log);
 
   return { public: pub, internal };

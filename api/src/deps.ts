@@ -6,6 +6,7 @@ import type { Db } from '../../db/open';
 import type { User } from '../../db/schema';
 import type { Config } from './config';
 import type { CodeSenders } from './services/code-senders';
+import type { Metrics } from './services/metrics';
 import type { PasswordGate } from './services/password-gate';
 import type { Pbx } from './services/pbx';
 import type { Keys } from './services/secrets';
@@ -21,6 +22,8 @@ export type Deps = {
   gate: PasswordGate;
   /** Milliseconds since the epoch; tests move time with it. */
   now: () => number;
+  /** What GET /internal/metrics reports; the hot routes time their lookups into it. */
+  metrics: Metrics;
 };
 
 /** Hono's environment for public routes: `me` is set by `requireSession`. */

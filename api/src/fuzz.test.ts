@@ -62,6 +62,7 @@ const ROUTES: Route[] = [
   { method: 'POST', path: () => '/internal/asterisk/realtime/ps_auths/multi', internal: true, body: 'raw' },
   { method: 'POST', path: () => '/internal/asterisk/realtime/ps_aors/update', internal: true, body: 'raw' },
   { method: 'GET', path: (p) => `/internal/asterisk/${p}`, internal: true },
+  { method: 'GET', path: (p) => `/internal/metrics?${p}`, internal: true },
 ];
 
 /** Text that is hostile in many ways: controls, bidi, quotes, SQL and LIKE wildcards, huge, non-BMP. */

@@ -246,6 +246,23 @@ export async function forgetOnPbx(conn: AmiConnection, extension: string, hangUp
 
 const MAX_BACKOFF_MS = 30_000;
 
+/**
+ * How far behind the PBX is, for the metrics: the rows waiting in the outbox
+ * (due now or backing off after a failure) and how long the oldest change
+ * among them has waited, in seconds (0 when none does). The age is read on
+ * SQLite's clock, the one that stamped `created_at`.
+ */
+export function outboxBacklog(db: Db): { rows: number; oldestSeconds: number } {
+  const row = db
+    .select({
+      rows: sql<number>`count(*)`,
+      oldestSeconds: sql<number>`coalesce(max(0, unixepoch('subsec') * 1000 - min(${pbxOutbox.createdAt})) / 1000.0, 0)`,
+    })
+    .from(pbxOutbox)
+    .get();
+  return { rows: row?.rows ?? 0, oldestSeconds: row?.oldestSeconds ?? 0 };
+}
+
 /** An AMI session, signed in, that asks for no events. */
 async function signIn(ami: NonNullable<Config['ami']>): Promise<AmiConnection> {
   const conn = await AmiConnection.open(ami.host, ami.port);
