@@ -15,6 +15,10 @@
  *   contents pages of asterisk-curl (func_curl, res_config_curl, res_curl) and
  *   asterisk-srtp (res_srtp) agree. That build uses the system pjproject 2.17
  *   and `--disable-xmldoc`.
+ * - The same APKBUILD configures `--with-prometheus` and lists the subpackage
+ *   `asterisk-prometheus`, whose rule moves `*_prometheus*` (res_prometheus.so)
+ *   into it (read at that commit on 2026-12-08); v3.23's index lists the same
+ *   subpackage (20.15.2-r1), so the split is not new in 3.24.
  *
  * To move to a new Alpine release: read its asterisk package and contents
  * pages, update RELEASE, VERSION and the rules, and the Dockerfile with them.
@@ -84,6 +88,7 @@ export const PACKAGE_MODULES: Readonly<Record<string, readonly string[]>> = {
   ],
   'asterisk-curl': ['res_curl.so', 'func_curl.so', 'res_config_curl.so'],
   'asterisk-srtp': ['res_srtp.so'],
+  'asterisk-prometheus': ['res_prometheus.so'],
 };
 
 /** The package Alpine's split rules put `module` in. */

@@ -26,6 +26,8 @@ export const VARIABLES = /** @type {const} */ ({
   REALCALL_INTERNAL_SECRET: undefined,
   REALCALL_AMI_USER: 'realcall',
   REALCALL_AMI_SECRET: undefined,
+  // The Basic auth password of /metrics (prometheus.conf; the user is `prometheus`).
+  ASTERISK_METRICS_SECRET: undefined,
   ASTERISK_AMI_PORT: '5038',
   ASTERISK_HTTP_BIND: '127.0.0.1',
   ASTERISK_HTTP_PORT: '8088',
@@ -106,7 +108,9 @@ export function hostInstallDirs(bin) {
 function devSecrets(env) {
   const file = join(dirname(resolve(env.REALCALL_DB_PATH ?? './data/realcall.db')), 'dev-secrets.json');
   if (env.NODE_ENV === 'production' || !existsSync(file)) return {};
-  return /** @type {{ internalSecret?: string, amiSecret?: string }} */ (JSON.parse(readFileSync(file, 'utf8')));
+  return /** @type {{ internalSecret?: string, amiSecret?: string, asteriskMetricsSecret?: string }} */ (
+    JSON.parse(readFileSync(file, 'utf8'))
+  );
 }
 
 /**
@@ -127,6 +131,7 @@ export function settingsFromEnv(env, where) {
       : undefined,
     REALCALL_INTERNAL_SECRET: dev.internalSecret,
     REALCALL_AMI_SECRET: dev.amiSecret,
+    ASTERISK_METRICS_SECRET: dev.asteriskMetricsSecret,
     ASTERISK_ETC_DIR: join(run, 'etc'),
     ASTERISK_VAR_DIR: join(run, 'var'),
     ASTERISK_SPOOL_DIR: join(run, 'spool'),
@@ -156,7 +161,7 @@ export function settingsFromEnv(env, where) {
   }
   if (Number(vars.ASTERISK_RTP_START) >= Number(vars.ASTERISK_RTP_END))
     problems.push('ASTERISK_RTP_END: must be above ASTERISK_RTP_START');
-  for (const name of ['REALCALL_INTERNAL_SECRET', 'REALCALL_AMI_SECRET']) {
+  for (const name of ['REALCALL_INTERNAL_SECRET', 'REALCALL_AMI_SECRET', 'ASTERISK_METRICS_SECRET']) {
     const value = vars[name];
     if (value !== undefined && value.length < 32) problems.push(`${name}: must be at least 32 characters`);
   }

@@ -139,6 +139,16 @@ describe('loadConfig', () => {
     expect(loadConfig(env).sip.turn?.secret).toBe(kept.turnSecret);
   });
 
+  it('outside production, generates the local PBX’s metrics password too (the one `npm run pbx` reads)', () => {
+    const env = { NODE_ENV: 'development', REALCALL_DB_PATH: join(dir, 'data', 'realcall.db') };
+    loadConfig(env);
+    const file = join(dir, 'data', 'dev-secrets.json');
+    const first = (JSON.parse(readFileSync(file, 'utf8')) as { asteriskMetricsSecret: string }).asteriskMetricsSecret;
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    loadConfig(env);
+    expect(readFileSync(file, 'utf8')).toContain(first);
+  });
+
   it('wants all three AMI variables or none', () => {
     expect(error({ ...strong, REALCALL_AMI_URL: 'tcp://127.0.0.1:5038' })).toMatch(/AMI_USER.*set all three or none/);
     const config = loadConfig({

@@ -290,9 +290,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
-type DevSecrets = { internalSecret: string; secretKey: string; amiSecret: string; turnSecret: string };
+type DevSecrets = {
+  internalSecret: string;
+  secretKey: string;
+  amiSecret: string;
+  turnSecret: string;
+  /** The API never reads it: `npm run pbx` does, for the Basic auth of Asterisk's /metrics. */
+  asteriskMetricsSecret: string;
+};
 
-/** Secrets for a development install, generated on first use next to the database. */
+/** Secrets for a development install (the API's, and the local PBX's), generated on first use next to the database. */
 function devSecrets(dbPath: string): DevSecrets {
   const file = join(dirname(resolve(dbPath)), 'dev-secrets.json');
   const kept = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>) : {};
@@ -301,6 +308,7 @@ function devSecrets(dbPath: string): DevSecrets {
     secretKey: kept.secretKey ?? randomBytes(32).toString('hex'),
     amiSecret: kept.amiSecret ?? randomBytes(32).toString('base64url'),
     turnSecret: kept.turnSecret ?? randomBytes(32).toString('base64url'),
+    asteriskMetricsSecret: kept.asteriskMetricsSecret ?? randomBytes(32).toString('base64url'),
   };
   if (Object.keys(kept).length !== Object.keys(secrets).length) {
     mkdirSync(dirname(file), { recursive: true });

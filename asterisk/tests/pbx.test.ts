@@ -3,6 +3,7 @@
  * an Asterisk binary is found; otherwise prints one line and skips.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseExposition, sampleValue } from '../../api/src/prometheus.test-support';
 import { call, makeAdmin } from '../../api/src/testing';
 import { asteriskOrSkip, startStack, type Stack } from './stack';
 
@@ -63,6 +64,28 @@ describe.skipIf(!bin)('Asterisk with RealCall config', () => {
     expect(await stack.cli('http show status')).toMatch(/Bound to 127\.0\.0\.1:/);
     expect(await stack.cli('manager show settings')).toMatch(/127\.0\.0\.1/);
     expect(await stack.cli('pjsip show transports')).toMatch(/udp-loopback\s+udp\s+\d+\s+\d+\s+127\.0\.0\.1:/);
+  });
+
+  it('serves Prometheus its metrics on the WebSocket’s HTTP server, only with the Basic auth it was given', async () => {
+    const { url, user, password } = stack.metrics;
+    const basic = (u: string, p: string) => ({ authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}` });
+    for (const headers of [{}, basic(user, `${password}x`), basic('asterisk', password)]) {
+      const refused = await fetch(url, { headers });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('www-authenticate')).toMatch(/^Basic realm="RealCall PBX metrics"/);
+      expect(await refused.text()).not.toContain('asterisk_');
+    }
+    const res = await fetch(url, { headers: basic(user, password) });
+    expect(res.status).toBe(200);
+    const families = parseExposition(await res.text());
+    expect(sampleValue(families, 'asterisk_core_uptime_seconds')).toBeGreaterThanOrEqual(0);
+    expect(families.get('asterisk_core_properties')?.samples.map((s) => s.labels.version)).toEqual([
+      expect.stringMatching(/^22\./),
+    ]);
+    expect(sampleValue(families, 'asterisk_channels_count')).toBeGreaterThanOrEqual(0);
+    expect(sampleValue(families, 'asterisk_calls_count')).toBeGreaterThanOrEqual(0);
+    expect(sampleValue(families, 'asterisk_endpoints_count')).toBeGreaterThanOrEqual(0);
+    expect(await stack.cli('module show like prometheus')).toMatch(/res_prometheus\.so\s.*Running/);
   });
 
   it('serves a person created through the API as a WebRTC endpoint at once, with identity options off', async () => {

@@ -156,6 +156,8 @@ export type Stack = {
   env: Record<string, string>;
   ports: { public: number; internal: number };
   ws: string;
+  /** Asterisk's /metrics (res_prometheus) and the Basic auth it wants. */
+  metrics: { url: string; user: string; password: string };
   udpPort: number;
   asterisk: ChildProcess;
   /** Runs an Asterisk CLI command on this instance and returns its output. */
@@ -190,6 +192,7 @@ export async function startStack(bin: string, options: StackOptions = {}): Promi
   const dir = mkdtempSync(join(tmpdir(), 'realcall-pbx-'));
   const amiPort = await freeTcpPort();
   const amiSecret = randomBytes(24).toString('base64url');
+  const metricsSecret = randomBytes(24).toString('base64url');
   const httpPort = await freeTcpPort();
   const publicHost = options.publicHost ?? '127.0.0.1';
   const env = testEnv(dir, {
@@ -212,6 +215,7 @@ export async function startStack(bin: string, options: StackOptions = {}): Promi
       REALCALL_API_INTERNAL_URL: api.internalUrl,
       REALCALL_INTERNAL_SECRET: api.config.internalSecret,
       REALCALL_AMI_SECRET: amiSecret,
+      ASTERISK_METRICS_SECRET: metricsSecret,
       ASTERISK_AMI_PORT: String(amiPort),
       ASTERISK_HTTP_PORT: String(httpPort),
       ASTERISK_HTTP_BIND: publicHost,
@@ -270,6 +274,7 @@ export async function startStack(bin: string, options: StackOptions = {}): Promi
     env,
     ports,
     ws: `ws://${publicHost}:${httpPort}/ws`,
+    metrics: { url: `http://${publicHost}:${httpPort}/metrics`, user: 'prometheus', password: metricsSecret },
     udpPort,
     asterisk,
     cli,

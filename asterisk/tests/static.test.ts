@@ -298,6 +298,18 @@ describe('AMI, HTTP and asterisk.conf', () => {
     expect(value(users[0], 'permit')).toBe('127.0.0.1/255.255.255.255');
   });
 
+  it('serves /metrics only behind Basic auth, with the password from the environment', () => {
+    expect(values(section(conf('modules.conf'), 'modules'), 'load')).toContain('res_prometheus.so');
+    const general = section(conf('prometheus.conf'), 'general');
+    expect(value(general, 'enabled')).toBe('yes');
+    expect(value(general, 'uri')).toBe('metrics');
+    expect(value(general, 'core_metrics_enabled')).toBe('yes');
+    // Asterisk checks the password only when a user name is set: both, always.
+    expect(value(general, 'auth_username')).toBe('prometheus');
+    expect(value(general, 'auth_password')).toBe('{{ASTERISK_METRICS_SECRET}}');
+    expect(VARIABLES.ASTERISK_METRICS_SECRET).toBeUndefined();
+  });
+
   it('does not make [directories] a template (Asterisk would ignore it)', () => {
     const dirs = section(conf('asterisk.conf'), 'directories');
     expect(dirs?.template).toBe(false);
@@ -315,6 +327,7 @@ describe('rendering', () => {
     NODE_ENV: 'production',
     REALCALL_INTERNAL_SECRET: 'x'.repeat(16) + 'y'.repeat(16),
     REALCALL_AMI_SECRET: 'a'.repeat(16) + 'b'.repeat(16),
+    ASTERISK_METRICS_SECRET: 'm'.repeat(16) + 'n'.repeat(16),
   };
 
   it('fills every placeholder, and knows every name the files use', () => {
@@ -337,7 +350,7 @@ describe('rendering', () => {
 
   it('refuses a missing secret, a value that would break a .conf line, and a bad port', () => {
     expect(() => settingsFromEnv({ NODE_ENV: 'production' }, { runtimeDir: '/tmp/rc', modulesDir: '/m' })).toThrow(
-      /REALCALL_INTERNAL_SECRET: is required[\s\S]*REALCALL_AMI_SECRET: is required/,
+      /REALCALL_INTERNAL_SECRET: is required[\s\S]*REALCALL_AMI_SECRET: is required[\s\S]*ASTERISK_METRICS_SECRET: is required/,
     );
     expect(() =>
       settingsFromEnv(
@@ -406,7 +419,12 @@ describe('docker-compose.yml, the Dockerfiles and npm run pbx agree', () => {
   });
 
   it('requires its secrets from .env instead of defaulting them', () => {
-    for (const name of ['REALCALL_INTERNAL_SECRET', 'REALCALL_SECRET_KEY', 'REALCALL_AMI_SECRET']) {
+    for (const name of [
+      'REALCALL_INTERNAL_SECRET',
+      'REALCALL_SECRET_KEY',
+      'REALCALL_AMI_SECRET',
+      'ASTERISK_METRICS_SECRET',
+    ]) {
       const v = apiEnv[name] ?? aEnv[name];
       expect(v, name).toMatch(new RegExp(`^\\$\\{${name}:\\?`));
     }
