@@ -32,6 +32,7 @@ export const VARIABLES = /** @type {const} */ ({
   ASTERISK_HTTP_BIND: '127.0.0.1',
   ASTERISK_HTTP_PORT: '8088',
   ASTERISK_HTTPS_PORT: '8089',
+  ASTERISK_HTTP_SESSION_LIMIT: '5000',
   ASTERISK_TLS_ENABLE: 'yes',
   ASTERISK_TLS_CERT: undefined,
   ASTERISK_TLS_KEY: undefined,
@@ -170,6 +171,9 @@ export function settingsFromEnv(env, where) {
   if (vars.REALCALL_API_INTERNAL_URL && !/^https?:\/\/[^\s/]+$/.test(vars.REALCALL_API_INTERNAL_URL)) {
     problems.push('REALCALL_API_INTERNAL_URL: must be http(s)://host:port with no path');
   }
+  const sessions = Number(vars.ASTERISK_HTTP_SESSION_LIMIT);
+  if (!(Number.isInteger(sessions) && sessions >= 100 && sessions <= 1_000_000))
+    problems.push('ASTERISK_HTTP_SESSION_LIMIT: must be a whole number from 100 to 1000000');
   const ring = Number(vars.REALCALL_RING_SECONDS);
   if (!(Number.isInteger(ring) && ring >= 2 && ring <= 300))
     problems.push('REALCALL_RING_SECONDS: must be a whole number of seconds from 2 to 300');
