@@ -79,7 +79,7 @@ function sdps(xml: string): string[] {
     );
 }
 
-const SCENARIOS = ['caller.xml', 'caller-load.xml', 'callee.xml', 'callee-answer.xml'];
+const SCENARIOS = ['caller.xml', 'caller-load.xml', 'callee.xml', 'callee-answer.xml', 'register-load.xml'];
 
 describe('scenario files', () => {
   test.each(SCENARIOS)('%s is well-formed XML', async (name) => {

@@ -54,6 +54,8 @@ export async function freeUdpPort(): Promise<number> {
 }
 
 export type Api = {
+  /** The process the API runs in (this one, unless `apiProcess`). */
+  pid: number;
   config: Config;
   db: Db;
   publicUrl: string;
@@ -83,6 +85,7 @@ async function startApiProcess(env: Record<string, string>, publicPort: number, 
     close: () => {},
   };
   return {
+    pid: child.pid!,
     config,
     db,
     publicUrl: `http://127.0.0.1:${publicPort}`,
@@ -128,6 +131,7 @@ export async function startApi(
     await listen(app.internal.fetch, internalPort, '127.0.0.1'),
   ];
   return {
+    pid: process.pid,
     config,
     db,
     publicUrl: `http://${publicHost}:${publicPort}`,

@@ -11,7 +11,7 @@
  */
 import { SessionState, type Invitation } from 'sip.js';
 import type { SipAccount } from './account';
-import { connect, sipJsParses, type Connection } from './connection';
+import { connect, sipJsParses, type Connection, type WireListener } from './connection';
 import { describeRegistration, registerConnection } from './register';
 import { header, parseNameAddr, parseSipMessage } from './sip-message';
 import { TimeoutError } from './time';
@@ -61,6 +61,10 @@ export type AgentOptions = {
   rejectCode?: number;
   /** Bounds registering and stopping; 10 s by default. */
   timeoutMs?: number;
+  /** How long each registration asks to live (sip.js refreshes it before then); 60 s by default. */
+  expiresSeconds?: number;
+  /** Sees every SIP message on the agent's socket (the soak counts REGISTER outcomes with it). */
+  onWire?: WireListener;
   log?: (line: string) => void;
 };
 
@@ -177,7 +181,7 @@ export async function startAgent(account: SipAccount, options: AgentOptions): Pr
   const onConnect = () => {
     if (stopped || registering || !held.registerer) return;
     registering = true;
-    void registerConnection(connection, REREGISTER_ANSWER_MS).then(({ result, registerer }) => {
+    void registerConnection(connection, REREGISTER_ANSWER_MS, options.expiresSeconds).then(({ result, registerer }) => {
       registering = false;
       if (stopped) return;
       if (result.ok) {
@@ -223,7 +227,8 @@ export async function startAgent(account: SipAccount, options: AgentOptions): Pr
     }
   });
 
-  const first = await registerConnection(connection, timeoutMs);
+  if (options.onWire) connection.listen(options.onWire);
+  const first = await registerConnection(connection, timeoutMs, options.expiresSeconds);
   if (!first.result.ok) {
     stopped = true;
     await connection.close();

@@ -29,8 +29,10 @@ const EXPIRES = 60;
 export async function registerConnection(
   connection: Connection,
   timeoutMs: number,
+  expires = EXPIRES,
 ): Promise<{ result: Omit<RegisterResult, 'connectMs'>; registerer: Registerer }> {
-  const registerer = new Registerer(connection.ua, { expires: EXPIRES, logConfiguration: false });
+  // sip.js refreshes the registration by itself before it expires, as a browser's softphone does.
+  const registerer = new Registerer(connection.ua, { expires, logConfiguration: false });
   const started = now();
   const final = (response: Core.IncomingResponse, ok: boolean) => {
     const { statusCode, reasonPhrase, data } = response.message;
