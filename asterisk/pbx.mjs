@@ -284,13 +284,31 @@ export function prepareRuntime(vars, log = console.log) {
 }
 
 /**
+ * The environment Asterisk runs with: this one, and glibc's malloc held to
+ * two arenas unless MALLOC_ARENA_MAX says otherwise. Asterisk runs a thread
+ * per WebSocket and many PJSIP and task processor threads; glibc gives
+ * threads arenas of their own (up to 8 per core), and memory freed in one is
+ * not reused by another, so RSS rose to 2.8× what the work needed and crept
+ * for minutes (the soak, docs/operations.md: 200 REGISTER/s over UDP
+ * plateaued at ~555 MB after 2.5 min, at ~198 MB after 35 s with two
+ * arenas). musl (the Alpine image) has no per-thread arenas and ignores it.
+ * @param {Record<string, string | undefined>} env
+ */
+export function asteriskEnvironment(env) {
+  return { ...env, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX || '2' };
+}
+
+/**
  * Starts `asterisk -f` on a rendered config; the caller owns the process.
  * @param {string} bin
  * @param {Vars} vars
  * @param {import('node:child_process').StdioOptions} [stdio]
  */
 export function startAsterisk(bin, vars, stdio = 'inherit') {
-  return spawn(bin, ['-f', '-C', join(vars.ASTERISK_ETC_DIR, 'asterisk.conf')], { stdio });
+  return spawn(bin, ['-f', '-C', join(vars.ASTERISK_ETC_DIR, 'asterisk.conf')], {
+    stdio,
+    env: asteriskEnvironment(process.env),
+  });
 }
 
 async function main() {

@@ -11,7 +11,7 @@ import { ENV_VARIABLES } from '../../api/src/config';
 import { AOR_DEFAULTS, endpointDefaults, USER_CONTEXT } from '../../api/src/services/realtime';
 import { ENTRIES } from '../../api/build';
 import { ALPINE_RELEASE, ASTERISK_VERSION, PACKAGE_MODULES, packageOf } from '../alpine-packages';
-import { CONF_DIR, fill, settingsFromEnv, VARIABLES } from '../pbx.mjs';
+import { asteriskEnvironment, CONF_DIR, fill, settingsFromEnv, VARIABLES } from '../pbx.mjs';
 import { TURN_VARIABLES } from '../../turn/turn.mjs';
 import { dialplanSteps, loadConfDir, section, value, values, type ConfFile } from './conf';
 
@@ -319,6 +319,14 @@ describe('AMI, HTTP and asterisk.conf', () => {
   it('keeps every listener on 127.0.0.1 by default for npm run pbx', () => {
     expect(VARIABLES.ASTERISK_HTTP_BIND).toBe('127.0.0.1');
     expect(value(section(conf('http.conf'), 'general'), 'bindaddr')).toBe('{{ASTERISK_HTTP_BIND}}');
+  });
+});
+
+describe('the environment Asterisk runs with', () => {
+  it("holds glibc's malloc to two arenas unless the operator chose otherwise (docs/operations.md)", () => {
+    expect(asteriskEnvironment({ PATH: '/bin' })).toEqual({ PATH: '/bin', MALLOC_ARENA_MAX: '2' });
+    expect(asteriskEnvironment({ MALLOC_ARENA_MAX: '4' }).MALLOC_ARENA_MAX).toBe('4');
+    expect(asteriskEnvironment({ MALLOC_ARENA_MAX: '' }).MALLOC_ARENA_MAX).toBe('2');
   });
 });
 
