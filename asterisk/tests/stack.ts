@@ -188,6 +188,11 @@ export type StackOptions = {
    * API's internal listener and AMI stay on loopback whatever this is.
    */
   publicHost?: string;
+  /**
+   * How many RTP ports Asterisk may use (100 by default). Asterisk takes even
+   * ports only, one per call leg with rtcp-mux: 100 ports carry 25 calls.
+   */
+  rtpPorts?: number;
   /** More API settings (e.g. the relay's REALCALL_TURN_*). */
   apiEnv?: Record<string, string>;
 };
@@ -211,7 +216,8 @@ export async function startStack(bin: string, options: StackOptions = {}): Promi
   const api = await startApi(dir, env, undefined, !options.apiProcess, publicHost);
   const ports = { public: Number(new URL(api.publicUrl).port), internal: Number(new URL(api.internalUrl).port) };
   const udpPort = await freeUdpPort();
-  const rtpStart = 20000 + Math.floor(Math.random() * 400) * 100;
+  const rtpPorts = options.rtpPorts ?? 100;
+  const rtpStart = 20000 + Math.floor(Math.random() * Math.floor(40_000 / rtpPorts)) * rtpPorts;
   const host = hostInstallDirs(bin);
   const vars = settingsFromEnv(
     {
@@ -228,7 +234,7 @@ export async function startStack(bin: string, options: StackOptions = {}): Promi
       ASTERISK_UDP_PORT: String(udpPort),
       REALCALL_RING_SECONDS: String(options.ringSeconds ?? 45),
       ASTERISK_RTP_START: String(rtpStart),
-      ASTERISK_RTP_END: String(rtpStart + 99),
+      ASTERISK_RTP_END: String(rtpStart + rtpPorts - 1),
     },
     { runtimeDir: join(dir, 'pbx'), modulesDir: host.modules, dataDir: host.data },
   );

@@ -37,6 +37,12 @@ export type LoadPlan = {
   churnPerMinute: number;
   /** sipp's REGISTERs per second over UDP (0: no sipp). */
   sippPerSecond: number;
+  /**
+   * People coming online per second at the start. Each person's first
+   * contact makes Asterisk fetch every endpoint (see docs/operations.md,
+   * "Memory over hours"), so a start faster than this is a storm.
+   */
+  joinPerSecond: number;
 };
 
 export type Failures = Record<string, number>;
@@ -151,11 +157,36 @@ export class SoakLoad {
     }
     const started = Date.now();
     const queue = this.callees.map((_, i) => i);
+    let retried = 0;
+    // Everyone coming online at once is a storm Asterisk answers partly with 503 (its task processors
+    // over their high water mark): people come online at the planned pace, and like a softphone
+    // an agent refused tries again after a pause.
+    let next = Date.now();
+    const gap = 1000 / this.plan.joinPerSecond;
     const worker = async () => {
-      for (let i = queue.shift(); i !== undefined; i = queue.shift()) this.agents[i] = await this.startAgentFor(i);
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+        const at = (next = Math.max(next + gap, Date.now()));
+        await new Promise((r) => setTimeout(r, at - Date.now()));
+        for (let attempt = 1; ; attempt++) {
+          try {
+            this.agents[i] = await this.startAgentFor(i);
+            break;
+          } catch (err) {
+            if (attempt === 8) throw err;
+            retried += 1;
+            await new Promise((r) => setTimeout(r, 1000 * attempt));
+          }
+        }
+      }
     };
-    await Promise.all(Array.from({ length: 25 }, worker));
-    this.log(`registered ${this.plan.people} people over WebSocket in ${Date.now() - started} ms`);
+    await Promise.all(Array.from({ length: 10 }, worker));
+    this.log(
+      `registered ${this.plan.people} people over WebSocket in ${Date.now() - started} ms` +
+        (retried ? ` (${retried} tried again after a refusal: ${JSON.stringify(this.stats.failures)})` : ''),
+    );
+    // The storm at the start is not the soak: count from here.
+    this.stats.registrations = { ok: 0, failed: 0 };
+    this.stats.failures = {};
   }
 
   /** Starts everything that runs until `stop()`. */
@@ -299,6 +330,8 @@ export class SoakLoad {
     const kinds = ['privacy', 'approve and revoke', 'rotate', 'privacy', 'disable'] as const;
     const kind = kinds[this.n++ % kinds.length]!;
     this.stats.adminChanges[kind] = (this.stats.adminChanges[kind] ?? 0) + 1;
+    // Each kind goes round its own people: a SIP secret may be rotated 5 times in 10 minutes per person.
+    const turn = this.stats.adminChanges[kind];
     const expect = (what: string, status: number, want: number) => {
       if (status !== want) this.fail(`${what}: ${status}`);
       return status === want;
@@ -308,7 +341,7 @@ export class SoakLoad {
       const namePrivacy = ['full', 'masked', 'hidden'][this.n % 3];
       expect('privacy change', (await this.http('PUT', '/api/me/privacy', p.cookie, { namePrivacy })).status, 200);
     } else if (kind === 'approve and revoke') {
-      const t = this.targets[this.n % this.targets.length]!;
+      const t = this.targets[turn % this.targets.length]!;
       const submitted = await this.http('POST', '/api/me/verification', t.cookie, {
         legalName: '张三丰',
         idNumber: `S${10_000_000 + this.n}`,
@@ -321,7 +354,7 @@ export class SoakLoad {
       const revoked = await this.http('POST', `/api/admin/verifications/${id}/revoke`, a, { reason: 'soak' });
       expect('revocation', revoked.status, 200);
     } else if (kind === 'rotate') {
-      const t = this.targets[this.n % this.targets.length]!;
+      const t = this.targets[turn % this.targets.length]!;
       expect('SIP secret rotation', (await this.http('POST', '/api/me/sip/rotate', t.cookie)).status, 200);
     } else {
       await this.disableAndTime();
