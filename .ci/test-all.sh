@@ -32,4 +32,13 @@ fi
 export npm_config_nodedir="${npm_config_nodedir:-/usr}"
 npm ci --no-audit --no-fund
 
+# The soak's CI profile (issue 13): 1 minute of warm-up and 3 of load on a real Asterisk and the
+# API, judged (bench/soak/). First, and alone: it measures memory and the event loop, which the
+# suites running beside it would disturb. Without an Asterisk it says so in one line.
+if [ -n "${ASTERISK_BIN:-}" ] || command -v asterisk >/dev/null 2>&1; then
+  npm run soak -- --profile ci
+else
+  echo "[test-all] soak: skipped (no Asterisk binary: set ASTERISK_BIN or put asterisk on PATH)"
+fi
+
 npm run verify
