@@ -148,7 +148,10 @@ export class SoakLoad {
     for (const person of callers) {
       const connection = await connect(person.account, {
         timeoutMs: 10_000,
-        onDisconnect: (error) => this.fail(`caller's WebSocket closed: ${error?.message ?? 'no reason given'}`),
+        // Closing them at the end is not a failure.
+        onDisconnect: (error) => {
+          if (!this.stopped) this.fail(`caller's WebSocket closed: ${error?.message ?? 'no reason given'}`);
+        },
       });
       connection.listen(this.registerTap());
       const { result } = await registerConnection(connection, 10_000, this.plan.expiresSeconds);

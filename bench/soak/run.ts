@@ -63,6 +63,12 @@ export const PROFILES: Record<'ci' | 'host', Profile> = {
 /** The goals (docs/performance.md, "Hours, not minutes"). */
 const RSS_BOUND: Bound = { percentPer10Min: 1, unitsPer10Min: 0, resolution: 1 };
 const COUNT_BOUND: Bound = { percentPer10Min: 0, unitsPer10Min: 5, resolution: 2 };
+/**
+ * Asterisk's descriptors also move with what is not a channel yet or any more:
+ * a WebSocket opening for a sign-in or a revocation check, a call still
+ * ringing: ±10 at any sample (seen: 255–324 around 280 in three minutes).
+ */
+const ASTERISK_COUNT_BOUND: Bound = { ...COUNT_BOUND, resolution: 10 };
 const WAL_BOUND: Bound = { percentPer10Min: 0, unitsPer10Min: 4, resolution: 0.5 };
 const REVOCATION_GOAL_MS = 1000;
 const LOOP_P99_GOAL_MS = 20;
@@ -212,7 +218,7 @@ function judge(all: Row[], s: LoadStats, log: (line: string) => void): boolean {
       'Asterisk descriptors',
       '',
       besideCalls((r) => r.asterisk.fds),
-      COUNT_BOUND,
+      ASTERISK_COUNT_BOUND,
     ),
     verdict(
       'API descriptors',
@@ -224,7 +230,7 @@ function judge(all: Row[], s: LoadStats, log: (line: string) => void): boolean {
       'Asterisk threads',
       '',
       besideCalls((r) => r.asterisk.threads),
-      COUNT_BOUND,
+      ASTERISK_COUNT_BOUND,
     ),
     verdict(
       'API threads',
