@@ -201,50 +201,16 @@ function judge(all: Row[], s: LoadStats, log: (line: string) => void): boolean {
   const series = (f: (r: Row) => number): Sample[] => rows.map((r) => ({ t: r.t, value: f(r) }));
   // Asterisk's descriptors and threads follow the calls up at the moment: judged beside them.
   const besideCalls = (f: (r: Row) => number): Covaried[] => rows.map((r) => ({ t: r.t, value: f(r), x: r.channels }));
-  const verdicts: Verdict[] = [
-    verdict(
-      'Asterisk RSS',
-      'MB',
-      series((r) => r.asterisk.rssMb),
-      RSS_BOUND,
-    ),
-    verdict(
-      'API RSS',
-      'MB',
-      series((r) => r.api.rssMb),
-      RSS_BOUND,
-    ),
-    verdict(
-      'Asterisk descriptors',
-      '',
-      besideCalls((r) => r.asterisk.fds),
-      ASTERISK_COUNT_BOUND,
-    ),
-    verdict(
-      'API descriptors',
-      '',
-      series((r) => r.api.fds),
-      COUNT_BOUND,
-    ),
-    verdict(
-      'Asterisk threads',
-      '',
-      besideCalls((r) => r.asterisk.threads),
-      ASTERISK_COUNT_BOUND,
-    ),
-    verdict(
-      'API threads',
-      '',
-      series((r) => r.api.threads),
-      COUNT_BOUND,
-    ),
-    verdict(
-      'SQLite WAL',
-      'MB',
-      series((r) => r.walMb),
-      WAL_BOUND,
-    ),
+  const judged: [string, string, Sample[], Bound][] = [
+    ['Asterisk RSS', 'MB', series((r) => r.asterisk.rssMb), RSS_BOUND],
+    ['API RSS', 'MB', series((r) => r.api.rssMb), RSS_BOUND],
+    ['Asterisk descriptors', '', besideCalls((r) => r.asterisk.fds), ASTERISK_COUNT_BOUND],
+    ['API descriptors', '', series((r) => r.api.fds), COUNT_BOUND],
+    ['Asterisk threads', '', besideCalls((r) => r.asterisk.threads), ASTERISK_COUNT_BOUND],
+    ['API threads', '', series((r) => r.api.threads), COUNT_BOUND],
+    ['SQLite WAL', 'MB', series((r) => r.walMb), WAL_BOUND],
   ];
+  const verdicts: Verdict[] = judged.map(([name, unit, samples, bound]) => verdict(name, unit, samples, bound));
   log('');
   log('resource              first     last  last-half mean  slope/10 min  %/10 min  allowed/10 min  plateaued');
   for (const v of verdicts) {

@@ -157,40 +157,38 @@ export class AmiConnection {
 export const PRESENTATION_EVENT = 'x-realcall-presentation';
 
 /**
- * The callee legs of the calls `extension` is making now: channels sharing
- * the linked id of a channel of theirs that started its call (uniqueid =
- * linkedid), only those up (an early dialog cannot take a NOTIFY), each with
- * the callee's endpoint id from its name.
+ * The channels, up, of the other parties of `extension`'s calls now: those
+ * sharing the linked id of a channel of theirs, but not theirs. Only the
+ * calls they started (their channel's uniqueid is the linked id) when
+ * `started`; as caller or callee otherwise. Only channels up: an early
+ * dialog cannot take a NOTIFY.
  */
+async function otherPartiesUp(conn: AmiConnection, extension: string, started: boolean): Promise<string[]> {
+  const list = await conn.action({ Action: 'CoreShowChannels' });
+  const channels = list.filter((m) => m.Event === 'CoreShowChannel');
+  const own = (c: AmiMessage) => c.Channel?.startsWith(`PJSIP/${extension}-`) ?? false;
+  const calls = new Set(
+    channels.filter((c) => own(c) && (!started || c.Uniqueid === c.Linkedid)).map((c) => c.Linkedid),
+  );
+  return channels.filter((c) => !own(c) && calls.has(c.Linkedid) && c.ChannelState === '6').map((c) => c.Channel!);
+}
+
+/** The callee legs of the calls `extension` is making now, each with the callee's endpoint id from its name. */
 export async function calleeLegs(
   conn: AmiConnection,
   extension: string,
 ): Promise<{ channel: string; callee: string }[]> {
-  const list = await conn.action({ Action: 'CoreShowChannels' });
-  const channels = list.filter((m) => m.Event === 'CoreShowChannel');
-  const own = (c: AmiMessage) => c.Channel?.startsWith(`PJSIP/${extension}-`) ?? false;
-  const calls = new Set(channels.filter((c) => own(c) && c.Uniqueid === c.Linkedid).map((c) => c.Linkedid));
-  return channels
-    .filter((c) => !own(c) && calls.has(c.Linkedid) && c.ChannelState === '6')
-    .map((c) => ({ channel: c.Channel!, callee: /^PJSIP\/(.+)-[^-]+$/.exec(c.Channel ?? '')?.[1] ?? '' }))
+  return (await otherPartiesUp(conn, extension, true))
+    .map((channel) => ({ channel, callee: /^PJSIP\/(.+)-[^-]+$/.exec(channel)?.[1] ?? '' }))
     .filter((leg) => /^[0-9]+$/.test(leg.callee));
 }
 
 /** The Event package of the NOTIFY that tells one side of a call how the other's connection is (web/src/phone/peer-connection.ts). */
 export const PEER_CONNECTION_EVENT = 'x-realcall-peer-connection';
 
-/**
- * The other parties' legs of every call `extension` is in now, as caller or
- * callee: channels sharing the linked id of one of theirs, not theirs, and
- * up (an early dialog cannot take a NOTIFY).
- */
-export async function otherLegs(conn: AmiConnection, extension: string): Promise<string[]> {
-  const list = await conn.action({ Action: 'CoreShowChannels' });
-  const channels = list.filter((m) => m.Event === 'CoreShowChannel');
-  const own = (c: AmiMessage) => c.Channel?.startsWith(`PJSIP/${extension}-`) ?? false;
-  const calls = new Set(channels.filter(own).map((c) => c.Linkedid));
-  return channels.filter((c) => !own(c) && calls.has(c.Linkedid) && c.ChannelState === '6').map((c) => c.Channel!);
-}
+/** The other parties' legs of every call `extension` is in now, as caller or callee. */
+export const otherLegs = (conn: AmiConnection, extension: string): Promise<string[]> =>
+  otherPartiesUp(conn, extension, false);
 
 /** The PJSIPNotify for one leg: only the state, one of PEER_CONNECTION_STATES; nothing of the sender's choosing. */
 export function peerConnectionNotify(channel: string, state: PeerConnectionState): Record<string, string | string[]> {

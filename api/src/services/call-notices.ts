@@ -10,11 +10,10 @@
  * device sends reaches the other side as text, and nothing of it touches the
  * name the other side sees.
  */
-import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/open';
-import { sipAccounts } from '../../../db/schema';
 import { notFound } from '../errors';
 import type { Pbx, PeerConnectionState } from './pbx';
+import { extensionOf } from './sip-accounts';
 import { throttleAttempt, type ThrottlePolicy } from './throttle';
 
 /** A network change sends two; a flapping link a few more. Each one is PBX work. */
@@ -33,12 +32,8 @@ export async function tellOtherParties(
   state: PeerConnectionState,
   now = Date.now(),
 ): Promise<{ told: number }> {
-  const account = db
-    .select({ extension: sipAccounts.extension })
-    .from(sipAccounts)
-    .where(eq(sipAccounts.userId, userId))
-    .get();
-  if (!account) throw notFound('No SIP account.');
+  const extension = extensionOf(db, userId);
+  if (extension === undefined) throw notFound('No SIP account.');
   throttleAttempt(db, `notice:${userId}`, now, CONNECTION_NOTICES);
-  return { told: await pbx.tellOthers(account.extension, state) };
+  return { told: await pbx.tellOthers(extension, state) };
 }

@@ -5,9 +5,8 @@
  * `ami.ts`; without AMI configured nothing is cached on the PBX side that
  * outlives its expiry, so `noPbx` is honest.
  */
-import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/open';
-import { sipAccounts } from '../../../db/schema';
+import { extensionOf } from './sip-accounts';
 
 export interface Pbx {
   /**
@@ -48,10 +47,6 @@ export const noPbx: Pbx = { forget: () => {}, tellOthers: () => Promise.resolve(
  * their live calls' callees are told the new name and status.
  */
 export function retellCallees(db: Db | Tx, pbx: Pbx, userId: number): void {
-  const account = db
-    .select({ extension: sipAccounts.extension })
-    .from(sipAccounts)
-    .where(eq(sipAccounts.userId, userId))
-    .get();
-  if (account) pbx.forget(account.extension, { hangUp: false, retell: true });
+  const extension = extensionOf(db, userId);
+  if (extension !== undefined) pbx.forget(extension, { hangUp: false, retell: true });
 }

@@ -25,7 +25,7 @@ import {
 import { AppError, conflict, notFound, unauthorized } from '../errors';
 import { retellCallees, type Pbx } from './pbx';
 import { hashPassword, newSipSecret, seal, sha256Hex, sipSecretOwner, verifyPassword, type Keys } from './secrets';
-import { replaceSipSecret } from './sip-accounts';
+import { extensionOf, replaceSipSecret } from './sip-accounts';
 import { loginKindOf } from './logins';
 import type { PasswordGate } from './password-gate';
 import { PASSWORD, throttleAttempt, throttleSuccess } from './throttle';
@@ -386,15 +386,11 @@ export async function deleteOwnAccount(
     now,
     address,
   );
-  const person = db
-    .select({ extension: sipAccounts.extension })
-    .from(sipAccounts)
-    .where(eq(sipAccounts.userId, userId))
-    .get();
-  if (!person) throw unauthorized();
+  const extension = extensionOf(db, userId);
+  if (extension === undefined) throw unauthorized();
   db.transaction(() => {
     db.delete(users).where(eq(users.id, userId)).run();
     // In the same transaction: the deletion and the duty to tell the PBX are saved together.
-    deps.pbx.forget(person.extension, { hangUp: true });
+    deps.pbx.forget(extension, { hangUp: true });
   });
 }

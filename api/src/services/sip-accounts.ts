@@ -47,6 +47,12 @@ export function rotateSipSecret(db: Db, keys: Keys, pbx: Pbx, userId: number, no
   db.transaction((tx) => replaceSipSecret(tx, keys, pbx, userId));
 }
 
+/** A person's extension (their SIP endpoint's id), or undefined when they have no SIP account. */
+export function extensionOf(db: Db | Tx, userId: number): string | undefined {
+  return db.select({ extension: sipAccounts.extension }).from(sipAccounts).where(eq(sipAccounts.userId, userId)).get()
+    ?.extension;
+}
+
 /**
  * Gives a person a new SIP secret inside `tx` and has the PBX forget the old
  * one, so every device registered with it is refused at its next REGISTER.
@@ -54,15 +60,11 @@ export function rotateSipSecret(db: Db, keys: Keys, pbx: Pbx, userId: number, no
  * everywhere, a new password), which have throttles of their own.
  */
 export function replaceSipSecret(tx: Db | Tx, keys: Keys, pbx: Pbx, userId: number): void {
-  const account = tx
-    .select({ extension: sipAccounts.extension })
-    .from(sipAccounts)
-    .where(eq(sipAccounts.userId, userId))
-    .get();
-  if (!account) throw notFound('No SIP account.');
+  const extension = extensionOf(tx, userId);
+  if (extension === undefined) throw notFound('No SIP account.');
   tx.update(sipAccounts)
     .set({ secretSealed: seal(keys, newSipSecret(), sipSecretOwner(userId)) })
     .where(eq(sipAccounts.userId, userId))
     .run();
-  pbx.forget(account.extension, { hangUp: false });
+  pbx.forget(extension, { hangUp: false });
 }
